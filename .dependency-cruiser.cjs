@@ -1,0 +1,75 @@
+/**
+ * Dependency rules of the house style, checked on every `npm test`:
+ * - the pure core (everything but the host/ adapter folders, daemon/, cli/, cluster/) touches no OS module and no adapter;
+ * - only digest/, scramble/ and audit/ may hash or sign with node:crypto;
+ * - data flows one way: errors, digest ← formula ← renderers (qemu, share, image, net) ← host ← daemon;
+ * - domains use each other only through their index.ts (host/ adapters are imported directly);
+ * - the CLI never imports privileged adapters or the daemon;
+ * - no cycles.
+ */
+const CORE = '^src/(?!cli/|daemon/|cluster/|[^/]+/host/)';
+const TESTS = '\\.test\\.ts$';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'core-no-os',
+      comment: 'The pure core never does I/O: files, processes, sockets and the OS belong in */host/.',
+      severity: 'error',
+      from: { path: CORE, pathNot: TESTS },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(node:)?(fs|fs/promises|child_process|net|os|dgram|dns|http|https|tls|worker_threads|cluster|readline|process)$',
+      },
+    },
+    {
+      name: 'core-crypto-only-in-crypto-domains',
+      comment: 'Hashing and signing stay in digest/, scramble/ and audit/.',
+      severity: 'error',
+      from: { path: CORE, pathNot: ['^src/(digest|scramble|audit)/', TESTS] },
+      to: { dependencyTypes: ['core'], path: '^(node:)?crypto$' },
+    },
+    {
+      name: 'core-no-adapters',
+      comment: 'The pure core never imports adapters, the daemon or the CLI.',
+      severity: 'error',
+      from: { path: CORE, pathNot: TESTS },
+      to: { path: '^src/(cli/|daemon/|cluster/|[^/]+/host/)' },
+    },
+    {
+      name: 'low-layers-stay-low',
+      comment: 'errors/ and digest/ depend on nothing of ours but each other.',
+      severity: 'error',
+      from: { path: '^src/(errors|digest)/', pathNot: TESTS },
+      to: { path: '^src/', pathNot: '^src/(errors|digest)/' },
+    },
+    {
+      name: 'formula-below-renderers',
+      comment: 'formula/ knows nothing of the renderers that consume manifests.',
+      severity: 'error',
+      from: { path: '^src/formula/', pathNot: TESTS },
+      to: { path: '^src/(qemu|share|image|net|daemon|cli)/' },
+    },
+    {
+      name: 'domain-index-only',
+      comment: "Another domain's internals are reached only through its index.ts (Deno's mod.ts rule).",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/[^/]+/host/'] },
+    },
+    {
+      name: 'cli-not-privileged',
+      comment: 'The CLI reaches privileged work only through the daemon protocol.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/(daemon/|qemu/host/|net/host/|image/host/)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

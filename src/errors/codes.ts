@@ -1,0 +1,72 @@
+/**
+ * @module Stable error codes (`domain.condition`), each mapped to one category; the category decides the
+ * CLI exit code and the daemon's JSON-RPC error number. Codes are part of the public interface: once shipped
+ * they are never renamed or reused.
+ * Pure: no I/O.
+ */
+
+/** What kind of failure a code is; each category has one exit code. */
+export type ErrorCategory =
+  | 'failed'
+  | 'bad-input'
+  | 'not-found'
+  | 'conflict'
+  | 'denied'
+  | 'host-not-ready'
+  | 'timeout'
+  | 'internal'
+  | 'interrupted';
+
+/** Exit code per category, as documented in the house style and the README. */
+export const EXIT_CODES: Readonly<Record<ErrorCategory, number>> = {
+  failed: 1,
+  'bad-input': 2,
+  'not-found': 3,
+  conflict: 4,
+  denied: 5,
+  'host-not-ready': 6,
+  timeout: 7,
+  internal: 10,
+  interrupted: 130,
+};
+
+/** Every error code the project emits, with its category. */
+export const ERROR_CODES = {
+  'usage.invalid': 'bad-input',
+  'formula.syntax': 'bad-input',
+  'formula.unknown-field': 'bad-input',
+  'formula.invalid-value': 'bad-input',
+  'formula.missing-field': 'bad-input',
+  'formula.bad-node-name': 'bad-input',
+  'formula.unknown-class': 'bad-input',
+  'formula.class-mismatch': 'bad-input',
+  'formula.missing-parent': 'bad-input',
+  'formula.missing-extends': 'bad-input',
+  'formula.unknown-node': 'bad-input',
+  'formula.cycle': 'bad-input',
+  'formula.misplaced': 'bad-input',
+  'formula.conflict': 'bad-input',
+  'formula.address-range': 'bad-input',
+  'formula.address-clash': 'bad-input',
+  'formula.router-clash': 'bad-input',
+  'formula.no-router': 'bad-input',
+  'formula.invalid': 'bad-input',
+  'formula.not-found': 'not-found',
+  'formula.tree-not-found': 'not-found',
+  'formula.read-failed': 'failed',
+  'plan.address-exhausted': 'conflict',
+  'internal.bug': 'internal',
+} as const satisfies Record<string, ErrorCategory>;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The category of a code. */
+export function categoryOf(code: ErrorCode): ErrorCategory {
+  return ERROR_CODES[code];
+}
+
+/** The process exit code for an error code. */
+export function exitCodeOf(code: ErrorCode): number {
+  return EXIT_CODES[categoryOf(code)];
+}
