@@ -1,0 +1,202 @@
+/**
+ * @module Rules that look at one resolved manifest as a whole: fields that only make sense together
+ * (microvm has no PCI bus, so no display or passthrough), the address plan's rules per class, and the
+ * uplink belonging to the universe router. Every finding points at the file and line that set the value.
+ * Pure: no I/O.
+ */
+import type { Diagnostic, ErrorCode } from '../errors/index.js';
+import { hostNumberOn, roleOfHost } from './address-plan.js';
+import type { ResolvedFormula } from './manifest.js';
+import { locationOf } from './manifest.js';
+import { originOf } from './merge.js';
+import type { Manifest } from './schema.js';
+import { type FieldPath, formatPath } from './yaml-locate.js';
+
+type Report = (code: ErrorCode, path: FieldPath, message: string, hint: string) => void;
+
+/** Every rule broken by one resolved formula. */
+export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (code, path, message, hint) => {
+    const where = locationOf(originOf(resolved.provenance, path), resolved.file, formatPath(path));
+    diagnostics.push({ code, message: `${resolved.manifest.node}: ${message}`, where, hint });
+  };
+  checkClass(resolved.manifest, report);
+  checkMachine(resolved.manifest, report);
+  checkAgent(resolved.manifest, report);
+  checkNetworks(resolved.manifest, report);
+  checkUplink(resolved.manifest, report);
+  return diagnostics;
+}
+
+function checkClass(m: Manifest, report: Report): void {
+  const folder = m.node.split('/')[0];
+  if (m.class !== folder) {
+    report(
+      'formula.class-mismatch',
+      ['class'],
+      `class is "${m.class}" but the formula lives under "${folder}/"`,
+      `Set class: ${folder}, or move the formula to ${m.class}/.`,
+    );
+  }
+}
+
+function checkMachine(m: Manifest, report: Report): void {
+  if (m.devices.tpm && m.boot.firmware === 'direct') {
+    report(
+      'formula.conflict',
+      ['devices', 'tpm'],
+      'a TPM needs firmware (ovmf or seabios)',
+      'A directly booted PVH kernel loses its ACPI tables when a TPM is present; set boot.firmware: ovmf.',
+    );
+  }
+  if (m.machine.type !== 'microvm') {
+    return;
+  }
+  const needsPci: [FieldPath, boolean, string][] = [
+    [['boot', 'firmware'], m.boot.firmware !== 'direct', `firmware "${m.boot.firmware}"`],
+    [['devices', 'display'], m.devices.display !== 'none', `a ${m.devices.display} display`],
+    [['devices', 'tpm'], m.devices.tpm, 'a TPM'],
+    [['devices', 'pci'], m.devices.pci.length > 0, 'PCI passthrough'],
+    [['devices', 'usb'], m.devices.usb.length > 0, 'USB passthrough'],
+    [['machine', 'balloon'], m.machine.balloon, 'a memory balloon'],
+  ];
+  for (const [path, broken, what] of needsPci) {
+    if (broken) {
+      report(
+        'formula.conflict',
+        path,
+        `machine type microvm cannot have ${what}`,
+        'microvm boots a kernel directly and has no PCI bus: use machine.type q35, or drop this setting.',
+      );
+    }
+  }
+}
+
+function checkAgent(m: Manifest, report: Report): void {
+  if (m.agent.run.length > 0 && !m.agent.verbs.includes('run')) {
+    report(
+      'formula.conflict',
+      ['agent', 'run'],
+      'agent.run lists programs but the "run" verb is not accepted',
+      'Add "run" to agent.verbs, or empty agent.run.',
+    );
+  }
+  if (!m.devices.agent && m.agent.verbs.length > 0) {
+    report(
+      'formula.conflict',
+      ['devices', 'agent'],
+      'agent verbs are listed but the agent channel is off',
+      'Set devices.agent: true, or accept no verbs.',
+    );
+  }
+}
+
+function routesAny(m: Manifest): boolean {
+  return m.networks.some((attachment) => attachment.router);
+}
+
+function checkNetworks(m: Manifest, report: Report): void {
+  const seen = new Set<string>();
+  for (const [index, attachment] of m.networks.entries()) {
+    const at: FieldPath = ['networks', index];
+    if (seen.has(attachment.network)) {
+      report(
+        'formula.conflict',
+        at,
+        `attaches to "${attachment.network}" twice`,
+        'Keep one attachment per network.',
+      );
+    }
+    seen.add(attachment.network);
+    if (m.class === 'application') {
+      if (attachment.address !== 'dynamic' || attachment.router) {
+        report(
+          'formula.address-range',
+          [...at, 'address'],
+          'application portals get their address when they start',
+          'Write address: dynamic (a free .100–.199 address is given to each instance).',
+        );
+      }
+      continue;
+    }
+    if (attachment.address === 'dynamic') {
+      report(
+        'formula.address-range',
+        [...at, 'address'],
+        `${m.class} portals need a fixed address`,
+        'Pick a free address in .10–.99 of the network (see docs/formula.md, "Address plan").',
+      );
+      continue;
+    }
+    const host = hostNumberOn(attachment.network, attachment.address);
+    if (host === undefined) {
+      report(
+        'formula.address-range',
+        [...at, 'address'],
+        `${attachment.address} is not on the ${attachment.network} network`,
+        'Use an address inside the network\'s /24 (see docs/formula.md, "Address plan").',
+      );
+      continue;
+    }
+    checkRole(m, attachment.router, host, [...at, 'address'], report);
+  }
+}
+
+function checkRole(m: Manifest, router: boolean, host: number, at: FieldPath, report: Report): void {
+  const role = roleOfHost(host);
+  if (router !== (role === 'router')) {
+    report(
+      'formula.address-range',
+      at,
+      router ? 'the router of a network must hold its .1' : ".1 is reserved for the network's router",
+      router
+        ? "Set the address to the network's .1."
+        : 'Pick an address in .10–.99, or set router: true if this portal routes the network.',
+    );
+  } else if (role === 'infrastructure' && !routesAny(m)) {
+    report(
+      'formula.address-range',
+      at,
+      ".2–.9 are for routers' legs on the network above them",
+      'Pick an address in .10–.99.',
+    );
+  } else if (role === 'application' || role === 'reserved') {
+    report(
+      'formula.address-range',
+      at,
+      `.${host} is in the ${role} range`,
+      'Controllers and services take fixed addresses in .10–.99; .100–.199 are handed to application instances.',
+    );
+  }
+}
+
+function checkUplink(m: Manifest, report: Report): void {
+  const { mode, device } = m.uplink;
+  const needsDevice = mode === 'macvtap' || mode === 'pci' || mode === 'netns';
+  if (needsDevice && device === null) {
+    report(
+      'formula.missing-field',
+      ['uplink', 'device'],
+      `uplink mode "${mode}" needs a device`,
+      'Name the host interface (macvtap), PCI address (pci) or namespace (netns).',
+    );
+  }
+  if (!needsDevice && device !== null) {
+    report(
+      'formula.conflict',
+      ['uplink', 'device'],
+      `uplink mode "${mode}" takes no device`,
+      'Remove uplink.device, or pick a mode that uses one.',
+    );
+  }
+  const routesUniverse = m.networks.some((a) => a.router && a.network === 'universe');
+  if (mode !== 'none' && !routesUniverse) {
+    report(
+      'formula.conflict',
+      ['uplink', 'mode'],
+      'only the router of the universe network may have an uplink',
+      'Everything else reaches the outside through the router chain; set uplink.mode: none.',
+    );
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * @module The formula field table: every field a formula may set, with its type, default, merge rule and
+ * description, in one place. The formula file schema, the manifest schema, the JSON Schema and
+ * `docs/formula.md` are all generated from this table.
+ * Pure: no I/O.
+ */
+import { z } from 'zod';
+import { NETWORK_NAMES, PORTAL_MAC_PREFIX, parseIpv4 } from './address-plan.js';
+import { record, section, value } from './field-spec.js';
+
+/** The three portal classes; the top folder of the tree names the class. */
+export const PORTAL_CLASSES = ['application', 'controller', 'service'] as const;
+
+/** A portal class. */
+export type PortalClass = (typeof PORTAL_CLASSES)[number];
+
+/** Verbs the portal agent understands; a formula lists the ones its portal accepts. */
+export const AGENT_VERBS = [
+  'ping',
+  'status',
+  'hostname',
+  'net-config',
+  'mount-share',
+  'run',
+  'poweroff',
+  'reset',
+  'new-identity',
+  'switch-endpoint',
+] as const;
+
+const kebabName = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,62}$/,
+    'must be a lower-case name: letters, digits and "-", starting with a letter',
+  );
+
+const absolutePath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path of letters, digits, ".", "_", "-" and "/"')
+  .refine((path) => !path.split('/').includes('..'), 'must not contain ".."');
+
+const debianPackage = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9+.-]+$/, 'must be a Debian package name (lower case, digits, "+", "-", ".")');
+
+const ipv4 = z.string().refine((text) => parseIpv4(text) !== undefined, 'must be a dotted-quad IPv4 address');
+
+const pciAddress = z
+  .string()
+  .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'must be a full PCI address such as 0000:00:14.0');
+
+const usbId = z
+  .string()
+  .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, 'must be a USB vendor:product id such as 046d:c52b');
+
+const macPrefix = z
+  .string()
+  .regex(/^[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/, 'must be three lower-case hex octets such as 00:00:10')
+  .refine((prefix) => prefix !== '52:54:00', "must not be QEMU's 52:54:00, which marks the machine as a VM");
+
+const networkAttachment = z.strictObject({
+  network: z.enum(NETWORK_NAMES).describe('Which portal network to attach to.'),
+  address: z
+    .union([z.literal('dynamic'), ipv4], { error: 'must be "dynamic" or a dotted-quad IPv4 address' })
+    .describe(
+      'A fixed IPv4 address from the plan (routers, controllers, services), or "dynamic" for application ' +
+        'instances, which get a free address from .100–.199 when they start.',
+    ),
+  router: z.boolean().default(false).describe('This portal routes the network (it must then hold its .1).'),
+});
+
+/** The whole formula, as a section of sections. */
+export const FORMULA_FIELDS = section('A portal formula: one node of the formula tree.', {
+  class: value(z.enum(PORTAL_CLASSES), {
+    doc: 'Portal class. Set by the top-level formula of each class folder; must match that folder.',
+  }),
+  abstract: value(z.boolean(), {
+    default: false,
+    merge: 'not-inherited',
+    doc: 'A layer of the tree that is never started on its own (for example application/browser).',
+  }),
+  description: value(z.string().max(200), {
+    default: '',
+    doc: 'One sentence saying what the portal is for.',
+  }),
+  machine: section('The virtual hardware.', {
+    type: value(z.enum(['microvm', 'q35']), {
+      default: 'microvm',
+      doc: 'QEMU machine: microvm (virtio-mmio, direct kernel boot, fastest) or q35 (PCI, firmware, displays).',
+    }),
+    vcpus: value(z.number().int().min(1).max(64), { default: 1, doc: 'Virtual CPUs.' }),
+    memory: value(z.number().int().min(64).max(1048576), { default: 256, doc: 'Guest memory in MiB.' }),
+    balloon: value(z.boolean(), {
+      default: false,
+      doc: 'Attach a memory balloon. Off by default: ballooning lets the host read guest memory pressure.',
+    }),
+  }),
+  boot: section('How the portal boots.', {
+    firmware: value(z.enum(['direct', 'ovmf', 'seabios']), {
+      default: 'direct',
+      doc: 'direct: QEMU loads the kernel itself (required on microvm); ovmf: UEFI; seabios: legacy BIOS (q35).',
+    }),
+    kernel: value(kebabName, {
+      default: 'debian-generic',
+      doc: 'Kernel in the image store (for microvm, its uncompressed PVH vmlinux).',
+    }),
+    initrd: value(z.boolean(), {
+      default: true,
+      doc: "Boot with the initramfs built for the portal's image.",
+    }),
+    cmdline: value(z.array(z.string().regex(/^[^\s"']+$/, 'must be one token without spaces or quotes')), {
+      default: [],
+      merge: 'append',
+      doc: 'Extra kernel command-line tokens, after the ones portalgun always sets.',
+    }),
+  }),
+  image: section('The read-only base image the throwaway overlay sits on.', {
+    backend: value(z.enum(['micro', 'debian']), {
+      default: 'micro',
+      doc: "Image builder: micro (busybox initramfs from the host's files) or debian (debootstrap root image).",
+    }),
+    base: value(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9/-]*$/, 'must be a formula node path')
+        .nullable(),
+      {
+        default: null,
+        doc: "Formula node whose image this portal boots; null means the portal's own image.",
+      },
+    ),
+  }),
+  disks: record(
+    'Extra disks besides the root overlay, by name. Ephemeral (deleted when the portal stops) unless persistent.',
+    kebabName,
+    section('One extra disk.', {
+      size: value(z.number().int().min(1).max(16777216), { doc: 'Size in MiB.' }),
+      persistent: value(z.boolean(), {
+        default: false,
+        doc: 'Keep the disk as a named volume that survives the portal (opt-in).',
+      }),
+    }),
+  ),
+  networks: value(z.array(networkAttachment), {
+    default: [],
+    doc: 'Network attachments, one NIC each, with MAC and IP from the address plan.',
+  }),
+  uplink: section("The physical side of the chain (only the universe router's formula has one).", {
+    mode: value(z.enum(['none', 'user', 'macvtap', 'pci', 'netns']), {
+      default: 'none',
+      doc: 'none; user (QEMU user-mode networking); macvtap (on a host interface); pci (VFIO NIC); netns (veth).',
+    }),
+    device: value(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9:._-]+$/, 'must be an interface name or PCI address')
+        .nullable(),
+      {
+        default: null,
+        doc: 'Host interface (macvtap), PCI address (pci) or namespace name (netns); null for none and user.',
+      },
+    ),
+  }),
+  share: section("The one 9p share, tag multiverse-portal, backed by the portal's own host folder.", {
+    enabled: value(z.boolean(), { default: true, doc: 'Attach the share.' }),
+    mountPoint: value(absolutePath, { default: '/mnt/multiverse-portal', doc: 'Where the guest mounts it.' }),
+    readOnly: value(z.boolean(), { default: false, doc: 'Export the whole share read-only.' }),
+    subfolders: record(
+      'Folders inside the share, by name, each optionally bound to a place in the guest.',
+      kebabName,
+      section('One subfolder of the share.', {
+        readOnly: value(z.boolean(), { default: false, doc: 'The guest may read but not write it.' }),
+        mountPoint: value(absolutePath.nullable(), {
+          default: null,
+          doc: 'Guest path the subfolder is bound to, or null to leave it inside the share.',
+        }),
+      }),
+    ),
+  }),
+  devices: section('Devices besides disks, NICs and the share.', {
+    rng: value(z.boolean(), { default: true, doc: "virtio-rng fed from the host's /dev/urandom." }),
+    status: value(z.boolean(), {
+      default: true,
+      doc: 'One-way status serial port (status.out) for readiness.',
+    }),
+    agent: value(z.boolean(), { default: true, doc: 'virtio-serial agent port org.multiverse-os.agent.' }),
+    console: value(z.boolean(), { default: true, doc: 'Serial console (a unix socket and a log file).' }),
+    display: value(z.enum(['none', 'spice', 'vnc']), {
+      default: 'none',
+      doc: 'Graphical display, always on a unix socket, never a TCP port (q35 only).',
+    }),
+    tpm: value(z.boolean(), {
+      default: false,
+      doc: 'Emulated TPM 2.0 through swtpm (q35 with firmware only).',
+    }),
+    pci: value(z.array(pciAddress), {
+      default: [],
+      doc: 'Host PCI devices passed through with VFIO (q35 only).',
+    }),
+    usb: value(z.array(usbId), {
+      default: [],
+      doc: 'Host USB devices passed through by vendor:product (q35 only).',
+    }),
+  }),
+  packages: value(z.array(debianPackage), {
+    default: [],
+    merge: 'append',
+    doc: 'Packages the image builder installs (debian) or whose binaries it copies in (micro).',
+  }),
+  services: value(z.array(kebabName), {
+    default: [],
+    merge: 'append',
+    doc: 'Services the image starts at boot.',
+  }),
+  agent: section('What the portal agent accepts.', {
+    verbs: value(z.array(z.enum(AGENT_VERBS)), {
+      default: ['ping', 'status', 'poweroff'],
+      merge: 'append',
+      doc: 'Agent verbs this portal accepts; everything else is refused.',
+    }),
+    run: value(z.array(absolutePath), {
+      default: [],
+      merge: 'append',
+      doc: 'Absolute paths of the programs the `run` verb may start (needs the run verb).',
+    }),
+  }),
+  restart: value(z.enum(['no', 'on-failure', 'always']), {
+    default: 'no',
+    doc: 'What the daemon does when the portal stops without being asked to.',
+  }),
+  startOrder: value(z.number().int().min(0).max(999), {
+    default: 100,
+    doc: 'Lower starts first; a portal starts only after every lower one it depends on is ready.',
+  }),
+  hardening: section('Hardening flags; all on by default.', {
+    sandbox: value(z.boolean(), { default: true, doc: "QEMU's seccomp sandbox with every deny option." }),
+    hideKvm: value(z.boolean(), { default: true, doc: 'Hide the KVM signature from the guest (kvm=off).' }),
+    macPrefix: value(macPrefix, { default: PORTAL_MAC_PREFIX, doc: 'MAC prefix of portal NICs.' }),
+  }),
+});

@@ -1,0 +1,42 @@
+/**
+ * @module Reads a formula tree from disk: every `formula.yaml` below the root, with its node path (the
+ * folder path under the root) and a display name relative to the working directory. Reads only.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MvError } from '../../errors/index.js';
+import type { FormulaSource } from '../parse.js';
+
+/** The file name every formula node uses. */
+export const FORMULA_FILE = 'formula.yaml';
+
+/** Reads every formula file under `root`. */
+export async function readFormulaTree(
+  root: string,
+  options: { cwd?: string } = {},
+): Promise<FormulaSource[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new MvError('formula.tree-not-found', `Formula tree "${root}" is not a directory`, {
+      hint: 'Pass the folder that holds application/, controller/ and service/ (for example ./formulas).',
+    });
+  }
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && entry.name === FORMULA_FILE)
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+        throw new MvError('formula.read-failed', `Cannot read formula file "${file}"`, {
+          hint: 'Check the file exists and is readable.',
+          cause,
+        });
+      });
+      const node = path.relative(root, path.dirname(file)).split(path.sep).join('/');
+      return { node, file: path.relative(cwd, file) || file, text };
+    }),
+  );
+}

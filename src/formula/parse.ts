@@ -1,0 +1,151 @@
+/**
+ * @module Turns one formula file's text into validated data that remembers where every field came from.
+ * Collects every problem (YAML syntax, unknown fields, wrong types) as diagnostics instead of stopping at
+ * the first one.
+ * Pure: no I/O.
+ */
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { digestJson } from '../digest/index.js';
+import type { Diagnostic, ErrorCode } from '../errors/index.js';
+import { FORMULA_DOC_SCHEMA, type FormulaDocData } from './schema.js';
+import { closestMatch, descriptionAt, knownKeysAt } from './schema-walk.js';
+import { type FieldPath, formatPath, type LocatableDocument, locate } from './yaml-locate.js';
+
+/** The text of one formula file, as read from the tree. */
+export interface FormulaSource {
+  /** Tree path of the node, e.g. `application/browser/firefox`. */
+  readonly node: string;
+  /** The file's name as shown to people, e.g. `formulas/application/browser/firefox/formula.yaml`. */
+  readonly file: string;
+  readonly text: string;
+}
+
+/** A formula file after parsing and validation. */
+export interface ParsedFormula extends LocatableDocument {
+  readonly node: string;
+  readonly file: string;
+  readonly data: FormulaDocData;
+  /** Digest of the validated content (comments and formatting do not count). */
+  readonly digest: string;
+}
+
+/** The outcome of parsing one file: the formula when it is valid, and every problem found. */
+export interface ParseResult {
+  readonly formula?: ParsedFormula;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parses and validates one formula file. */
+export function parseFormula(source: FormulaSource): ParseResult {
+  const lines = new LineCounter();
+  const yaml = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const located: LocatableDocument = { yaml, lines };
+  if (yaml.errors.length > 0) {
+    const firstPerPosition = yaml.errors.filter(
+      (error, i) => yaml.errors.findIndex((e) => e.pos[0] === error.pos[0]) === i,
+    );
+    return {
+      diagnostics: firstPerPosition.map((error) => {
+        const position = lines.linePos(error.pos[0]);
+        return {
+          code: 'formula.syntax',
+          message: `YAML syntax error: ${firstLine(error.message)}`,
+          where: { file: source.file, line: position.line, column: position.col },
+          hint: 'Fix the YAML at this position; formulas are YAML 1.2 maps.',
+        } satisfies Diagnostic;
+      }),
+    };
+  }
+  if (yaml.contents !== null && !isMap(yaml.contents)) {
+    return {
+      diagnostics: [
+        at(source, located, [], 'formula.invalid-value', 'A formula must be a YAML map of fields', {
+          hint: 'Start the file with fields such as "class: application"; see docs/formula.md.',
+        }),
+      ],
+    };
+  }
+  const result = FORMULA_DOC_SCHEMA.safeParse(yaml.toJS() ?? {});
+  if (!result.success) {
+    return {
+      diagnostics: result.error.issues.flatMap((issue) => diagnosticsOfIssue(source, located, issue)),
+    };
+  }
+  return {
+    formula: {
+      ...located,
+      node: source.node,
+      file: source.file,
+      data: result.data,
+      digest: digestJson(result.data),
+    },
+    diagnostics: [],
+  };
+}
+
+/** The value at a path of plain data, or undefined when any step is missing. */
+export function valueAt(data: unknown, path: FieldPath): unknown {
+  let current = data;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function at(
+  source: { file: string },
+  located: LocatableDocument,
+  path: FieldPath,
+  code: ErrorCode,
+  message: string,
+  options: { key?: boolean; hint?: string } = {},
+): Diagnostic {
+  const position = locate(located, path, options);
+  const fieldPath = formatPath(path);
+  return {
+    code,
+    message,
+    where: { file: source.file, ...position, ...(fieldPath === '' ? {} : { path: fieldPath }) },
+    ...(options.hint === undefined ? {} : { hint: options.hint }),
+  };
+}
+
+function diagnosticsOfIssue(
+  source: FormulaSource,
+  located: LocatableDocument,
+  issue: z.core.$ZodIssue,
+): Diagnostic[] {
+  const yaml = located.yaml.toJS() as unknown;
+  const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(FORMULA_DOC_SCHEMA, path);
+    return issue.keys.map((key) => {
+      const guess = closestMatch(key, known);
+      const hint = `${guess ? `Did you mean "${guess}"? ` : ''}Fields allowed here: ${known.join(', ')}.`;
+      return at(source, located, [...path, key], 'formula.unknown-field', `Unknown field "${key}"`, {
+        key: true,
+        hint,
+      });
+    });
+  }
+  const missing = valueAt(yaml, path) === undefined;
+  const description = descriptionAt(FORMULA_DOC_SCHEMA, path);
+  return [
+    at(
+      source,
+      located,
+      path,
+      missing ? 'formula.missing-field' : 'formula.invalid-value',
+      missing ? 'Required field is missing' : issue.message,
+      {
+        ...(description === undefined ? {} : { hint: `${formatPath(path)}: ${description}` }),
+      },
+    ),
+  ];
+}
