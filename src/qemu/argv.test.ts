@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MINIMAL_TREE, treeOf } from '../../test/support/formula-tree.js';
+import { resolveCatalogue } from '../formula/index.js';
+import { planInstance, previewInstance, renderQemuArgs, toArgv } from './index.js';
+import { qemuOpts } from './qemu-options.js';
+
+function manifestOf(extra: Record<string, string>, node: string) {
+  const catalogue = resolveCatalogue(treeOf({ ...MINIMAL_TREE, ...extra }));
+  assert.deepEqual(catalogue.diagnostics, []);
+  const resolved = catalogue.formulas.get(node);
+  assert.ok(resolved);
+  return resolved.manifest;
+}
+
+const valuesAfter = (argv: string[], flag: string) => argv.filter((_, i) => argv[i - 1] === flag);
+
+describe('renderQemuArgs', () => {
+  it('doubles commas inside option values, as QEMU requires', () => {
+    assert.equal(qemuOpts('file', { path: '/a,b', readonly: true }), 'file,path=/a,,b,readonly=on');
+  });
+
+  it('never opens the base image writable', () => {
+    const manifest = manifestOf({}, 'application/console');
+    const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+    const blockdevs = valuesAfter(argv, '-blockdev');
+    const base = blockdevs.filter((b) => b.includes('node-name=base'));
+    assert.equal(base.length, 2);
+    assert.ok(base.every((b) => b.includes('read-only=on')));
+    assert.ok(blockdevs.some((b) => b.includes('backing=base') && b.includes('node-name=root')));
+  });
+
+  it('uses the TSC rate on microvm under TCG, and host CPU with KVM hidden under KVM', () => {
+    const manifest = manifestOf({}, 'application/console');
+    const tcg = toArgv(renderQemuArgs(manifest, previewInstance(manifest, { tscKhz: 1_234_567 })));
+    assert.match(valuesAfter(tcg, '-append')[0] ?? '', /tsc_early_khz=1234567/);
+    assert.deepEqual(valuesAfter(tcg, '-accel'), ['tcg']);
+    const kvm = toArgv(renderQemuArgs(manifest, previewInstance(manifest, { accel: 'kvm' })));
+    assert.deepEqual(valuesAfter(kvm, '-cpu'), ['host,kvm=off']);
+    assert.doesNotMatch(valuesAfter(kvm, '-append')[0] ?? '', /tsc_early_khz/);
+  });
+
+  it('gives application instances the lowest free address and a MAC derived from it', () => {
+    const manifest = manifestOf({}, 'application/console');
+    const preview = previewInstance(manifest);
+    const second = planInstance(manifest, {
+      ...preview,
+      name: 'console-2',
+      taken: { star: new Set(['10.2.2.100']) },
+    });
+    assert.equal(second.nics[0]?.address, '10.2.2.101');
+    const argv = toArgv(renderQemuArgs(manifest, second));
+    assert.ok(valuesAfter(argv, '-device').some((d) => d.endsWith('mac=00:00:10:02:02:65')));
+    assert.ok(!argv.join(' ').includes('52:54:00'));
+  });
+
+  it('renders each uplink mode of the universe router', () => {
+    const universe = (mode: string) =>
+      manifestOf(
+        {
+          'service/router/universe': `networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: ${mode}\n`,
+        },
+        'service/router/universe',
+      );
+    const netdevs = (mode: string) => {
+      const manifest = universe(mode);
+      const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+      return [
+        ...valuesAfter(argv, '-netdev'),
+        ...valuesAfter(argv, '-device').filter((d) => d.startsWith('vfio')),
+      ].join(' ');
+    };
+    assert.match(netdevs('{ mode: user }'), /user,id=uplink,ipv6=off/);
+    assert.match(netdevs('{ mode: netns, device: lan }'), /tap,id=uplink,ifname=mvuplink0/);
+    assert.match(netdevs('{ mode: macvtap, device: eth0 }'), /tap,id=uplink,fd=3/);
+    assert.match(netdevs('{ mode: pci, device: "0000:03:00.0" }'), /vfio-pci,host=0000:03:00.0,id=uplink/);
+  });
+
+  it('puts q35 devices on PCI and adds the display on a unix socket, never TCP', () => {
+    const manifest = manifestOf(
+      { 'application/g': 'machine: { type: q35 }\ndevices: { display: vnc }\n' },
+      'application/g',
+    );
+    const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+    assert.ok(valuesAfter(argv, '-device').includes('virtio-rng-pci,rng=rng'));
+    assert.deepEqual(valuesAfter(argv, '-vnc'), ['unix:/run/multiverse/portals/g/vnc.sock']);
+  });
+
+  it('leaves out the sandbox only when the formula turns it off', () => {
+    const manifest = manifestOf({ 'application/x': 'hardening: { sandbox: false }\n' }, 'application/x');
+    assert.ok(!toArgv(renderQemuArgs(manifest, previewInstance(manifest))).includes('-sandbox'));
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * @module Renders a manifest plus an instance into QEMU's command line, as data (`QemuArg[]`) serialised
+ * once by `toArgv`. microvm portals boot a PVH kernel directly over virtio-mmio; q35 portals use PCI and may
+ * have firmware, a display, a TPM and passthrough. Every portal gets the hardening defaults: no default
+ * devices, no user config, no display window, no reboot, the seccomp sandbox, and disks that never open the
+ * base image writable.
+ * Pure: no I/O.
+ */
+import type { Manifest } from '../formula/index.js';
+import { SHARE_TAG } from '../share/index.js';
+import { type PortalInstance, runFiles } from './instance.js';
+import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
+
+/** The name of the agent's virtio-serial port inside the guest. */
+export const AGENT_PORT = 'org.multiverse-os.agent';
+
+/** The name of the one-way status port inside the guest (readiness reports, written to status.out). */
+export const STATUS_PORT = 'org.multiverse-os.status';
+
+/** The full QEMU argument list for one portal instance. */
+export function renderQemuArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  return [
+    ...baseArgs(manifest, instance),
+    ...bootArgs(manifest, instance),
+    ...storageArgs(manifest, instance),
+    ...shareArgs(manifest, instance),
+    ...channelArgs(manifest, instance),
+    ...networkArgs(manifest, instance),
+    ...deviceArgs(manifest, instance),
+  ];
+}
+
+/** The kernel command line portalgun sets for a portal, followed by the formula's own tokens. */
+export function kernelCommandLine(manifest: Manifest, instance: PortalInstance): string {
+  const tokens = ['console=ttyS0', 'panic=-1'];
+  if (manifest.machine.type === 'microvm' && instance.accel === 'tcg') {
+    // microvm has no HPET or PM timer; under TCG the PIT calibration fails when the host is busy and the
+    // guest hangs forever, so the TSC rate is given outright.
+    tokens.push(`tsc_early_khz=${instance.tscKhz}`);
+  }
+  if (manifest.image.backend === 'debian') tokens.push('root=/dev/vda', 'ro');
+  return [...tokens, ...manifest.boot.cmdline].join(' ');
+}
+
+function baseArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  const files = runFiles(instance.runDir);
+  const machine =
+    manifest.machine.type === 'microvm'
+      ? qemuOpts('microvm', { 'dump-guest-core': false, 'mem-merge': false })
+      : qemuOpts('q35', { 'dump-guest-core': false, 'mem-merge': false, vmport: false });
+  const cpu =
+    instance.accel === 'kvm'
+      ? qemuOpts('host', { kvm: manifest.hardening.hideKvm ? false : undefined })
+      : 'max';
+  return [
+    arg('-name', qemuOpts(instance.name, { process: `portal-${instance.name}`, 'debug-threads': true })),
+    arg('-accel', instance.accel),
+    arg('-machine', machine),
+    arg('-cpu', cpu),
+    arg('-smp', String(manifest.machine.vcpus)),
+    arg('-m', `${manifest.machine.memory}M`),
+    arg('-nodefaults'),
+    arg('-no-user-config'),
+    arg('-display', 'none'),
+    arg('-no-reboot'),
+    ...(manifest.hardening.sandbox ? [arg('-sandbox', SANDBOX_OPTIONS)] : []),
+    arg('-pidfile', files.pid),
+    arg('-qmp', qemuOpts(`unix:${files.qmp}`, { server: true, wait: false })),
+  ];
+}
+
+function bootArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  const { artifacts } = instance;
+  const args: QemuArg[] = [];
+  if (artifacts.firmware) {
+    args.push(
+      arg(
+        '-drive',
+        qemuOpts(null, {
+          if: 'pflash',
+          format: 'raw',
+          unit: 0,
+          readonly: true,
+          file: artifacts.firmware.code,
+        }),
+      ),
+      arg('-drive', qemuOpts(null, { if: 'pflash', format: 'raw', unit: 1, file: artifacts.firmware.vars })),
+    );
+  }
+  args.push(arg('-kernel', artifacts.kernel));
+  if (manifest.boot.initrd && artifacts.initrd) args.push(arg('-initrd', artifacts.initrd));
+  args.push(arg('-append', kernelCommandLine(manifest, instance)));
+  return args;
+}
+
+function blockdev(props: Readonly<Record<string, string | boolean>>): QemuArg {
+  return arg('-blockdev', qemuOpts(null, props));
+}
+
+function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  const args: QemuArg[] = [];
+  const base = instance.artifacts.base;
+  if (base) {
+    args.push(
+      // The base is opened read-only at both layers; only the throwaway overlay is writable.
+      blockdev({ driver: 'file', filename: base.path, 'node-name': 'base-file', 'read-only': true }),
+      blockdev({ driver: base.format, file: 'base-file', 'node-name': 'base', 'read-only': true }),
+      blockdev({ driver: 'file', filename: instance.overlay, 'node-name': 'overlay-file' }),
+      blockdev({ driver: 'qcow2', file: 'overlay-file', backing: 'base', 'node-name': 'root' }),
+      device(virtioDevice(manifest, 'blk'), { drive: 'root', id: 'root-disk', serial: 'root' }),
+    );
+  }
+  for (const name of Object.keys(manifest.disks).sort()) {
+    const file = instance.disks[name] ?? '';
+    args.push(
+      blockdev({ driver: 'file', filename: file, 'node-name': `disk-${name}-file` }),
+      blockdev({ driver: 'qcow2', file: `disk-${name}-file`, 'node-name': `disk-${name}` }),
+      device(virtioDevice(manifest, 'blk'), { drive: `disk-${name}`, id: `disk-${name}`, serial: name }),
+    );
+  }
+  return args;
+}
+
+function shareArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  if (!manifest.share.enabled) return [];
+  return [
+    arg(
+      '-fsdev',
+      qemuOpts('local', {
+        id: 'share',
+        path: instance.shareDir,
+        // Guest ownership and modes live in xattrs, so guest root is never host root on these files.
+        security_model: 'mapped-xattr',
+        readonly: manifest.share.readOnly ? true : undefined,
+      }),
+    ),
+    device(virtioDevice(manifest, '9p'), { fsdev: 'share', mount_tag: SHARE_TAG }),
+  ];
+}
+
+function channelArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  const files = runFiles(instance.runDir);
+  const args: QemuArg[] = [];
+  if (manifest.devices.console) {
+    args.push(
+      arg(
+        '-chardev',
+        qemuOpts('socket', {
+          id: 'console',
+          path: files.console,
+          server: true,
+          wait: false,
+          logfile: files.consoleLog,
+          logappend: true,
+        }),
+      ),
+      arg('-serial', 'chardev:console'),
+    );
+  }
+  if (!manifest.devices.agent && !manifest.devices.status) return args;
+  args.push(device(virtioDevice(manifest, 'serial'), { id: 'vser' }));
+  if (manifest.devices.agent) {
+    args.push(
+      arg('-chardev', qemuOpts('socket', { id: 'agent', path: files.agent, server: true, wait: false })),
+      device('virtserialport', { bus: 'vser.0', chardev: 'agent', name: AGENT_PORT }),
+    );
+  }
+  if (manifest.devices.status) {
+    args.push(
+      arg('-chardev', qemuOpts('file', { id: 'status', path: files.status })),
+      device('virtserialport', { bus: 'vser.0', chardev: 'status', name: STATUS_PORT }),
+    );
+  }
+  return args;
+}
+
+function networkArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  const nicDevice = virtioDevice(manifest, 'net');
+  const args = instance.nics.flatMap((nic) => [
+    arg(
+      '-netdev',
+      qemuOpts('tap', { id: `net-${nic.network}`, ifname: nic.tap, script: 'no', downscript: 'no' }),
+    ),
+    device(nicDevice, { netdev: `net-${nic.network}`, mac: nic.mac }),
+  ]);
+  const uplink = instance.uplink;
+  if (uplink?.kind === 'pci') return [...args, device('vfio-pci', { host: uplink.address, id: 'uplink' })];
+  if (uplink) {
+    const netdev =
+      uplink.kind === 'user'
+        ? qemuOpts('user', { id: 'uplink', ipv6: false })
+        : uplink.kind === 'tap'
+          ? qemuOpts('tap', { id: 'uplink', ifname: uplink.tap, script: 'no', downscript: 'no' })
+          : qemuOpts('tap', { id: 'uplink', fd: uplink.fd });
+    args.push(arg('-netdev', netdev), device(nicDevice, { netdev: 'uplink', mac: uplink.mac }));
+  }
+  return args;
+}
+
+function deviceArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
+  const files = runFiles(instance.runDir);
+  const { devices } = manifest;
+  const args: QemuArg[] = [];
+  if (devices.rng) {
+    args.push(
+      arg('-object', qemuOpts('rng-random', { id: 'rng', filename: '/dev/urandom' })),
+      device(virtioDevice(manifest, 'rng'), { rng: 'rng' }),
+    );
+  }
+  if (manifest.machine.balloon) args.push(device('virtio-balloon-pci', { id: 'balloon' }));
+  if (devices.display === 'spice') {
+    args.push(
+      arg('-spice', qemuOpts(null, { unix: true, addr: files.spice, 'disable-ticketing': true })),
+      device('virtio-vga'),
+    );
+  } else if (devices.display === 'vnc') {
+    args.push(arg('-vnc', `unix:${files.vnc}`), device('virtio-vga'));
+  }
+  if (devices.tpm) {
+    args.push(
+      arg('-chardev', qemuOpts('socket', { id: 'tpm', path: files.swtpm })),
+      arg('-tpmdev', qemuOpts('emulator', { id: 'tpm0', chardev: 'tpm' })),
+      device('tpm-crb', { tpmdev: 'tpm0' }),
+    );
+  }
+  for (const [index, host] of devices.pci.entries())
+    args.push(device('vfio-pci', { host, id: `pci${index}` }));
+  if (devices.usb.length > 0) args.push(device('qemu-xhci', { id: 'usb' }));
+  for (const [index, id] of devices.usb.entries()) {
+    const [vendor, product] = id.split(':');
+    args.push(
+      device('usb-host', {
+        bus: 'usb.0',
+        vendorid: `0x${vendor}`,
+        productid: `0x${product}`,
+        id: `usb${index}`,
+      }),
+    );
+  }
+  return args;
+}

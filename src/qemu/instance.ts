@@ -1,0 +1,154 @@
+/**
+ * @module A portal instance: the values generated when one portal starts (Incus calls them "volatile"):
+ * its name, folders, artifact paths, accelerator, allocated addresses, MACs and tap names. They live beside
+ * the manifest and are never written back into a formula. Renderers take a manifest plus an instance.
+ * Pure: no I/O.
+ */
+import { sha256Hex } from '../digest/index.js';
+import { MvError } from '../errors/index.js';
+import { allocateApplicationAddress, type Manifest, macFor, type NetworkName } from '../formula/index.js';
+
+/** The accelerators portalgun knows; TCG is software emulation, KVM needs vmx/svm and a real KVM. */
+export type Accelerator = 'tcg' | 'kvm';
+
+/** Files the image store supplies for one boot. */
+export interface BootArtifacts {
+  /** Kernel (an uncompressed PVH vmlinux on microvm). */
+  readonly kernel: string;
+  readonly initrd: string | null;
+  /** Read-only base image under the overlay, or null for an initramfs-only portal. */
+  readonly base: { readonly path: string; readonly format: 'qcow2' | 'raw' } | null;
+  /** UEFI code and this instance's copy of the variable store, when the formula asks for OVMF. */
+  readonly firmware: { readonly code: string; readonly vars: string } | null;
+}
+
+/** One NIC on a portal network. */
+export interface InstanceNic {
+  readonly network: NetworkName;
+  readonly address: string;
+  readonly mac: string;
+  /** Tap device (at most 15 characters), created in portalgun's network namespace. */
+  readonly tap: string;
+}
+
+/** How the universe router's uplink reaches QEMU. */
+export type InstanceUplink =
+  | { readonly kind: 'user'; readonly mac: string }
+  | { readonly kind: 'tap'; readonly tap: string; readonly mac: string }
+  | { readonly kind: 'fd'; readonly fd: number; readonly mac: string }
+  | { readonly kind: 'pci'; readonly address: string };
+
+/** Everything per-instance that the QEMU argv and libvirt XML need besides the manifest. */
+export interface PortalInstance {
+  /** Instance name, unique on the host, e.g. `firefox-1`. */
+  readonly name: string;
+  /** Folder for sockets, logs and the pid file; removed when the portal stops. */
+  readonly runDir: string;
+  /** Host folder behind the multiverse-portal share. */
+  readonly shareDir: string;
+  /** The throwaway qcow2 overlay over the base image. */
+  readonly overlay: string;
+  readonly artifacts: BootArtifacts;
+  readonly accel: Accelerator;
+  /** Host TSC rate in kHz; microvm under TCG needs it on the kernel command line. */
+  readonly tscKhz: number;
+  readonly nics: readonly InstanceNic[];
+  readonly uplink: InstanceUplink | null;
+  /** Extra disk files by disk name. */
+  readonly disks: Readonly<Record<string, string>>;
+}
+
+/** The well-known files inside an instance's run folder. */
+export function runFiles(runDir: string) {
+  return {
+    qmp: `${runDir}/qmp.sock`,
+    console: `${runDir}/console.sock`,
+    consoleLog: `${runDir}/console.log`,
+    agent: `${runDir}/agent.sock`,
+    status: `${runDir}/status.out`,
+    pid: `${runDir}/qemu.pid`,
+    spice: `${runDir}/spice.sock`,
+    vnc: `${runDir}/vnc.sock`,
+    swtpm: `${runDir}/swtpm.sock`,
+  } as const;
+}
+
+/** A tap name derived from the instance name and NIC index: `mv` + 8 hex + index, within Linux's 15. */
+export function tapName(instance: string, index: number): string {
+  return `mv${sha256Hex(instance).slice(0, 8)}${index}`;
+}
+
+/** What the caller knows when planning an instance; addresses already in use come from the daemon. */
+export interface InstanceRequest {
+  readonly name: string;
+  readonly runDir: string;
+  readonly shareDir: string;
+  readonly overlay: string;
+  readonly artifacts: BootArtifacts;
+  readonly accel: Accelerator;
+  readonly tscKhz: number;
+  readonly disks: Readonly<Record<string, string>>;
+  /** Addresses held by running instances, per network. */
+  readonly taken?: Partial<Record<NetworkName, ReadonlySet<string>>>;
+  /** For uplink modes that need a host-side handle: the tap (netns) or file descriptor (macvtap). */
+  readonly uplinkHandle?: { readonly tap: string } | { readonly fd: number };
+}
+
+/** Plans an instance of a manifest: allocates application addresses and derives MACs and tap names. */
+export function planInstance(manifest: Manifest, request: InstanceRequest): PortalInstance {
+  const nics = manifest.networks.map((attachment, index): InstanceNic => {
+    const address =
+      attachment.address === 'dynamic'
+        ? allocateApplicationAddress(attachment.network, request.taken?.[attachment.network] ?? new Set())
+        : attachment.address;
+    return {
+      network: attachment.network,
+      address,
+      mac: macFor(address, manifest.hardening.macPrefix),
+      tap: tapName(request.name, index),
+    };
+  });
+  const missing = Object.keys(manifest.disks).filter((disk) => !(disk in request.disks));
+  if (missing.length > 0) {
+    throw new MvError(
+      'internal.bug',
+      `No file given for disk "${missing[0]}" of ${manifest.node} (please report)`,
+    );
+  }
+  return {
+    name: request.name,
+    runDir: request.runDir,
+    shareDir: request.shareDir,
+    overlay: request.overlay,
+    artifacts: request.artifacts,
+    accel: request.accel,
+    tscKhz: request.tscKhz,
+    nics,
+    uplink: planUplink(manifest, request),
+    disks: request.disks,
+  };
+}
+
+function planUplink(manifest: Manifest, request: InstanceRequest): InstanceUplink | null {
+  const { mode, device } = manifest.uplink;
+  const mac = `${manifest.hardening.macPrefix}:ff:ff:01`;
+  const handle = request.uplinkHandle;
+  switch (mode) {
+    case 'none':
+      return null;
+    case 'user':
+      return { kind: 'user', mac };
+    case 'pci':
+      return { kind: 'pci', address: device ?? '' };
+    case 'netns':
+      if (handle && 'tap' in handle) return { kind: 'tap', tap: handle.tap, mac };
+      break;
+    case 'macvtap':
+      if (handle && 'fd' in handle) return { kind: 'fd', fd: handle.fd, mac };
+      break;
+  }
+  throw new MvError(
+    'internal.bug',
+    `Uplink mode "${mode}" of ${manifest.node} was planned without its host handle (please report)`,
+  );
+}

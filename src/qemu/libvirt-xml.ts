@@ -1,0 +1,172 @@
+/**
+ * @module Renders a manifest plus an instance into a libvirt domain XML that `virt-xml-validate` accepts, for
+ * people who manage portals with libvirt tools or want to inspect them there. portalgun itself runs QEMU
+ * directly (see ARCHITECTURE.md); this rendering mirrors the same devices, sockets and hardening.
+ * Pure: no I/O.
+ */
+import type { Manifest } from '../formula/index.js';
+import { SHARE_TAG } from '../share/index.js';
+import { AGENT_PORT, kernelCommandLine, STATUS_PORT } from './argv.js';
+import { type PortalInstance, runFiles } from './instance.js';
+import { el, renderXml, type XmlElement } from './xml.js';
+
+/** Namespace of portalgun's metadata element inside `<metadata>`. */
+export const METADATA_NAMESPACE = 'https://multiverse-os.org/xmlns/portal/1';
+
+/** The libvirt domain XML for one portal instance. */
+export function renderLibvirtXml(
+  manifest: Manifest,
+  instance: PortalInstance,
+  options: { hash: string },
+): string {
+  return renderXml(
+    el('domain', { type: instance.accel === 'kvm' ? 'kvm' : 'qemu' }, [
+      el('name', {}, [instance.name]),
+      el('title', {}, [manifest.portalName]),
+      manifest.description !== '' && el('description', {}, [manifest.description]),
+      el('metadata', {}, [
+        el('mv:portal', { 'xmlns:mv': METADATA_NAMESPACE, node: manifest.node, hash: options.hash }),
+      ]),
+      el('memory', { unit: 'MiB' }, [String(manifest.machine.memory)]),
+      el('currentMemory', { unit: 'MiB' }, [String(manifest.machine.memory)]),
+      el('vcpu', { placement: 'static' }, [String(manifest.machine.vcpus)]),
+      osElement(manifest, instance),
+      el('features', {}, [
+        manifest.machine.type === 'q35' && el('acpi'),
+        instance.accel === 'kvm' &&
+          manifest.hardening.hideKvm &&
+          el('kvm', {}, [el('hidden', { state: 'on' })]),
+      ]),
+      instance.accel === 'kvm' ? el('cpu', { mode: 'host-passthrough' }) : el('cpu', { mode: 'maximum' }),
+      el('clock', { offset: 'utc' }),
+      el('on_poweroff', {}, ['destroy']),
+      el('on_reboot', {}, ['destroy']),
+      el('on_crash', {}, ['destroy']),
+      el('devices', {}, devices(manifest, instance)),
+    ]),
+  );
+}
+
+function osElement(manifest: Manifest, instance: PortalInstance): XmlElement {
+  const { artifacts } = instance;
+  return el('os', {}, [
+    el('type', { arch: 'x86_64', machine: manifest.machine.type }, ['hvm']),
+    artifacts.firmware && el('loader', { readonly: 'yes', type: 'pflash' }, [artifacts.firmware.code]),
+    artifacts.firmware && el('nvram', {}, [artifacts.firmware.vars]),
+    el('kernel', {}, [artifacts.kernel]),
+    manifest.boot.initrd && artifacts.initrd !== null && el('initrd', {}, [artifacts.initrd]),
+    el('cmdline', {}, [kernelCommandLine(manifest, instance)]),
+  ]);
+}
+
+function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
+  const files = runFiles(instance.runDir);
+  const { devices: d } = manifest;
+  return [
+    el('emulator', {}, ['/usr/bin/qemu-system-x86_64']),
+    ...disks(manifest, instance),
+    manifest.share.enabled &&
+      el('filesystem', { type: 'mount', accessmode: 'mapped' }, [
+        el('driver', { type: 'path', wrpolicy: 'immediate' }),
+        el('source', { dir: instance.shareDir }),
+        el('target', { dir: SHARE_TAG }),
+        manifest.share.readOnly && el('readonly'),
+      ]),
+    ...interfaces(manifest, instance),
+    d.console &&
+      el('serial', { type: 'unix' }, [
+        el('source', { mode: 'bind', path: files.console }),
+        el('log', { file: files.consoleLog, append: 'on' }),
+        el('target', { port: 0 }),
+      ]),
+    d.agent &&
+      el('channel', { type: 'unix' }, [
+        el('source', { mode: 'bind', path: files.agent }),
+        el('target', { type: 'virtio', name: AGENT_PORT }),
+      ]),
+    d.status &&
+      el('channel', { type: 'file' }, [
+        el('source', { path: files.status }),
+        el('target', { type: 'virtio', name: STATUS_PORT }),
+      ]),
+    d.rng && el('rng', { model: 'virtio' }, [el('backend', { model: 'random' }, ['/dev/urandom'])]),
+    el('memballoon', { model: manifest.machine.balloon ? 'virtio' : 'none' }),
+    d.display !== 'none' &&
+      el('graphics', { type: d.display }, [
+        el('listen', { type: 'socket', socket: d.display === 'spice' ? files.spice : files.vnc }),
+      ]),
+    d.display !== 'none' && el('video', {}, [el('model', { type: 'virtio' })]),
+    d.tpm && el('tpm', { model: 'tpm-crb' }, [el('backend', { type: 'emulator', version: '2.0' })]),
+    ...d.pci.map((address) => pciHostdev(address)),
+    ...d.usb.map((id) => {
+      const [vendor, product] = id.split(':');
+      return el('hostdev', { mode: 'subsystem', type: 'usb', managed: 'yes' }, [
+        el('source', {}, [el('vendor', { id: `0x${vendor}` }), el('product', { id: `0x${product}` })]),
+      ]);
+    }),
+  ].filter((x): x is XmlElement => x !== false);
+}
+
+function disks(manifest: Manifest, instance: PortalInstance): XmlElement[] {
+  const out: XmlElement[] = [];
+  const base = instance.artifacts.base;
+  if (base) {
+    out.push(
+      el('disk', { type: 'file', device: 'disk' }, [
+        el('driver', { name: 'qemu', type: 'qcow2' }),
+        el('source', { file: instance.overlay }),
+        el('backingStore', { type: 'file' }, [
+          el('format', { type: base.format }),
+          el('source', { file: base.path }),
+          el('backingStore'),
+        ]),
+        el('target', { dev: 'vda', bus: 'virtio' }),
+        el('serial', {}, ['root']),
+      ]),
+    );
+  }
+  for (const [index, name] of Object.keys(manifest.disks).sort().entries()) {
+    out.push(
+      el('disk', { type: 'file', device: 'disk' }, [
+        el('driver', { name: 'qemu', type: 'qcow2' }),
+        el('source', { file: instance.disks[name] }),
+        el('target', { dev: `vd${String.fromCharCode(98 + index)}`, bus: 'virtio' }),
+        el('serial', {}, [name]),
+      ]),
+    );
+  }
+  return out;
+}
+
+function interfaces(manifest: Manifest, instance: PortalInstance): XmlElement[] {
+  const nics = instance.nics.map((nic) =>
+    el('interface', { type: 'ethernet' }, [
+      el('mac', { address: nic.mac }),
+      el('target', { dev: nic.tap, managed: 'no' }),
+      el('model', { type: 'virtio' }),
+    ]),
+  );
+  const uplink = instance.uplink;
+  if (!uplink) return nics;
+  if (uplink.kind === 'pci') return [...nics, pciHostdev(uplink.address)];
+  const type = { user: 'user', tap: 'ethernet', fd: 'direct' }[uplink.kind];
+  return [
+    ...nics,
+    el('interface', { type }, [
+      el('mac', { address: uplink.mac }),
+      uplink.kind === 'fd' && el('source', { dev: manifest.uplink.device ?? '', mode: 'private' }),
+      uplink.kind === 'tap' && el('target', { dev: uplink.tap, managed: 'no' }),
+      el('model', { type: 'virtio' }),
+    ]),
+  ];
+}
+
+function pciHostdev(address: string): XmlElement {
+  const [domain, bus, slotFunction] = address.split(':');
+  const [slot, fn] = (slotFunction ?? '').split('.');
+  return el('hostdev', { mode: 'subsystem', type: 'pci', managed: 'yes' }, [
+    el('source', {}, [
+      el('address', { domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` }),
+    ]),
+  ]);
+}

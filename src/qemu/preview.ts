@@ -1,0 +1,52 @@
+/**
+ * @module A preview instance for `portalgun plan`: the paths and values a portal would get on a default
+ * host layout, without touching the host. The daemon builds real instances from its image store.
+ * Pure: no I/O.
+ */
+import type { Manifest } from '../formula/index.js';
+import { type Accelerator, type PortalInstance, planInstance } from './instance.js';
+
+/** Where portalgun keeps things on a host, by default. */
+export const DEFAULT_HOST_LAYOUT = {
+  runRoot: '/run/multiverse/portals',
+  stateRoot: '/var/lib/multiverse',
+  ovmfCode: '/usr/share/OVMF/OVMF_CODE_4M.fd',
+} as const;
+
+/** Options of a preview; everything has a default. */
+export interface PreviewOptions {
+  readonly name?: string;
+  readonly accel?: Accelerator;
+  readonly tscKhz?: number;
+}
+
+/** The instance a manifest would get as the first instance on a default host. */
+export function previewInstance(manifest: Manifest, options: PreviewOptions = {}): PortalInstance {
+  const name = options.name ?? manifest.name;
+  const { runRoot, stateRoot, ovmfCode } = DEFAULT_HOST_LAYOUT;
+  const runDir = `${runRoot}/${name}`;
+  const image = `${stateRoot}/images/${manifest.image.base ?? manifest.node}`;
+  const disks: Record<string, string> = {};
+  for (const [disk, spec] of Object.entries(manifest.disks)) {
+    disks[disk] = spec.persistent
+      ? `${stateRoot}/volumes/${name}/${disk}.qcow2`
+      : `${runDir}/disk-${disk}.qcow2`;
+  }
+  return planInstance(manifest, {
+    name,
+    runDir,
+    shareDir: `${stateRoot}/shares/${name}`,
+    overlay: `${runDir}/overlay.qcow2`,
+    artifacts: {
+      kernel: `${stateRoot}/kernels/${manifest.boot.kernel}/vmlinux`,
+      initrd: manifest.boot.initrd ? `${image}/initrd.cpio` : null,
+      base: { path: `${image}/base.qcow2`, format: 'qcow2' },
+      firmware: manifest.boot.firmware === 'ovmf' ? { code: ovmfCode, vars: `${runDir}/OVMF_VARS.fd` } : null,
+    },
+    accel: options.accel ?? 'tcg',
+    tscKhz: options.tscKhz ?? 2_600_000,
+    disks,
+    ...(manifest.uplink.mode === 'netns' ? { uplinkHandle: { tap: 'mvuplink0' } } : {}),
+    ...(manifest.uplink.mode === 'macvtap' ? { uplinkHandle: { fd: 3 } } : {}),
+  });
+}
