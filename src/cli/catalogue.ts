@@ -1,0 +1,44 @@
+/**
+ * @module Loads the formula catalogue for a CLI command: picks the tree (flag, environment, bundled), reads
+ * and resolves it, and turns any diagnostic into one error carrying all of them. Also finds a node by path
+ * or portal name, with a "did you mean" for typos.
+ */
+import path from 'node:path';
+import { errorFromDiagnostics, MvError } from '../errors/index.js';
+import { readFormulaTree } from '../formula/host/read-tree.js';
+import { type Catalogue, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
+import { packageRoot } from './package-root.js';
+
+/** The formula tree a command uses: `--formulas`, else `$PORTALGUN_FORMULAS`, else the bundled tree. */
+export function formulaTreeDir(flag: string | undefined): string {
+  return flag ?? process.env.PORTALGUN_FORMULAS ?? path.join(packageRoot(), 'formulas');
+}
+
+/** Reads and resolves a tree, returning diagnostics instead of throwing on them. */
+export async function readCatalogue(dir: string): Promise<Catalogue> {
+  return resolveCatalogue(await readFormulaTree(dir));
+}
+
+/** Reads and resolves a tree; any diagnostic is an error (a broken tree is refused whole). */
+export async function loadCatalogue(dir: string): Promise<Catalogue> {
+  const catalogue = await readCatalogue(dir);
+  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+  return catalogue;
+}
+
+/** The resolved formula named by a node path (`application/console`) or portal name (`console.application.portal`). */
+export function findFormula(catalogue: Catalogue, name: string): ResolvedFormula {
+  const byNode = catalogue.formulas.get(name.replace(/^\/+|\/+$/g, ''));
+  if (byNode) return byNode;
+  for (const resolved of catalogue.formulas.values()) {
+    if (resolved.manifest.portalName === name) return resolved;
+  }
+  const nodes = [...catalogue.formulas.keys()];
+  const suggestions = nodes.filter((node) => node.endsWith(`/${name}`) || node.includes(name)).slice(0, 3);
+  throw new MvError('formula.not-found', `No formula "${name}"`, {
+    hint:
+      suggestions.length > 0
+        ? `Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+        : 'Run "portalgun formula list" to see every node.',
+  });
+}

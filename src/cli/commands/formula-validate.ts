@@ -1,0 +1,32 @@
+/**
+ * @module `portalgun formula validate [dir]` and `portalgun formula schema`: check a whole tree and report
+ * every problem at once (exit 2 if there is any), and print the JSON Schema editors use.
+ */
+import type { Command } from 'commander';
+import { errorFromDiagnostics } from '../../errors/index.js';
+import { renderFormulaJsonSchema } from '../../formula/index.js';
+import { formulaTreeDir, readCatalogue } from '../catalogue.js';
+import { writeJson, writeText } from '../output.js';
+import { globalOptions } from './global-options.js';
+
+/** Registers `formula validate` and `formula schema`. */
+export function registerFormulaValidate(formula: Command): void {
+  formula
+    .command('validate')
+    .description('Check every formula of a tree and report all problems at once')
+    .argument('[dir]', 'formula tree to check (default: the tree in use)')
+    .action(async (dir: string | undefined, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const catalogue = await readCatalogue(dir ?? formulaTreeDir(global.formulas));
+      if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+      const total = catalogue.formulas.size;
+      const portals = [...catalogue.formulas.values()].filter((f) => !f.manifest.abstract).length;
+      if (global.json) return writeJson({ valid: true, formulas: total, portals });
+      writeText(`ok: ${total} formulas valid (${portals} portals, ${total - portals} abstract layers)`);
+    });
+
+  formula
+    .command('schema')
+    .description('Print the JSON Schema of a formula file (for editors)')
+    .action(() => writeJson(renderFormulaJsonSchema()));
+}
