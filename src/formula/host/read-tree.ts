@@ -1,6 +1,6 @@
 /**
  * @module Reads a formula tree from disk: every `formula.yaml` below the root, with its node path (the
- * folder path under the root) and a display name relative to the working directory. Reads only.
+ * folder path under the root) and a display name relative to the working directory (absolute when outside it). Reads only.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,7 +36,8 @@ export async function readFormulaTree(
         });
       });
       const node = path.relative(root, path.dirname(file)).split(path.sep).join('/');
-      return { node, file: path.relative(cwd, file) || file, text };
+      const relative = path.relative(cwd, file);
+      return { node, file: relative.startsWith('..') ? file : relative, text };
     }),
   );
 }

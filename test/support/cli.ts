@@ -1,0 +1,39 @@
+/**
+ * @module Runs the built `portalgun` binary (bin/portalgun.js → dist/) the way a user would, and writes
+ * throwaway formula trees to temporary folders.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './catalogue.js';
+
+/** What a CLI run printed and how it exited. */
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `portalgun <args>` from the repository root with a clean environment for the formula tree. */
+export function portalgun(args: readonly string[], options: { cwd?: string } = {}): CliResult {
+  const env = { ...process.env };
+  delete env.PORTALGUN_FORMULAS;
+  delete env.PORTALGUN_DEBUG;
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/portalgun.js'), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes `{ node: yaml }` as a formula tree in a new temporary folder and returns the folder. */
+export function writeTree(files: Readonly<Record<string, string>>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'mv-formulas-'));
+  for (const [node, text] of Object.entries(files)) {
+    mkdirSync(path.join(root, node), { recursive: true });
+    writeFileSync(path.join(root, node, 'formula.yaml'), text);
+  }
+  return root;
+}
