@@ -17,3 +17,31 @@ export {
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
 export { DEFAULT_HOST_LAYOUT, type PreviewOptions, previewInstance } from './preview.js';
 export { type QemuArg, SANDBOX_OPTIONS, toArgv } from './qemu-options.js';
+export {
+  encodeCommand,
+  MAX_QMP_LINE_LENGTH,
+  parseQmpMessage,
+  type QmpArguments,
+  type QmpErrorReply,
+  type QmpEvent,
+  type QmpGreeting,
+  QmpLineSplitter,
+  type QmpMessage,
+  type QmpReturn,
+  type QmpVersion,
+} from './qmp/codec.js';
+export {
+  cont,
+  type QmpCallOptions,
+  type QmpCapabilitiesArgs,
+  type QmpCapability,
+  type QmpExecutor,
+  type QmpStatus,
+  qmpCapabilities,
+  queryStatus,
+  queryVersion,
+  quit,
+  stop,
+  systemPowerdown,
+} from './qmp/commands.js';
+export { EVENT_HISTORY, QmpEventLog, type QmpWaitOptions } from './qmp/event-log.js';
