@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AGENT_VERBS, type AgentVerb, type JsonValue } from '../protocol.js';
+import type { AgentConfig } from './config.js';
+import { dispatchRequest } from './dispatch.js';
+import { createFakeSystem, type FakeProgram, type FakeSystem } from './fake-system.js';
+
+const config: AgentConfig = { portalName: 'test.portal', verbs: [...AGENT_VERBS], run: ['/usr/bin/report'] };
+
+const PROC = {
+  '/proc/uptime': '3600.99 100.00\n',
+  '/proc/loadavg': '0.50 0.25 0.10 1/50 300\n',
+  '/proc/meminfo': 'MemTotal: 1024 kB\nMemFree: 100 kB\nMemAvailable: 512 kB\n',
+  '/proc/sys/kernel/hostname': 'portal\n',
+  '/proc/mounts': 'proc /proc proc rw 0 0\nmultiverse-portal /mnt/multiverse-portal 9p rw 0 0\n',
+  '/proc/1/comm': 'init\n',
+  '/proc/42/comm': 'node\n',
+  '/proc/self/comm': 'self\n',
+};
+
+async function call(
+  verb: AgentVerb,
+  args: string[],
+  options: { system?: FakeSystem; config?: AgentConfig } = {},
+): Promise<{ ok: boolean; value: JsonValue | string }> {
+  const context = { config: options.config ?? config, system: options.system ?? createFakeSystem(PROC) };
+  const { response } = await dispatchRequest({ id: 9, verb, args }, context);
+  assert.equal(response.id, 9);
+  return response.ok ? { ok: true, value: response.result } : { ok: false, value: response.error.code };
+}
+
+describe('dispatch', () => {
+  it('refuses verbs the portal does not allow, and allowed verbs this agent lacks', async () => {
+    assert.deepEqual(await call('ping', [], { config: { ...config, verbs: ['status'] } }), {
+      ok: false,
+      value: 'agent.verb-not-allowed',
+    });
+    assert.deepEqual(await call('reset', []), { ok: false, value: 'agent.unknown-verb' });
+  });
+
+  it('turns unexpected handler failures into agent.command-failed', async () => {
+    assert.deepEqual(await call('status', [], { system: createFakeSystem() }), {
+      ok: false,
+      value: 'agent.command-failed',
+    });
+  });
+
+  it('answers ping and status', async () => {
+    assert.deepEqual(await call('ping', []), { ok: true, value: 'pong' });
+    assert.deepEqual(await call('ping', ['x']), { ok: false, value: 'agent.bad-args' });
+    assert.deepEqual(await call('status', []), {
+      ok: true,
+      value: {
+        uptimeSeconds: 3600,
+        load: [0.5, 0.25, 0.1],
+        memory: { totalKiB: 1024, availableKiB: 512 },
+        hostname: 'portal',
+        processes: [
+          { pid: 1, name: 'init' },
+          { pid: 42, name: 'node' },
+        ],
+        mounts: [
+          { source: 'proc', target: '/proc', type: 'proc' },
+          { source: 'multiverse-portal', target: '/mnt/multiverse-portal', type: '9p' },
+        ],
+      },
+    });
+  });
+
+  it('reads and sets the hostname, refusing anything but a DNS label', async () => {
+    const system = createFakeSystem(PROC);
+    assert.deepEqual(await call('hostname', [], { system }), { ok: true, value: { hostname: 'portal' } });
+    assert.deepEqual(await call('hostname', ['web-1'], { system }), {
+      ok: true,
+      value: { hostname: 'web-1' },
+    });
+    for (const bad of ['Web', '-a', 'a-', 'a.b', 'a'.repeat(64), '']) {
+      assert.deepEqual(
+        await call('hostname', [bad], { system }),
+        { ok: false, value: 'agent.bad-args' },
+        bad,
+      );
+    }
+    assert.equal(system.files.get('/proc/sys/kernel/hostname'), 'web-1');
+  });
+});
+
+describe('run', () => {
+  const report: FakeProgram = (args) => ({
+    exitCode: 3,
+    stdout: args.join(' '),
+    stderr: 'warn',
+    truncated: true,
+  });
+
+  it('runs an allow-listed program with its arguments and returns its outcome', async () => {
+    const system = createFakeSystem({}, { '/usr/bin/report': report });
+    assert.deepEqual(await call('run', ['/usr/bin/report', '--all', 'a b'], { system }), {
+      ok: true,
+      value: { exitCode: 3, signal: null, stdout: '--all a b', stderr: 'warn', truncated: true },
+    });
+    assert.deepEqual(system.runs, [['/usr/bin/report', '--all', 'a b']]);
+  });
+
+  it('refuses paths outside the list, relative paths and a missing path', async () => {
+    const system = createFakeSystem({}, { '/bin/sh': report });
+    assert.deepEqual(await call('run', ['/bin/sh', '-c', 'id'], { system }), {
+      ok: false,
+      value: 'agent.command-not-allowed',
+    });
+    assert.deepEqual(await call('run', ['/usr/bin/report/'], { system }), {
+      ok: false,
+      value: 'agent.command-not-allowed',
+    });
+    assert.deepEqual(await call('run', ['report'], { system }), { ok: false, value: 'agent.bad-args' });
+    assert.deepEqual(await call('run', [], { system }), { ok: false, value: 'agent.bad-args' });
+    assert.deepEqual(system.runs, []);
+  });
+
+  it('reports a program that cannot start or runs past its deadline', async () => {
+    assert.deepEqual(await call('run', ['/usr/bin/report']), { ok: false, value: 'agent.command-failed' });
+    const slow = createFakeSystem({}, { '/usr/bin/report': () => ({ timedOut: true, signal: 'SIGKILL' }) });
+    assert.deepEqual(await call('run', ['/usr/bin/report'], { system: slow }), {
+      ok: false,
+      value: 'agent.timeout',
+    });
+  });
+});
+
+describe('net-config', () => {
+  const ipOutput =
+    '2: eth0: <BROADCAST,UP> mtu 1500\n    link/ether 00:00:10:02:02:0a brd ff:ff:ff:ff:ff:ff\n';
+
+  it('lists interfaces, and applies settings through ip before listing them', async () => {
+    const system = createFakeSystem(
+      {},
+      { '/bin/ip': (args) => ({ stdout: args[0] === 'addr' ? ipOutput : '' }) },
+    );
+    const interfaces = { interfaces: [{ name: 'eth0', mac: '00:00:10:02:02:0a', up: true, addresses: [] }] };
+    assert.deepEqual(await call('net-config', [], { system }), { ok: true, value: interfaces });
+    system.runs.length = 0;
+    assert.deepEqual(await call('net-config', ['set', 'eth0', '10.2.2.10/24', '10.2.2.1'], { system }), {
+      ok: true,
+      value: interfaces,
+    });
+    assert.deepEqual(system.runs, [
+      ['/bin/ip', 'link', 'set', 'eth0', 'up'],
+      ['/bin/ip', 'addr', 'replace', '10.2.2.10/24', 'dev', 'eth0'],
+      ['/bin/ip', 'route', 'replace', 'default', 'via', '10.2.2.1'],
+      ['/bin/ip', 'addr', 'show'],
+    ]);
+  });
+
+  it('refuses bad arguments before running anything, and reports a failing ip', async () => {
+    const failing = createFakeSystem(
+      {},
+      { '/bin/ip': () => ({ exitCode: 2, stderr: 'ip: RTNETLINK answers: File exists\n' }) },
+    );
+    assert.deepEqual(await call('net-config', ['set', 'eth0', '10.2.2.10'], { system: failing }), {
+      ok: false,
+      value: 'agent.bad-args',
+    });
+    assert.deepEqual(await call('net-config', ['show'], { system: failing }), {
+      ok: false,
+      value: 'agent.bad-args',
+    });
+    assert.deepEqual(failing.runs, []);
+    assert.deepEqual(await call('net-config', ['set', 'eth0', '10.2.2.10/24'], { system: failing }), {
+      ok: false,
+      value: 'agent.command-failed',
+    });
+    assert.equal(failing.runs.length, 1);
+  });
+});
+
+describe('mount-share', () => {
+  const FSTAB =
+    'multiverse-portal /mnt/multiverse-portal 9p trans=virtio,nofail 0 0\n' +
+    '/mnt/multiverse-portal/media /home/user/Media none bind,ro,nofail,x-mount.mkdir 0 0\n' +
+    '/mnt/multiverse-portal/docs /home/user/Docs none bind 0 0\n' +
+    '/dev/vda / ext4 defaults 0 1\n';
+
+  it('mounts each share line whose target is not mounted, and reports each failure', async () => {
+    const mount: FakeProgram = (args) =>
+      args.at(-1) === '/home/user/Docs'
+        ? { exitCode: 32, stderr: 'mount: mounting failed: No such device\n' }
+        : {};
+    const system = createFakeSystem({ ...PROC, '/etc/fstab': FSTAB }, { '/bin/mount': mount });
+    assert.deepEqual(await call('mount-share', [], { system }), {
+      ok: true,
+      value: {
+        mounted: ['/home/user/Media'],
+        failed: [
+          {
+            target: '/home/user/Docs',
+            message:
+              '/bin/mount -t none -o bind /mnt/multiverse-portal/docs /home/user/Docs failed: mount: mounting failed: No such device',
+          },
+        ],
+      },
+    });
+    assert.deepEqual(system.dirs, ['/home/user/Media', '/home/user/Docs']);
+    assert.deepEqual(system.runs[0], [
+      '/bin/mount',
+      '-t',
+      'none',
+      '-o',
+      'bind,ro',
+      '/mnt/multiverse-portal/media',
+      '/home/user/Media',
+    ]);
+  });
+});
+
+describe('poweroff', () => {
+  it('answers first and leaves sync and power-off for after the reply', async () => {
+    const system = createFakeSystem({}, { '/bin/busybox': () => ({}) });
+    const { response, afterReply } = await dispatchRequest(
+      { id: 1, verb: 'poweroff', args: [] },
+      { config, system },
+    );
+    assert.deepEqual(response, { id: 1, ok: true, result: { poweringOff: true } });
+    assert.deepEqual(system.runs, []);
+    await afterReply?.();
+    assert.deepEqual(system.runs, [
+      ['/bin/busybox', 'sync'],
+      ['/bin/busybox', 'poweroff', '-f'],
+    ]);
+  });
+
+  it('powers off even when sync fails', async () => {
+    const system = createFakeSystem(
+      {},
+      { '/bin/busybox': (args) => ({ exitCode: args[0] === 'sync' ? 1 : 0 }) },
+    );
+    const { afterReply } = await dispatchRequest({ id: 1, verb: 'poweroff', args: [] }, { config, system });
+    await assert.rejects(afterReply?.() ?? Promise.resolve(), /sync failed/);
+    assert.deepEqual(system.runs.at(-1), ['/bin/busybox', 'poweroff', '-f']);
+  });
+});

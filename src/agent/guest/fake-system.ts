@@ -1,0 +1,71 @@
+/**
+ * @module A `GuestSystem` double for tests: files live in a map, programs are functions, and every write,
+ * directory and program run is recorded. Never imported by the agent itself, so it stays out of the bundle.
+ * Pure: no I/O.
+ */
+import type { GuestSystem, SpawnRequest, SpawnResult } from './system.js';
+
+/** A fake program: its result, or a promise of it; throwing means it could not be started. */
+export type FakeProgram = (
+  args: readonly string[],
+  request: SpawnRequest,
+) => Partial<SpawnResult> | Promise<Partial<SpawnResult>>;
+
+/** A fake guest with its records. */
+export interface FakeSystem extends GuestSystem {
+  readonly files: Map<string, string>;
+  readonly dirs: string[];
+  /** Every program run, as argv. */
+  readonly runs: string[][];
+}
+
+/** A fake guest holding these files and programs. */
+export function createFakeSystem(
+  files: Readonly<Record<string, string>> = {},
+  programs: Readonly<Record<string, FakeProgram>> = {},
+): FakeSystem {
+  const system: FakeSystem = {
+    files: new Map(Object.entries(files)),
+    dirs: [],
+    runs: [],
+    readFile: async (path) => {
+      const text = system.files.get(path);
+      if (text === undefined) throw notFound(path);
+      return text;
+    },
+    writeFile: async (path, text) => {
+      system.files.set(path, text);
+    },
+    listDir: async (path) => {
+      const prefix = `${path}/`;
+      const names = [...system.files.keys()]
+        .filter((file) => file.startsWith(prefix))
+        .map((file) => file.slice(prefix.length).split('/')[0] ?? '');
+      if (names.length === 0) throw notFound(path);
+      return [...new Set(names)];
+    },
+    makeDir: async (path) => {
+      system.dirs.push(path);
+    },
+    spawn: async (request) => {
+      system.runs.push([request.file, ...request.args]);
+      const program = programs[request.file];
+      if (program === undefined) throw notFound(request.file);
+      const result = await program(request.args, request);
+      return {
+        exitCode: 0,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        truncated: false,
+        timedOut: false,
+        ...result,
+      };
+    },
+  };
+  return system;
+}
+
+function notFound(path: string): Error {
+  return Object.assign(new Error(`ENOENT: no such file or directory, '${path}'`), { code: 'ENOENT' });
+}

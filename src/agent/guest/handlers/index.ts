@@ -1,0 +1,22 @@
+/**
+ * @module The verbs this agent implements. A verb of the protocol that is missing here (`reset`,
+ * `new-identity`, `switch-endpoint`) is answered `agent.unknown-verb` even when the portal allows it.
+ */
+import type { AgentVerb } from '../../protocol.js';
+import type { VerbHandler } from '../verb-handler.js';
+import { hostname, ping, poweroff } from './basic.js';
+import { mountShare } from './mount-share.js';
+import { netConfig } from './net-config.js';
+import { run } from './run.js';
+import { status } from './status.js';
+
+/** Handler per implemented verb. */
+export const VERB_HANDLERS: Readonly<Partial<Record<AgentVerb, VerbHandler>>> = {
+  ping,
+  status,
+  hostname,
+  'net-config': netConfig,
+  'mount-share': mountShare,
+  run,
+  poweroff,
+};

@@ -1,0 +1,68 @@
+/**
+ * @module Entry point of the portal agent, bundled to one ESM file and run by the guest's node. It reads its
+ * configuration (failing closed), waits up to 10 s for the agent port to appear, opens it, announces
+ * `ready <portalName>` on the status port and serves requests until the portal powers off. Without an agent
+ * port it logs why and exits with status 1, leaving restarts to the guest's init.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AGENT_PORT_NAME, STATUS_PORT_NAME } from '../protocol.js';
+import { readAgentConfig } from './config.js';
+import { createNodeSystem } from './node-system.js';
+import { openPortDevice } from './port-device.js';
+import { readPortPath, waitForPort } from './ports.js';
+import { runReadLoop } from './read-loop.js';
+import { createSession } from './session.js';
+import type { GuestSystem } from './system.js';
+
+const USAGE = `usage: node agent.mjs [--help]
+
+The Multiverse portal agent. Serves the host over the virtio-serial port "${AGENT_PORT_NAME}",
+as configured by /etc/multiverse/agent.json, and reports readiness on "${STATUS_PORT_NAME}".`;
+
+const PORT_WAIT = { attempts: 20, intervalMs: 500 };
+
+const log = (line: string) => console.error(line);
+
+async function main(args: readonly string[]): Promise<number> {
+  if (args.length > 0) {
+    const help = args.length === 1 && (args[0] === '--help' || args[0] === '-h');
+    (help ? console.log : console.error)(USAGE);
+    return help ? 0 : 2;
+  }
+  const system = createNodeSystem();
+  const { config, problem } = await readAgentConfig(system);
+  if (problem !== undefined) log(`agent: ${problem}; every verb will be refused`);
+  const agentPath = await waitForPort(AGENT_PORT_NAME, { system, sleep, ...PORT_WAIT });
+  if (agentPath === undefined) {
+    log(`agent: no virtio-serial port named ${AGENT_PORT_NAME} appeared; exiting`);
+    return 1;
+  }
+  const device = await openPortDevice(agentPath);
+  announceReady(system, config.portalName).catch((error: unknown) =>
+    log(`agent: cannot announce ready: ${error}`),
+  );
+  const session = createSession({ config, system, write: device.write, log });
+  await runReadLoop({ read: device.read, session, sleep, log });
+  return 0;
+}
+
+/** Writes `ready <portalName>` to the status port, which is how the host learns the portal is up. */
+async function announceReady(system: GuestSystem, portalName: string): Promise<void> {
+  const statusPath = await readPortPath(STATUS_PORT_NAME, system);
+  if (statusPath === undefined) throw new Error(`no virtio-serial port named ${STATUS_PORT_NAME}`);
+  await system.writeFile(statusPath, `ready ${portalName}\n`);
+}
+
+// The agent must outlive any single bad request: log what escaped and keep serving.
+process.on('uncaughtException', (error) => log(`agent: uncaught: ${error.stack ?? error}`));
+process.on('unhandledRejection', (reason) => log(`agent: unhandled rejection: ${reason}`));
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`agent: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 1;
+  },
+);

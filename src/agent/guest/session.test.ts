@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setImmediate as tick } from 'node:timers/promises';
+import { encodeFrame, FrameDecoder, MAX_RESPONSE_FRAME } from '../frame.js';
+import { type AgentResponse, parseResponse } from '../protocol.js';
+import { createFakeSystem } from './fake-system.js';
+import { createSession } from './session.js';
+import type { VerbHandler } from './verb-handler.js';
+
+const config = { portalName: 'test.portal', verbs: ['ping', 'status', 'run', 'poweroff'] as const, run: [] };
+
+/** A session whose `run` waits for `release()`, with every response it writes. */
+function harness(handlers: Record<string, VerbHandler> = {}) {
+  const responses: AgentResponse[] = [];
+  const events: string[] = [];
+  const decoder = new FrameDecoder({ maxFrame: MAX_RESPONSE_FRAME });
+  const session = createSession({
+    config,
+    system: createFakeSystem(),
+    handlers: { ping: async () => ({ result: 'pong' }), ...handlers },
+    log: (line) => events.push(`log ${line}`),
+    write: async (frame) => {
+      for (const item of decoder.push(frame)) {
+        const response = item.kind === 'frame' ? parseResponse(item.payload) : undefined;
+        assert.ok(response);
+        responses.push(response);
+        events.push(`write ${response.id}`);
+      }
+    },
+  });
+  const send = (id: number, verb: string, args: string[] = []) =>
+    session.push(encodeFrame({ id, verb, args }));
+  return { session, responses, events, send };
+}
+
+const codes = (responses: AgentResponse[]) => responses.map((r) => [r.id, r.ok ? 'ok' : r.error.code]);
+
+describe('agent session', () => {
+  it('answers each request with its id, and bad frames with id 0', async () => {
+    const { session, responses, send } = harness();
+    send(5, 'ping');
+    session.push(Buffer.from([0, 0, 0, 0]));
+    session.push(encodeFrame('not a request'));
+    send(6, 'nope');
+    await tick();
+    assert.deepEqual(codes(responses), [
+      [0, 'agent.bad-frame'],
+      [0, 'agent.bad-frame'],
+      [6, 'agent.unknown-verb'],
+      [5, 'ok'],
+    ]);
+  });
+
+  it('keeps at most four requests in flight and answers the fifth agent.busy', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { responses, send } = harness({ run: async () => gate.then(() => ({ result: 'done' })) });
+    for (let id = 1; id <= 5; id += 1) send(id, 'run');
+    await tick();
+    assert.deepEqual(codes(responses), [[5, 'agent.busy']]);
+    release();
+    await tick();
+    send(6, 'ping');
+    await tick();
+    assert.deepEqual(codes(responses).slice(1), [
+      [1, 'ok'],
+      [2, 'ok'],
+      [3, 'ok'],
+      [4, 'ok'],
+      [6, 'ok'],
+    ]);
+  });
+
+  it('drops answers meant for a peer that has gone, so a new peer never sees them', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { session, responses, send } = harness({ run: async () => gate.then(() => ({ result: 'old' })) });
+    send(1, 'run');
+    session.push(encodeFrame({ id: 2, verb: 'ping', args: [] }).subarray(0, 7));
+    session.reset();
+    send(1, 'ping');
+    release();
+    await tick();
+    assert.deepEqual(responses, [{ id: 1, ok: true, result: 'pong' }]);
+  });
+
+  it('runs after-reply work only once the reply is written', async () => {
+    const { events, send } = harness({
+      poweroff: async () => ({
+        result: { poweringOff: true },
+        afterReply: async () => {
+          events.push('power off');
+        },
+      }),
+    });
+    send(3, 'poweroff');
+    await tick();
+    assert.deepEqual(events, ['write 3', 'power off']);
+  });
+
+  it('answers agent.frame-too-large when a reply does not fit a frame', async () => {
+    const { responses, send } = harness({ status: async () => ({ result: 'x'.repeat(MAX_RESPONSE_FRAME) }) });
+    send(4, 'status');
+    await tick();
+    assert.deepEqual(codes(responses), [[4, 'agent.frame-too-large']]);
+  });
+
+  it('survives a transport whose write rejects, and logs it', async () => {
+    const logs: string[] = [];
+    const session = createSession({
+      config,
+      system: createFakeSystem(),
+      log: (line) => logs.push(line),
+      write: async () => {
+        throw new Error('EPIPE');
+      },
+    });
+    session.push(encodeFrame({ id: 1, verb: 'ping', args: [] }));
+    await tick();
+    assert.match(logs.join('\n'), /EPIPE/);
+  });
+});

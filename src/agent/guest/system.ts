@@ -1,0 +1,36 @@
+/**
+ * @module The world as the agent's handlers see it: files, directories and processes behind one injected
+ * object, so every verb runs in unit tests on the host against a fake, and only `node-system.ts` touches
+ * the real guest. Types only.
+ */
+
+/** One program to run: argv array (never a shell), a deadline and a cap on each output stream. */
+export interface SpawnRequest {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly timeoutMs: number;
+  readonly maxOutputBytes: number;
+}
+
+/** How a program ended; outputs keep their first `maxOutputBytes` bytes each. */
+export interface SpawnResult {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly truncated: boolean;
+  /** The deadline passed and the program (with its process group) was killed with SIGKILL. */
+  readonly timedOut: boolean;
+}
+
+/** Everything a handler may do to the guest. */
+export interface GuestSystem {
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, text: string): Promise<void>;
+  /** The names in a directory. */
+  listDir(path: string): Promise<string[]>;
+  /** `mkdir -p`. */
+  makeDir(path: string): Promise<void>;
+  /** Runs a program; rejects only when it cannot be started. */
+  spawn(request: SpawnRequest): Promise<SpawnResult>;
+}
