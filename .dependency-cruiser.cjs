@@ -1,13 +1,14 @@
 /**
  * Dependency rules of the house style, checked on every `npm test`:
- * - the pure core (everything but the host/ adapter folders, daemon/, cli/, cluster/) touches no OS module and no adapter;
+ * - the pure core (everything but the host/ adapter folders, agent/guest/, daemon/, cli/, cluster/) touches no OS
+ *   module and no adapter;
  * - only digest/, scramble/ and audit/ may hash or sign with node:crypto;
  * - data flows one way: errors, digest ← formula ← renderers (qemu, share, image, net) ← host ← daemon;
  * - domains use each other only through their index.ts (host/ adapters are imported directly);
  * - the CLI never imports privileged adapters or the daemon;
  * - no cycles.
  */
-const CORE = '^src/(?!cli/|daemon/|cluster/|[^/]+/host/)';
+const CORE = '^src/(?!cli/|daemon/|cluster/|[^/]+/host/|agent/guest/)';
 const TESTS = '\\.test\\.ts$';
 
 module.exports = {
@@ -35,7 +36,7 @@ module.exports = {
       comment: 'The pure core never imports adapters, the daemon or the CLI.',
       severity: 'error',
       from: { path: CORE, pathNot: TESTS },
-      to: { path: '^src/(cli/|daemon/|cluster/|[^/]+/host/)' },
+      to: { path: '^src/(cli/|daemon/|cluster/|[^/]+/host/|agent/guest/)' },
     },
     {
       name: 'low-layers-stay-low',

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (run as root) for Multiverse, idempotently:
 #   1. the Debian packages portalgun and its tests use (only the missing ones are installed);
-#   2. the npm dependencies (npm ci, skipped when package-lock.json has not changed);
-#   3. the compiled CLI (dist/, used by bin/portalgun.js).
+#   2. the unprivileged account QEMU runs as (multiverse-qemu);
+#   3. the npm dependencies (npm ci, skipped when package-lock.json has not changed);
+#   4. the compiled CLI and guest agent (dist/);
+#   5. the Debian generic kernel in the image store (downloaded and unpacked, never installed on the host).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # qemu-system-x86, qemu-utils: the portals themselves and their qcow2 overlays.
+# busybox-static, e2fsprogs, xz-utils: micro images (guest userland, ext4 root image, kernel extraction).
+# nftables, iproute2: portal networks.
 # libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML.
-PACKAGES=(qemu-system-x86 qemu-utils libvirt-clients libxml2-utils)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 libvirt-clients libxml2-utils)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -33,6 +37,14 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" > "$stamp"
 fi
 
-echo "setup: building the CLI"
+if ! id multiverse-qemu >/dev/null 2>&1; then
+  echo "setup: creating the multiverse-qemu account (QEMU never runs as root)"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin multiverse-qemu
+fi
+
+echo "setup: building the CLI and guest agent"
 npm run --silent build
+
+echo "setup: kernel"
+node bin/portalgun.js image kernel
 echo "setup: done"

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { errorFromDiagnostics, MvError } from '../errors/index.js';
 import { readFormulaTree } from '../formula/host/read-tree.js';
 import { type Catalogue, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../install/host/package-root.js';
 
 /** The formula tree a command uses: `--formulas`, else `$PORTALGUN_FORMULAS`, else the bundled tree. */
 export function formulaTreeDir(flag: string | undefined): string {

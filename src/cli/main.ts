@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommanderError } from 'commander';
 import { errorToJson, exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
+import { packageRoot } from '../install/host/package-root.js';
 import { writeJson } from './output.js';
-import { packageRoot } from './package-root.js';
 import { buildProgram } from './program.js';
 
 function version(): string {

@@ -6,6 +6,10 @@ import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
 import { registerPlan } from './commands/plan.js';
+import { registerInspect } from './commands/portal-inspect.js';
+import { registerPortalIo } from './commands/portal-io.js';
+import { registerLifecycle } from './commands/portal-lifecycle.js';
+import { registerPrivileged } from './commands/privileged.js';
 
 /** Builds the program; `exitOverride` makes usage errors throw so main() maps them to exit code 2. */
 export function buildProgram(version: string): Command {
@@ -14,6 +18,10 @@ export function buildProgram(version: string): Command {
     .version(version, '-V, --version')
     .option('--json', 'machine-readable output on stdout (errors too)')
     .option('--formulas <dir>', 'formula tree to use (default: $PORTALGUN_FORMULAS or the bundled tree)')
+    .option(
+      '--run <dir>',
+      "the daemon's run folder, where its socket is (default: $PORTALGUN_RUN or /run/multiverse)",
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const formula = program.command('formula').description('Inspect and check the formula tree').exitOverride();
@@ -21,6 +29,10 @@ export function buildProgram(version: string): Command {
   registerFormulaShow(formula);
   registerFormulaValidate(formula);
   registerPlan(program);
+  registerLifecycle(program);
+  registerInspect(program);
+  registerPortalIo(program);
+  registerPrivileged(program);
   for (const command of [...program.commands, ...formula.commands]) command.exitOverride();
   return program;
 }

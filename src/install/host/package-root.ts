@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MvError } from '../../errors/index.js';
 
 const PACKAGE_NAME = 'multiverse';
 
@@ -20,7 +21,18 @@ export function packageRoot(): string {
       return dir;
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the multiverse package root (please report)');
+    if (parent === dir)
+      throw new MvError('internal.bug', 'Cannot find the multiverse package root (please report)');
     dir = parent;
   }
+}
+
+/** The bundled guest agent, built by `npm run build`. */
+export function agentBundlePath(): string {
+  return path.join(packageRoot(), 'dist/guest/agent.mjs');
+}
+
+/** The privileged entry point (the daemon and host setup), run as its own process. */
+export function privilegedEntryPath(): string {
+  return path.join(packageRoot(), 'dist/src/daemon/main.js');
 }

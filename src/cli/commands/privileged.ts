@@ -1,0 +1,84 @@
+/**
+ * @module `portalgun daemon` and `portalgun image kernel`: privileged work runs in its own process (the
+ * daemon entry point), which these commands start and wait for; the CLI never loads that code itself.
+ * `portalgun image build` asks the running daemon to build a formula's image.
+ */
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { privilegedEntryPath } from '../../install/host/package-root.js';
+import { callDaemon, daemonSocketPath } from '../daemon-client.js';
+import { writeJson, writeText } from '../output.js';
+import { progressPrinter } from '../progress.js';
+import { globalOptions } from './global-options.js';
+
+function runPrivileged(args: readonly string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [privilegedEntryPath(), ...args], { stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code ?? (signal ? 128 + 2 : 1));
+    });
+  });
+}
+
+function dirArgs(
+  options: { state?: string },
+  global: { run: string | undefined; formulas?: string | undefined },
+): string[] {
+  return [
+    ...(options.state ? ['--state', options.state] : []),
+    ...(global.run ? ['--run', global.run] : []),
+    ...(global.formulas ? ['--formulas', global.formulas] : []),
+  ];
+}
+
+/** Registers `daemon` and the `image` group. */
+export function registerPrivileged(program: Command): void {
+  program
+    .command('daemon')
+    .description(
+      'Run the portalgun daemon in the foreground (as root): one per host, supervises every portal',
+    )
+    .option('--state <dir>', 'state folder (default: $PORTALGUN_STATE or /var/lib/multiverse)')
+    .action(async (options: { state?: string }, command: Command) => {
+      process.exitCode = await runPrivileged(['run', ...dirArgs(options, globalOptions(command))]);
+    });
+
+  const image = program.command('image').description('Portal images: the kernel and per-formula images');
+  image
+    .command('kernel')
+    .description('Install the Debian generic kernel (PVH vmlinux + modules) into the image store (as root)')
+    .option('--state <dir>', 'state folder (default: $PORTALGUN_STATE or /var/lib/multiverse)')
+    .option('--force', 'reinstall even if the current kernel is installed')
+    .action(async (options: { state?: string; force?: boolean }) => {
+      const args = [
+        'install-kernel',
+        ...(options.state ? ['--state', options.state] : []),
+        ...(options.force ? ['--force'] : []),
+      ];
+      process.exitCode = await runPrivileged(args);
+    });
+  image
+    .command('build')
+    .description("Build a formula's image (the daemon also builds it on first `up`)")
+    .argument('<formula>', 'node path or portal name')
+    .action(async (formula: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const result = await callDaemon(
+        'image.build',
+        { formula },
+        { socketPath: daemonSocketPath(global.run), onProgress: progressPrinter() },
+      );
+      if (global.json) return writeJson(result);
+      writeText(
+        `${result.node}: kernel ${result.kernel}\n  initrd ${result.initrd}\n  base ${result.base ?? '-'}`,
+      );
+    });
+  for (const command of [...image.commands, image]) command.exitOverride();
+}

@@ -1,0 +1,13 @@
+/**
+ * @module Progress of long operations on stderr (stdout stays for results), one line per step with the
+ * time since the command started.
+ */
+
+/** A progress printer for one command. */
+export function progressPrinter(): (message: string) => void {
+  const started = performance.now();
+  return (message) => {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(5);
+    process.stderr.write(`[${seconds}s] ${message}\n`);
+  };
+}

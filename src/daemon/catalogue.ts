@@ -1,0 +1,22 @@
+/**
+ * @module The daemon's view of the formula tree: read and resolved for each request that needs it (about
+ * 20 ms), so an edited formula takes effect without a restart; a tree with any problem is refused whole.
+ */
+import { errorFromDiagnostics, MvError } from '../errors/index.js';
+import { readFormulaTree } from '../formula/host/read-tree.js';
+import { type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
+
+/** The resolved formula named by node path or portal name. */
+export async function findResolvedFormula(formulasDir: string, name: string): Promise<ResolvedFormula> {
+  const catalogue = resolveCatalogue(await readFormulaTree(formulasDir));
+  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+  const resolved =
+    catalogue.formulas.get(name) ??
+    [...catalogue.formulas.values()].find((f) => f.manifest.portalName === name);
+  if (!resolved) {
+    throw new MvError('formula.not-found', `No formula "${name}"`, {
+      hint: 'Run "portalgun formula list" to see every node.',
+    });
+  }
+  return resolved;
+}

@@ -1,0 +1,31 @@
+/**
+ * @module The daemon's configuration: where it keeps state, where portals run, which formula tree and
+ * agent bundle it uses, the account QEMU runs as, and the accelerator it chose at start.
+ */
+import type { AcceleratorChoice } from '../probe/index.js';
+
+/** Everything the daemon was started with. */
+export interface DaemonConfig {
+  readonly version: string;
+  readonly stateRoot: string;
+  readonly runRoot: string;
+  readonly socketPath: string;
+  readonly formulasDir: string;
+  readonly agentBundle: string;
+  readonly qemuBinary: string;
+  readonly owner: { readonly uid: number; readonly gid: number };
+  readonly accel: AcceleratorChoice;
+  readonly tscKhz: number;
+  /** How long a portal may take from QEMU start to `ready`. */
+  readonly bootDeadlineMs: number;
+  readonly clock: () => number;
+  readonly log: (line: string) => void;
+}
+
+/** Default folders on a host. */
+export const DEFAULT_DIRS = { stateRoot: '/var/lib/multiverse', runRoot: '/run/multiverse' } as const;
+
+/** The daemon's socket inside a run folder. */
+export function socketPathIn(runRoot: string): string {
+  return `${runRoot}/portalgun.sock`;
+}

@@ -1,0 +1,109 @@
+/**
+ * @module The daemon's method handlers: each takes validated parameters (see protocol/methods.ts) and
+ * calls the portal manager. The only place that knows both the API and the manager.
+ */
+import { rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { MvError } from '../errors/index.js';
+import type { MethodName, MethodParams } from '../protocol/index.js';
+import { runFiles } from '../qemu/index.js';
+import { findResolvedFormula } from './catalogue.js';
+import type { DaemonConfig } from './config.js';
+import { ensureImage } from './images.js';
+import { agentRequest } from './portal-agent.js';
+import { portalPaths } from './portal-files.js';
+import { readConsoleLog } from './portal-logs.js';
+import type { PortalManager } from './portal-manager.js';
+import type { Handler } from './server.js';
+import type { PortalStore } from './state/portal-store.js';
+
+type Typed<M extends MethodName> = (
+  params: MethodParams<M>,
+  context: Parameters<Handler>[1],
+) => Promise<unknown>;
+
+/** Every handler, keyed by method. */
+export function buildHandlers(
+  config: DaemonConfig,
+  store: PortalStore,
+  manager: PortalManager,
+): Record<MethodName, Handler> {
+  const handlers: { [M in MethodName]: Typed<M> } = {
+    'system.version': async () => ({ version: config.version, protocol: 1 }),
+    'portal.up': (params, context) => manager.up(params, context),
+    'portal.down': (params, context) => manager.down(params, context),
+    'portal.list': async () => ({ portals: manager.list() }),
+    'portal.status': async ({ name }) => {
+      const record = manager.get(name);
+      if (record.state !== 'ready') return { portal: manager.summary(name), agent: null, agentError: null };
+      try {
+        return {
+          portal: manager.summary(name),
+          agent: await agentRequest(record, 'status', [], 10_000),
+          agentError: null,
+        };
+      } catch (error) {
+        return {
+          portal: manager.summary(name),
+          agent: null,
+          agentError: error instanceof Error ? error.message : String(error),
+        };
+      }
+    },
+    'portal.exec': async ({ name, verb, args }) => ({
+      result: await agentRequest(manager.get(name), verb, args),
+    }),
+    'portal.logs': ({ name, offset, tailBytes }) =>
+      readConsoleLog(config, manager.get(name), { offset, tailBytes }),
+    'portal.remove': async ({ name, force }, context) => {
+      const record = manager.get(name);
+      if (record.state !== 'stopped' && record.state !== 'crashed') {
+        if (!force) {
+          throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}`, {
+            hint: 'Stop it first ("portalgun down"), or use --force.',
+          });
+        }
+        await manager.down({ name, force: true }, context);
+      }
+      const paths = portalPaths(config, name, record.manifest);
+      await rm(paths.shareDir, { recursive: true, force: true });
+      for (const [disk, spec] of Object.entries(record.manifest.disks)) {
+        if (spec.persistent) config.log(`${name}: keeping persistent volume ${disk} (${paths.disks[disk]})`);
+      }
+      store.delete(name);
+      return { removed: name };
+    },
+    'portal.console': async ({ name }, context) => {
+      const record = manager.get(name);
+      if (record.state !== 'ready')
+        throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}, not ready`);
+      context.takeOver((client) => {
+        const consoleSocket = connect(runFiles(record.instance.runDir).console);
+        client.pipe(consoleSocket).pipe(client);
+        const end = () => {
+          client.destroy();
+          consoleSocket.destroy();
+        };
+        client.on('close', end);
+        consoleSocket.on('close', end);
+        consoleSocket.on('error', end);
+      });
+      return { attached: true };
+    },
+    'image.build': async ({ formula }, context) => {
+      const image = await ensureImage(
+        config,
+        await findResolvedFormula(config.formulasDir, formula),
+        context.progress,
+      );
+      return {
+        node: image.node,
+        formulaHash: image.formulaHash,
+        kernel: image.kernel.digest,
+        initrd: image.initrd.digest,
+        base: image.base?.digest ?? null,
+      };
+    },
+  };
+  return handlers as unknown as Record<MethodName, Handler>;
+}

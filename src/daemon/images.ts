@@ -1,0 +1,35 @@
+/**
+ * @module Finds the image a portal boots, building it on first use. Concurrent requests for the same
+ * formula share one build.
+ */
+
+import type { ResolvedFormula } from '../formula/index.js';
+import { buildMicroImage } from '../image/host/build-micro.js';
+import { readImageRecord } from '../image/host/store.js';
+import type { ImageRecord } from '../image/index.js';
+import type { DaemonConfig } from './config.js';
+
+const building = new Map<string, Promise<ImageRecord>>();
+
+/** The image record for a resolved formula, built if missing. */
+export async function ensureImage(
+  config: DaemonConfig,
+  resolved: ResolvedFormula,
+  progress: (message: string) => void,
+): Promise<ImageRecord> {
+  const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, resolved.hash);
+  if (existing) return existing;
+  const key = resolved.hash;
+  let build = building.get(key);
+  if (!build) {
+    progress(`building the image of ${resolved.manifest.node}`);
+    build = buildMicroImage(resolved.manifest, {
+      stateRoot: config.stateRoot,
+      formulaHash: resolved.hash,
+      agentBundle: config.agentBundle,
+      log: (line) => progress(`image: ${line}`),
+    }).finally(() => building.delete(key));
+    building.set(key, build);
+  }
+  return build;
+}

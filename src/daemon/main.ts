@@ -1,0 +1,141 @@
+/**
+ * @module The privileged entry point, run as its own process (the CLI starts it, never imports it):
+ * `run` is the daemon, one per host, supervising every portal; `install-kernel` puts the Debian generic
+ * kernel into the image store. Everything that touches QEMU, images or the host's network happens here.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { Command } from 'commander';
+import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
+import { installKernel } from '../image/host/kernel.js';
+import { agentBundlePath, packageRoot } from '../install/host/package-root.js';
+import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/facts.js';
+import { chooseAccelerator, tscKhzOf } from '../probe/index.js';
+import { adoptPortals } from './adopt.js';
+import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
+import { buildHandlers } from './handlers.js';
+import { PortalManager } from './portal-manager.js';
+import { serve } from './server.js';
+import { PortalStore } from './state/portal-store.js';
+
+function log(line: string): void {
+  process.stderr.write(`portalgun-daemon ${new Date().toISOString()} ${line}\n`);
+}
+
+function isListening(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function buildConfig(dirs: { state: string; run: string; formulas?: string }): Promise<DaemonConfig> {
+  if (process.getuid?.() !== 0) {
+    throw new MvError('host.not-root', 'The portalgun daemon must run as root', {
+      hint: 'It starts QEMU as the unprivileged multiverse-qemu account and manages host networking; run it with sudo.',
+    });
+  }
+  const owner = await lookupUser(QEMU_USER);
+  if (!owner) {
+    throw new MvError('host.missing-user', `The account "${QEMU_USER}" that QEMU runs as does not exist`, {
+      hint: 'Run scripts/setup.sh, or: useradd --system --no-create-home --shell /usr/sbin/nologin multiverse-qemu',
+    });
+  }
+  const facts = await readCpuFacts();
+  const root = packageRoot();
+  const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string })
+    .version;
+  return {
+    version,
+    stateRoot: dirs.state,
+    runRoot: dirs.run,
+    socketPath: socketPathIn(dirs.run),
+    formulasDir: dirs.formulas ?? path.join(root, 'formulas'),
+    agentBundle: agentBundlePath(),
+    qemuBinary: 'qemu-system-x86_64',
+    owner,
+    accel: chooseAccelerator(facts),
+    tscKhz: tscKhzOf(facts) ?? 2_600_000,
+    bootDeadlineMs: 120_000,
+    clock: () => Date.now(),
+    log,
+  };
+}
+
+async function runDaemon(dirs: { state: string; run: string; formulas?: string }): Promise<void> {
+  const config = await buildConfig(dirs);
+  if (!existsSync(config.agentBundle)) {
+    throw new MvError('host.missing-tool', `The guest agent bundle ${config.agentBundle} is missing`, {
+      hint: 'Run npm run build.',
+    });
+  }
+  for (const dir of [config.stateRoot, config.runRoot, path.join(config.runRoot, 'portals')])
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  if (await isListening(config.socketPath)) {
+    throw new MvError('portal.exists', `A portalgun daemon is already listening on ${config.socketPath}`, {
+      hint: 'One daemon per host: use the running one.',
+    });
+  }
+  const store = new PortalStore(path.join(config.stateRoot, 'portalgun.db'));
+  const manager = new PortalManager(config, store);
+  const adopted = await adoptPortals(config, store, manager);
+  const server = serve(config.socketPath, buildHandlers(config, store, manager), log);
+  log(
+    `listening on ${config.socketPath} (accel ${config.accel.accel}: ${config.accel.reason}; re-adopted ${adopted.length})`,
+  );
+  const shutdown = (signal: string) => {
+    log(`${signal}: stopping the daemon; portals keep running and are re-adopted on restart`);
+    server.close();
+    manager.detachAll();
+    store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('portalgun-daemon').exitOverride();
+  const dirOptions = (command: Command) =>
+    command
+      .option('--state <dir>', 'state folder', process.env.PORTALGUN_STATE ?? DEFAULT_DIRS.stateRoot)
+      .option(
+        '--run <dir>',
+        'run folder (sockets, running portals)',
+        process.env.PORTALGUN_RUN ?? DEFAULT_DIRS.runRoot,
+      );
+  dirOptions(
+    program.command('run').description('run the daemon').option('--formulas <dir>', 'formula tree'),
+  ).action((options: { state: string; run: string; formulas?: string }) => runDaemon(options));
+  dirOptions(program.command('install-kernel').option('--force', 'reinstall')).action(
+    async (options: { state: string; force?: boolean }) => {
+      const info = await installKernel(options.state, {
+        force: options.force === true,
+        log: (line) => process.stderr.write(`kernel: ${line}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(info)}\n`);
+    },
+  );
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    const failure =
+      error instanceof MvError
+        ? error
+        : new MvError(
+            'internal.bug',
+            `Unexpected failure: ${error instanceof Error ? error.message : String(error)} (please report)`,
+          );
+    process.stderr.write(`${formatErrorText(failure)}\n`);
+    return exitCodeOf(failure.code);
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exit(code);

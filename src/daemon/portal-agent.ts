@@ -1,0 +1,61 @@
+/**
+ * @module Talks to a running portal's agent for `exec` and `status`. Requests to one portal are queued,
+ * because QEMU serves one agent connection at a time. Verbs are checked against the formula's list before
+ * anything reaches the guest (the guest checks again: it trusts nobody either).
+ */
+import { connectAgent } from '../agent/host/agent-client.js';
+import { MvError } from '../errors/index.js';
+import { AGENT_VERBS } from '../formula/index.js';
+import { runFiles } from '../qemu/index.js';
+import type { PortalRecord } from './state/portal-store.js';
+
+type AgentVerb = (typeof AGENT_VERBS)[number];
+
+const queues = new Map<string, Promise<unknown>>();
+
+function isAgentVerb(verb: string): verb is AgentVerb {
+  return (AGENT_VERBS as readonly string[]).includes(verb);
+}
+
+/** Runs `task` after every earlier request to the same portal has finished. */
+function queued<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const previous = queues.get(name) ?? Promise.resolve();
+  const next = previous.then(task, task);
+  queues.set(
+    name,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/** Sends one agent request to a ready portal. */
+export function agentRequest(
+  record: PortalRecord,
+  verb: string,
+  args: readonly string[],
+  timeoutMs = 40_000,
+): Promise<unknown> {
+  if (record.state !== 'ready') {
+    throw new MvError('portal.wrong-state', `Portal "${record.name}" is ${record.state}, not ready`, {
+      hint: 'Start it with "portalgun up" first.',
+    });
+  }
+  if (!isAgentVerb(verb)) {
+    throw new MvError('agent.unknown-verb', `"${verb}" is not an agent verb`, {
+      hint: 'Verbs: ping, status, hostname, net-config, mount-share, run, poweroff.',
+    });
+  }
+  if (!record.manifest.agent.verbs.includes(verb)) {
+    throw new MvError('agent.verb-not-allowed', `Portal "${record.name}" does not accept "${verb}"`, {
+      hint: `Its formula allows: ${record.manifest.agent.verbs.join(', ')}.`,
+    });
+  }
+  return queued(record.name, async () => {
+    const agent = await connectAgent(runFiles(record.instance.runDir).agent, { timeoutMs: 5_000 });
+    try {
+      return await agent.request(verb, args, { timeoutMs });
+    } finally {
+      agent.close();
+    }
+  });
+}

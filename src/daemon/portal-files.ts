@@ -1,0 +1,108 @@
+/**
+ * @module The host files of one portal: its run folder (sockets, logs, pid file, overlay, ephemeral disks),
+ * its share folder and its persistent volumes, created with the unprivileged QEMU account as owner and each
+ * creation registered with a reverter. Cleanup removes the run folder on every way out, after keeping the
+ * console log, so nothing a user might need to diagnose a crash is lost.
+ */
+import { existsSync } from 'node:fs';
+import { chown, copyFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Manifest } from '../formula/index.js';
+import { createDisk, createOverlay } from '../image/host/qemu-img.js';
+import type { Reverter } from './reverter.js';
+
+/** Where one portal's files live. */
+export interface PortalPaths {
+  readonly runDir: string;
+  readonly shareDir: string;
+  readonly overlay: string;
+  readonly disks: Readonly<Record<string, string>>;
+}
+
+/** Folders the daemon owns. */
+export interface DaemonDirs {
+  readonly stateRoot: string;
+  readonly runRoot: string;
+}
+
+/** The paths of a portal named `name`. */
+export function portalPaths(dirs: DaemonDirs, name: string, manifest: Manifest): PortalPaths {
+  const runDir = path.join(dirs.runRoot, 'portals', name);
+  const disks: Record<string, string> = {};
+  for (const [disk, spec] of Object.entries(manifest.disks)) {
+    disks[disk] = spec.persistent
+      ? path.join(dirs.stateRoot, 'volumes', name, `${disk}.qcow2`)
+      : path.join(runDir, `disk-${disk}.qcow2`);
+  }
+  return {
+    runDir,
+    shareDir: path.join(dirs.stateRoot, 'shares', name),
+    overlay: path.join(runDir, 'overlay.qcow2'),
+    disks,
+  };
+}
+
+/** Where a portal's console log is kept after its run folder is gone. */
+export function keptConsoleLog(dirs: DaemonDirs, name: string): string {
+  return path.join(dirs.stateRoot, 'logs', `${name}.console.log`);
+}
+
+/** Creates the run folder, share, overlay and disks, owned by the QEMU account. */
+export async function preparePortalFiles(
+  paths: PortalPaths,
+  options: {
+    manifest: Manifest;
+    base: { path: string; format: 'raw' | 'qcow2' } | null;
+    owner: { uid: number; gid: number };
+    reverter: Reverter;
+  },
+): Promise<void> {
+  const { owner, reverter, manifest } = options;
+  const own = (file: string) => chown(file, owner.uid, owner.gid);
+  await mkdir(path.dirname(paths.runDir), { recursive: true, mode: 0o755 });
+  await mkdir(paths.runDir, { mode: 0o700 });
+  reverter.add(`remove ${paths.runDir}`, () => rm(paths.runDir, { recursive: true, force: true }));
+  await own(paths.runDir);
+  if (!existsSync(paths.shareDir)) {
+    await mkdir(path.dirname(paths.shareDir), { recursive: true, mode: 0o755 });
+    await mkdir(paths.shareDir, { mode: 0o700 });
+    reverter.add(`remove ${paths.shareDir}`, () => rm(paths.shareDir, { recursive: true, force: true }));
+    for (const sub of Object.keys(manifest.share.subfolders))
+      await mkdir(path.join(paths.shareDir, sub), { mode: 0o700 });
+  }
+  await chownTree(paths.shareDir, manifest, owner);
+  if (options.base) {
+    await createOverlay(paths.overlay, options.base);
+    await own(paths.overlay);
+  }
+  for (const [disk, file] of Object.entries(paths.disks)) {
+    if (existsSync(file)) continue;
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+    await createDisk(file, manifest.disks[disk]?.size ?? 1);
+    reverter.add(`remove disk ${file}`, () => rm(file, { force: true }));
+    await own(path.dirname(file));
+    await own(file);
+  }
+}
+
+async function chownTree(
+  shareDir: string,
+  manifest: Manifest,
+  owner: { uid: number; gid: number },
+): Promise<void> {
+  await chown(shareDir, owner.uid, owner.gid);
+  for (const sub of Object.keys(manifest.share.subfolders)) {
+    const dir = path.join(shareDir, sub);
+    if (existsSync(dir)) await chown(dir, owner.uid, owner.gid);
+  }
+}
+
+/** Removes a portal's run folder (overlay, ephemeral disks, sockets), keeping its console log. */
+export async function cleanupRunDir(dirs: DaemonDirs, name: string, runDir: string): Promise<void> {
+  const consoleLog = path.join(runDir, 'console.log');
+  if (existsSync(consoleLog)) {
+    await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });
+    await copyFile(consoleLog, keptConsoleLog(dirs, name));
+  }
+  await rm(runDir, { recursive: true, force: true });
+}

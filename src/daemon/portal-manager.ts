@@ -1,0 +1,332 @@
+/**
+ * @module The portal lifecycle: starting → ready → stopping → stopped | crashed. `up` prepares the host
+ * files, starts QEMU and waits for the guest's `ready`, undoing every step if anything fails or the caller
+ * goes away; `down` stops QEMU in escalating steps and removes the run folder; a portal that dies on its
+ * own is marked crashed and cleaned up within a second or two. State is written before each action.
+ */
+import { MvError } from '../errors/index.js';
+import type { NetworkName } from '../formula/index.js';
+import { blobPath, type ImageRecord } from '../image/index.js';
+import type { PortalSummary } from '../protocol/index.js';
+import { spawnQemu } from '../qemu/host/launch.js';
+import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
+import { findResolvedFormula } from './catalogue.js';
+import type { DaemonConfig } from './config.js';
+import { ensureImage } from './images.js';
+import { PortalMonitor } from './monitor.js';
+import { cleanupRunDir, portalPaths, preparePortalFiles } from './portal-files.js';
+import { processStartTime } from './process-info.js';
+import { Reverter } from './reverter.js';
+import type { PortalRecord, PortalStore } from './state/portal-store.js';
+import { NotReadyError, tailLines, waitForReady } from './status-watch.js';
+import { stopQemu } from './stop-portal.js';
+import { summarize } from './summary.js';
+
+/** What a long request can do besides returning: report progress, and notice the caller leaving. */
+export interface RequestContext {
+  readonly progress: (message: string) => void;
+  readonly signal: AbortSignal;
+}
+
+const ACTIVE = new Set(['starting', 'ready', 'stopping']);
+
+/** Runs and supervises portals. */
+export class PortalManager {
+  private readonly monitors = new Map<string, PortalMonitor>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly config: DaemonConfig,
+    private readonly store: PortalStore,
+  ) {}
+
+  /** Every portal as the API reports it. */
+  list(): PortalSummary[] {
+    return this.store.list().map((record) => summarize(record, this.config.clock()));
+  }
+
+  /** One portal's record, or `portal.not-found`. */
+  get(name: string): PortalRecord {
+    const record = this.store.get(name);
+    if (!record) {
+      throw new MvError('portal.not-found', `No portal "${name}"`, {
+        hint: 'Run "portalgun ps" to see the portals.',
+      });
+    }
+    return record;
+  }
+
+  /** The summary of one portal. */
+  summary(name: string): PortalSummary {
+    return summarize(this.get(name), this.config.clock());
+  }
+
+  /** Starts a portal from a formula and waits until it is ready. */
+  async up(
+    params: { formula: string; name?: string | undefined },
+    context: RequestContext,
+  ): Promise<PortalSummary> {
+    const resolved = await findResolvedFormula(this.config.formulasDir, params.formula);
+    const { manifest } = resolved;
+    if (manifest.abstract) {
+      throw new MvError('formula.invalid', `"${manifest.node}" is an abstract layer, not a portal`, {
+        hint: 'Start one of its children; "portalgun formula list" shows which nodes are portals.',
+      });
+    }
+    if (manifest.networks.length > 0 || manifest.uplink.mode !== 'none') {
+      throw new MvError(
+        'net.unavailable',
+        `${manifest.node} needs portal networks, which this host does not run yet`,
+        {
+          hint: 'Networked portals start behind the router chain (issue #5); offline portals such as application/console start now.',
+        },
+      );
+    }
+    const name = params.name ?? this.freeName(manifest.name);
+    this.claim(name);
+    try {
+      const image = await ensureImage(this.config, resolved, context.progress);
+      context.signal.throwIfAborted();
+      return await this.start(name, { resolved, image }, context);
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+
+  private freeName(base: string): string {
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}-${n}`;
+      const existing = this.store.get(name);
+      if (!this.busy.has(name) && (!existing || !ACTIVE.has(existing.state))) return name;
+    }
+  }
+
+  private claim(name: string): void {
+    const existing = this.store.get(name);
+    if (this.busy.has(name) || (existing && ACTIVE.has(existing.state))) {
+      throw new MvError(
+        'portal.exists',
+        `A portal named "${name}" is already ${existing?.state ?? 'starting'}`,
+        {
+          hint: 'Pick another name with --name, or stop it first with "portalgun down".',
+        },
+      );
+    }
+    this.busy.add(name);
+  }
+
+  private takenAddresses(): Partial<Record<NetworkName, Set<string>>> {
+    const taken: Partial<Record<NetworkName, Set<string>>> = {};
+    for (const record of this.store.list().filter((r) => ACTIVE.has(r.state))) {
+      for (const nic of record.instance.nics) {
+        const set = taken[nic.network] ?? new Set<string>();
+        set.add(nic.address);
+        taken[nic.network] = set;
+      }
+    }
+    return taken;
+  }
+
+  private instanceFor(
+    name: string,
+    resolved: { manifest: PortalRecord['manifest'] },
+    image: ImageRecord,
+  ): PortalInstance {
+    const paths = portalPaths(this.config, name, resolved.manifest);
+    const blob = (digest: string) => blobPath(this.config.stateRoot, digest);
+    return planInstance(resolved.manifest, {
+      name,
+      runDir: paths.runDir,
+      shareDir: paths.shareDir,
+      overlay: paths.overlay,
+      artifacts: {
+        kernel: blob(image.kernel.digest),
+        initrd: blob(image.initrd.digest),
+        base: image.base ? { path: blob(image.base.digest), format: image.base.format } : null,
+        firmware: null,
+      },
+      accel: this.config.accel.accel,
+      tscKhz: this.config.tscKhz,
+      disks: paths.disks,
+      taken: this.takenAddresses(),
+    });
+  }
+
+  private async start(
+    name: string,
+    {
+      resolved,
+      image,
+    }: { resolved: { manifest: PortalRecord['manifest']; hash: string }; image: ImageRecord },
+    context: RequestContext,
+  ): Promise<PortalSummary> {
+    const { manifest } = resolved;
+    const instance = this.instanceFor(name, resolved, image);
+    const reverter = new Reverter(this.config.log);
+    try {
+      context.progress('preparing the overlay and share');
+      await preparePortalFiles(portalPaths(this.config, name, manifest), {
+        manifest,
+        base: instance.artifacts.base,
+        owner: this.config.owner,
+        reverter,
+      });
+      const record: PortalRecord = {
+        name,
+        node: manifest.node,
+        formulaHash: resolved.hash,
+        manifest,
+        instance,
+        image,
+        state: 'starting',
+        pid: null,
+        pidStart: null,
+        startedAt: this.config.clock(),
+        readyAt: null,
+        stoppedAt: null,
+        exitReason: null,
+      };
+      this.store.put(record);
+      reverter.add(`record of ${name}`, () =>
+        this.store.update(name, {
+          state: 'stopped',
+          pid: null,
+          stoppedAt: this.config.clock(),
+          exitReason: 'failed to start',
+        }),
+      );
+      context.progress(`starting QEMU (${instance.accel})`);
+      const files = runFiles(instance.runDir);
+      const launched = await spawnQemu({
+        binary: this.config.qemuBinary,
+        argv: toArgv(renderQemuArgs(manifest, instance)),
+        uid: this.config.owner.uid,
+        gid: this.config.owner.gid,
+        cwd: instance.runDir,
+        logFile: `${instance.runDir}/qemu.log`,
+      });
+      const pidStart = processStartTime(launched.pid) ?? null;
+      this.store.update(name, { pid: launched.pid, pidStart });
+      const monitor = new PortalMonitor({
+        pid: launched.pid,
+        pidStart,
+        qmpSocket: files.qmp,
+        exited: launched.exited,
+      });
+      reverter.add(`stop QEMU ${launched.pid}`, async () => {
+        monitor.detach();
+        await stopQemu(monitor, {
+          pid: launched.pid,
+          agentSocket: files.agent,
+          force: true,
+          log: this.config.log,
+        });
+      });
+      context.progress('booting');
+      await this.awaitReady(name, monitor, context);
+      await monitor
+        .connect(10_000)
+        .catch((error: unknown) => this.config.log(`${name}: no QMP connection: ${String(error)}`));
+      const ready = this.store.update(name, { state: 'ready', readyAt: this.config.clock() });
+      this.supervise(name, monitor);
+      reverter.success();
+      return summarize(ready, this.config.clock());
+    } catch (error) {
+      await reverter.fail();
+      await cleanupRunDir(this.config, name, instance.runDir).catch((e: unknown) =>
+        this.config.log(`cleanup of ${name}: ${String(e)}`),
+      );
+      throw error;
+    }
+  }
+
+  private async awaitReady(name: string, monitor: PortalMonitor, context: RequestContext): Promise<void> {
+    const files = runFiles(portalPaths(this.config, name, this.get(name).manifest).runDir);
+    try {
+      await waitForReady({
+        statusFile: files.status,
+        deadlineMs: this.config.bootDeadlineMs,
+        isAlive: () => monitor.isAlive(),
+        signal: context.signal,
+        onLine: (line) => context.progress(`guest: ${line}`),
+      });
+    } catch (error) {
+      if (!(error instanceof NotReadyError)) throw error;
+      const consoleTail = await tailLines(files.consoleLog, 15);
+      const qemuTail = await tailLines(`${files.qmp.replace(/qmp\.sock$/, '')}qemu.log`, 5);
+      const what =
+        error.why.kind === 'failed'
+          ? `The guest reported a failure: ${error.why.reason}`
+          : 'QEMU exited during boot';
+      throw new MvError(
+        error.why.kind === 'failed' ? 'portal.boot-failed' : 'qemu.exited',
+        `${what}\n--- last console lines ---\n${consoleTail}${qemuTail ? `\n--- qemu ---\n${qemuTail}` : ''}`,
+        {
+          hint: 'The full console log is kept: "portalgun logs <portal>".',
+        },
+      );
+    }
+  }
+
+  /** Watches a ready portal: if it ends without being asked to, it is marked crashed and cleaned up. */
+  supervise(name: string, monitor: PortalMonitor): void {
+    this.monitors.set(name, monitor);
+    void monitor.gone.then(async () => {
+      this.monitors.delete(name);
+      const record = this.store.get(name);
+      if (record?.state !== 'ready') return;
+      this.config.log(`${name}: QEMU (pid ${record.pid}) ended unexpectedly`);
+      this.store.update(name, {
+        state: 'crashed',
+        pid: null,
+        stoppedAt: this.config.clock(),
+        exitReason: 'QEMU exited unexpectedly',
+      });
+      await cleanupRunDir(this.config, name, record.instance.runDir).catch((e: unknown) =>
+        this.config.log(`cleanup of ${name}: ${String(e)}`),
+      );
+    });
+  }
+
+  /** Stops a portal and removes its run folder; stopping a stopped portal is a no-op. */
+  async down(params: { name: string; force: boolean }, context: RequestContext): Promise<PortalSummary> {
+    const record = this.get(params.name);
+    if (!ACTIVE.has(record.state)) return summarize(record, this.config.clock());
+    if (this.busy.has(params.name) && !params.force) {
+      throw new MvError('portal.wrong-state', `Portal "${params.name}" is still starting`, {
+        hint: 'Wait for it, or use --force.',
+      });
+    }
+    this.store.update(params.name, { state: 'stopping' });
+    const files = runFiles(record.instance.runDir);
+    const monitor =
+      this.monitors.get(params.name) ??
+      new PortalMonitor({ pid: record.pid ?? -1, pidStart: record.pidStart, qmpSocket: files.qmp });
+    context.progress(params.force ? 'stopping (forced)' : 'powering off');
+    const step =
+      record.pid === null
+        ? 'already-gone'
+        : await stopQemu(monitor, {
+            pid: record.pid,
+            agentSocket: files.agent,
+            force: params.force,
+            log: this.config.log,
+          });
+    monitor.detach();
+    this.monitors.delete(params.name);
+    await cleanupRunDir(this.config, params.name, record.instance.runDir);
+    const stopped = this.store.update(params.name, {
+      state: 'stopped',
+      pid: null,
+      stoppedAt: this.config.clock(),
+      exitReason: `stopped (${step})`,
+    });
+    return summarize(stopped, this.config.clock());
+  }
+
+  /** Stops watching every portal without stopping them (daemon shutdown). */
+  detachAll(): void {
+    for (const monitor of this.monitors.values()) monitor.detach();
+    this.monitors.clear();
+  }
+}

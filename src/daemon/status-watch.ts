@@ -1,0 +1,100 @@
+/**
+ * @module Watches a portal's status channel (the status.out file QEMU writes the guest's status port to)
+ * for `ready`, a `failed <reason>` line, QEMU's exit, a deadline or cancellation, whichever comes first.
+ */
+import { open, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MvError } from '../errors/index.js';
+
+/** Options of a wait for readiness. */
+export interface ReadyWait {
+  readonly statusFile: string;
+  readonly deadlineMs: number;
+  readonly isAlive: () => boolean;
+  readonly signal?: AbortSignal;
+  readonly onLine?: (line: string) => void;
+  readonly pollMs?: number;
+}
+
+/** What ended the wait when it was not readiness. */
+export type NotReady = { readonly kind: 'exited' } | { readonly kind: 'failed'; readonly reason: string };
+
+/** Resolves when the guest reports ready; rejects with `NotReadyError`, `portal.boot-timeout` or the abort reason. */
+export async function waitForReady(wait: ReadyWait): Promise<void> {
+  const started = performance.now();
+  let offset = 0;
+  let partial = '';
+  for (;;) {
+    wait.signal?.throwIfAborted();
+    const chunk = await readFrom(wait.statusFile, offset);
+    offset += chunk.length;
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
+      wait.onLine?.(line);
+      if (line === 'ready' || line.startsWith('ready ')) return;
+      if (line.startsWith('failed'))
+        throw new NotReadyError({ kind: 'failed', reason: line.slice('failed'.length).trim() });
+    }
+    if (!wait.isAlive()) throw new NotReadyError({ kind: 'exited' });
+    if (performance.now() - started > wait.deadlineMs) {
+      throw new MvError(
+        'portal.boot-timeout',
+        `The portal did not report ready within ${Math.round(wait.deadlineMs / 1000)} s`,
+        {
+          hint: 'See its console with "portalgun logs <portal>"; a busy host boots slower under TCG.',
+        },
+      );
+    }
+    await sleep(wait.pollMs ?? 50, undefined, wait.signal ? { signal: wait.signal } : {});
+  }
+}
+
+/** The guest or QEMU ended the boot before readiness. */
+export class NotReadyError extends Error {
+  constructor(readonly why: NotReady) {
+    super(why.kind === 'failed' ? `guest reported failure: ${why.reason}` : 'QEMU exited during boot');
+  }
+}
+
+async function readFrom(file: string, offset: number): Promise<Buffer> {
+  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!handle) return Buffer.alloc(0);
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(Math.min(size - offset, 65536));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Text with terminal escape sequences and control characters (other than newline and tab) removed. */
+export function stripControl(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x1b && text[i + 1] === '[') {
+      i += 2;
+      while (i < text.length && !/[A-Za-z]/.test(text[i] ?? 'x')) i++;
+      continue;
+    }
+    if (code === 0x0a || code === 0x09 || (code >= 0x20 && code !== 0x7f)) out += text[i];
+  }
+  return out;
+}
+
+/** The last `count` non-empty lines of a text file, cleaned for display ("" if it does not exist). */
+export async function tailLines(file: string, count: number): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return stripControl(text)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-count)
+    .join('\n');
+}

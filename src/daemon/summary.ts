@@ -1,0 +1,35 @@
+/**
+ * @module Turns a stored portal record into what the API reports (`ps`, `status`): state, uptime, memory,
+ * accelerator and addresses.
+ */
+import type { PortalSummary } from '../protocol/index.js';
+import { residentKiB } from './process-info.js';
+import type { PortalRecord } from './state/portal-store.js';
+
+/** The API view of a record at time `now` (ms since the epoch). */
+export function summarize(record: PortalRecord, now: number): PortalSummary {
+  const running = record.state === 'starting' || record.state === 'ready' || record.state === 'stopping';
+  return {
+    name: record.name,
+    node: record.node,
+    portalName: record.manifest.portalName,
+    formulaHash: record.formulaHash,
+    state: record.state,
+    pid: running ? record.pid : null,
+    accel: record.instance.accel,
+    vcpus: record.manifest.machine.vcpus,
+    memoryMiB: record.manifest.machine.memory,
+    rssKiB: running && record.pid !== null ? residentKiB(record.pid) : null,
+    startedAt: record.startedAt,
+    readyAt: record.readyAt,
+    stoppedAt: record.stoppedAt,
+    uptimeSeconds:
+      running && record.startedAt !== null ? Math.max(0, Math.round((now - record.startedAt) / 1000)) : null,
+    exitReason: record.exitReason,
+    addresses: record.instance.nics.map((nic) => ({
+      network: nic.network,
+      address: nic.address,
+      mac: nic.mac,
+    })),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * @module Builds a micro image for a resolved formula: gathers the host files (busybox, node, the agent,
+ * the formula's package programs and their libraries, kernel modules), plans the image, writes the
+ * initramfs and the ext4 root image, moves them into the content-addressed store and writes the image
+ * record. A failed build leaves nothing behind but its cleaned-up staging folder.
+ */
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MvError } from '../../errors/index.js';
+import { runCommand } from '../../exec/host/run-command.js';
+import type { Manifest } from '../../formula/index.js';
+import { BUILDER_VERSION, type ImageRecord } from '../image-record.js';
+import { storeLayout } from '../layout.js';
+import { planMicroImage } from '../micro-plan.js';
+import { PORTAL_MODULES } from '../modules.js';
+import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
+import { readKernel } from './kernel.js';
+import { writeBaseImage, writeInitramfs } from './materialize.js';
+import { resolveModuleFiles } from './module-files.js';
+import { putBlob, writeImageRecord } from './store.js';
+
+/** What a build needs besides the manifest. */
+export interface MicroBuildOptions {
+  readonly stateRoot: string;
+  readonly formulaHash: string;
+  /** The bundled guest agent (dist/guest/agent.mjs). */
+  readonly agentBundle: string;
+  /** The Node.js binary copied into the image (default: the one running portalgun). */
+  readonly node?: string;
+  readonly busybox?: string;
+  readonly log?: (line: string) => void;
+}
+
+async function gatherHostFiles(manifest: Manifest, node: string): Promise<HostFile[]> {
+  const files: HostFile[] = [];
+  for (const pkg of manifest.packages) files.push(...(await packageFiles(pkg)));
+  const programs = [node, ...files.filter((f) => /\/s?bin\//.test(f.path)).map((f) => f.source)];
+  return [...(await sharedLibraries(programs)), ...files];
+}
+
+/** Builds the micro image of a manifest and returns its record. */
+export async function buildMicroImage(manifest: Manifest, options: MicroBuildOptions): Promise<ImageRecord> {
+  if (manifest.image.backend !== 'micro') {
+    throw new MvError(
+      'image.unsupported-backend',
+      `${manifest.node} uses the ${manifest.image.backend} image backend, which is not built yet`,
+      {
+        hint: 'Only micro images can be built so far (debian images: issue #6).',
+      },
+    );
+  }
+  const log = options.log ?? (() => undefined);
+  const kernel = await readKernel(options.stateRoot, manifest.boot.kernel);
+  if (!kernel) {
+    throw new MvError('image.kernel-missing', `Kernel "${manifest.boot.kernel}" is not in the image store`, {
+      hint: 'Install it: portalgun image kernel (scripts/setup.sh does this).',
+    });
+  }
+  const node = options.node ?? process.execPath;
+  const busybox = options.busybox ?? '/bin/busybox';
+  log('resolving kernel modules');
+  const modules = await resolveModuleFiles(kernel.modules, PORTAL_MODULES);
+  log('gathering host files');
+  const hostFiles = await gatherHostFiles(manifest, node);
+  const applets = (await runCommand(busybox, ['--list-full'])).stdout.toString().split('\n').filter(Boolean);
+  const plan = planMicroImage(manifest, {
+    formulaHash: options.formulaHash,
+    busybox,
+    applets,
+    modules,
+    node,
+    agentBundle: options.agentBundle,
+    hostFiles,
+  });
+
+  const staging = storeLayout(options.stateRoot).staging;
+  await mkdir(staging, { recursive: true });
+  const work = await mkdtemp(path.join(staging, 'build-'));
+  try {
+    log('writing the initramfs');
+    await writeInitramfs(plan.initramfs, path.join(work, 'initrd.cpio'));
+    log('writing the root image');
+    await writeBaseImage(plan.base, {
+      file: path.join(work, 'base.ext4'),
+      stagingDir: path.join(work, 'root'),
+      seed: options.formulaHash,
+    });
+    const initrdSize = (await stat(path.join(work, 'initrd.cpio'))).size;
+    const baseSize = (await stat(path.join(work, 'base.ext4'))).size;
+    const initrd = await putBlob(options.stateRoot, path.join(work, 'initrd.cpio'));
+    const base = await putBlob(options.stateRoot, path.join(work, 'base.ext4'));
+    const record: ImageRecord = {
+      schemaVersion: 1,
+      node: manifest.node,
+      formulaHash: options.formulaHash,
+      backend: 'micro',
+      builder: BUILDER_VERSION,
+      kernel: { digest: kernel.vmlinuxDigest, release: kernel.release },
+      initrd: { digest: initrd, size: initrdSize },
+      base: { digest: base, size: baseSize, format: 'raw' },
+      packages: [...manifest.packages],
+      modules: modules.map((m) => m.name),
+    };
+    await writeImageRecord(options.stateRoot, record);
+    return record;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * @module Public surface of the image domain: image records, the store layout, micro image planning and
+ * the kernel formats.
+ * Pure: no I/O (building and the store live in `image/host`).
+ */
+export { type CpioEntry, renderCpio } from './cpio.js';
+export {
+  GUEST_PATHS,
+  renderAgentConfig,
+  renderInittab,
+  renderStage1Init,
+  renderSysinit,
+} from './guest-init.js';
+export { BUILDER_VERSION, IMAGE_RECORD_SCHEMA, type ImageRecord } from './image-record.js';
+export { findBzImagePayload, hasPvhEntryNote } from './kernel-image.js';
+export { blobPath, imageRecordPath, kernelDir, storeLayout } from './layout.js';
+export { type ImageFile, type MicroImageInputs, type MicroImagePlan, planMicroImage } from './micro-plan.js';
+export { PORTAL_MODULES, parseModinfoDepends, resolveModuleOrder } from './modules.js';

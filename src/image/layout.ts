@@ -1,0 +1,30 @@
+/**
+ * @module Where the image store keeps things under the state folder: kernels, content-addressed blobs and
+ * the image records that name them.
+ * Pure: no I/O.
+ */
+
+/** Paths of the image store under a state folder. */
+export function storeLayout(stateRoot: string) {
+  return {
+    kernels: `${stateRoot}/kernels`,
+    blobs: `${stateRoot}/store/sha256`,
+    images: `${stateRoot}/images`,
+    staging: `${stateRoot}/store/staging`,
+  } as const;
+}
+
+/** The folder of one installed kernel. */
+export function kernelDir(stateRoot: string, name: string): string {
+  return `${storeLayout(stateRoot).kernels}/${name}`;
+}
+
+/** The file of a blob with a `sha256:<hex>` digest. */
+export function blobPath(stateRoot: string, digest: string): string {
+  return `${storeLayout(stateRoot).blobs}/${digest.replace(/^sha256:/, '')}`;
+}
+
+/** The record of the image built for a formula node with a given manifest hash. */
+export function imageRecordPath(stateRoot: string, node: string, formulaHash: string): string {
+  return `${storeLayout(stateRoot).images}/${node}/${formulaHash.replace(/^sha256:/, '')}.json`;
+}

@@ -1,0 +1,66 @@
+/**
+ * @module Resolves which kernel modules a portal's initramfs needs, in load order, from the `depends=`
+ * field of each module's .modinfo section (what modprobe would read from modules.dep), skipping modules
+ * built into the kernel.
+ * Pure: no I/O.
+ */
+import { MvError } from '../errors/index.js';
+
+/** Modules every micro portal loads, in the order given (dependencies are added before each). */
+export const PORTAL_MODULES = [
+  'virtio_mmio', // microvm's virtio transport
+  'virtio_pci', // q35's virtio transport
+  'virtio_blk', // the root overlay and extra disks
+  'crc32c_generic', // ext4 needs it, but only as a soft dependency, so it is named here
+  'ext4',
+  '9p',
+  '9pnet_virtio', // the multiverse-portal share
+  'virtio_console', // agent and status ports
+  'virtio_rng',
+  'virtio_net',
+  'button', // ACPI power button, so QMP system_powerdown reaches the guest
+  'evdev',
+] as const;
+
+/** A module file's name normalised the way the kernel names modules (dashes become underscores). */
+export function moduleName(fileName: string): string {
+  return fileName.replace(/\.ko$/, '').replaceAll('-', '_');
+}
+
+/** The dependencies listed in a .ko file's modinfo (`depends=a,b`). */
+export function parseModinfoDepends(ko: Uint8Array): string[] {
+  const text = new TextDecoder('latin1').decode(ko);
+  const match = /(?:^|\0)depends=([^\0]*)\0/.exec(text);
+  return match?.[1]
+    ? match[1]
+        .split(',')
+        .filter((d) => d !== '')
+        .map(moduleName)
+    : [];
+}
+
+/** What is known about the kernel's modules: each loadable one's dependencies, and the built-in ones. */
+export interface ModuleIndex {
+  readonly depends: ReadonlyMap<string, readonly string[]>;
+  readonly builtin: ReadonlySet<string>;
+}
+
+/** The modules to load, dependencies first, each once; built-in modules are left out. */
+export function resolveModuleOrder(wanted: readonly string[], index: ModuleIndex): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string, path: readonly string[]) => {
+    if (seen.has(name) || index.builtin.has(name)) return;
+    const depends = index.depends.get(name);
+    if (!depends) {
+      throw new MvError('image.missing-module', `Kernel module "${name}" is neither loadable nor built in`, {
+        hint: `Needed by ${path.join(' → ') || 'the portal'}; check the kernel in the image store ("portalgun doctor").`,
+      });
+    }
+    seen.add(name);
+    for (const dependency of depends) visit(dependency, [...path, name]);
+    order.push(name);
+  };
+  for (const name of wanted) visit(moduleName(name), []);
+  return order;
+}

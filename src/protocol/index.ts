@@ -1,0 +1,27 @@
+/**
+ * @module Public surface of the protocol domain: the daemon's method table and its JSON-RPC framing.
+ * Pure: no I/O.
+ */
+
+export {
+  errorFromRpc,
+  errorToRpc,
+  MAX_LINE_BYTES,
+  type ProgressNotification,
+  REQUEST,
+  RESPONSE,
+  type RpcError,
+} from './jsonrpc.js';
+export {
+  isMethodName,
+  METHODS,
+  type MethodName,
+  type MethodParams,
+  type MethodParamsInput,
+  type MethodResult,
+  PORTAL_NAME,
+  PORTAL_STATES,
+  PORTAL_SUMMARY,
+  type PortalState,
+  type PortalSummary,
+} from './methods.js';

@@ -1,0 +1,124 @@
+/**
+ * @module The daemon's API, described once: every method with its parameter and result schemas. The daemon
+ * validates requests against it and the CLI validates replies against it, so the two cannot drift.
+ * Pure: no I/O.
+ */
+import { z } from 'zod';
+
+/** A portal instance name: a DNS label, unique on the host. */
+export const PORTAL_NAME = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,40}[a-z0-9]$|^[a-z]$/,
+    'must be a lower-case name of letters, digits and inner "-"',
+  );
+
+/** The lifecycle states of a portal. */
+export const PORTAL_STATES = ['starting', 'ready', 'stopping', 'stopped', 'crashed'] as const;
+
+/** A portal's state. */
+export type PortalState = (typeof PORTAL_STATES)[number];
+
+/** What `ps` shows about one portal. */
+export const PORTAL_SUMMARY = z.strictObject({
+  name: z.string(),
+  node: z.string(),
+  portalName: z.string(),
+  formulaHash: z.string(),
+  state: z.enum(PORTAL_STATES),
+  pid: z.number().int().nullable(),
+  accel: z.enum(['tcg', 'kvm']),
+  vcpus: z.number().int(),
+  memoryMiB: z.number().int(),
+  rssKiB: z.number().int().nullable(),
+  startedAt: z.number().nullable(),
+  readyAt: z.number().nullable(),
+  stoppedAt: z.number().nullable(),
+  uptimeSeconds: z.number().nullable(),
+  exitReason: z.string().nullable(),
+  addresses: z.array(z.strictObject({ network: z.string(), address: z.string(), mac: z.string() })),
+});
+
+/** One portal as the API reports it. */
+export type PortalSummary = z.output<typeof PORTAL_SUMMARY>;
+
+const nameParam = z.strictObject({ name: PORTAL_NAME });
+
+/** Every daemon method: params and result schemas. */
+export const METHODS = {
+  'system.version': {
+    params: z.strictObject({}),
+    result: z.strictObject({ version: z.string(), protocol: z.literal(1) }),
+  },
+  'portal.up': {
+    params: z.strictObject({ formula: z.string().min(1).max(300), name: PORTAL_NAME.optional() }),
+    result: PORTAL_SUMMARY,
+  },
+  'portal.down': {
+    params: z.strictObject({ name: PORTAL_NAME, force: z.boolean().default(false) }),
+    result: PORTAL_SUMMARY,
+  },
+  'portal.list': {
+    params: z.strictObject({}),
+    result: z.strictObject({ portals: z.array(PORTAL_SUMMARY) }),
+  },
+  'portal.status': {
+    params: nameParam,
+    result: z.strictObject({
+      portal: PORTAL_SUMMARY,
+      agent: z.unknown().nullable(),
+      agentError: z.string().nullable(),
+    }),
+  },
+  'portal.exec': {
+    params: z.strictObject({
+      name: PORTAL_NAME,
+      verb: z.string().min(1).max(32),
+      args: z.array(z.string().max(4096)).max(32).default([]),
+    }),
+    result: z.strictObject({ result: z.unknown() }),
+  },
+  'portal.logs': {
+    params: z.strictObject({
+      name: PORTAL_NAME,
+      offset: z.number().int().min(0).optional(),
+      tailBytes: z.number().int().min(0).max(1_048_576).optional(),
+    }),
+    result: z.strictObject({ text: z.string(), offset: z.number().int(), live: z.boolean() }),
+  },
+  'portal.remove': {
+    params: z.strictObject({ name: PORTAL_NAME, force: z.boolean().default(false) }),
+    result: z.strictObject({ removed: z.string() }),
+  },
+  'portal.console': {
+    params: nameParam,
+    result: z.strictObject({ attached: z.literal(true) }),
+  },
+  'image.build': {
+    params: z.strictObject({ formula: z.string().min(1).max(300) }),
+    result: z.strictObject({
+      node: z.string(),
+      formulaHash: z.string(),
+      kernel: z.string(),
+      initrd: z.string(),
+      base: z.string().nullable(),
+    }),
+  },
+} as const;
+
+/** A method name. */
+export type MethodName = keyof typeof METHODS;
+
+/** The parameters a caller passes (defaults may be left out). */
+export type MethodParamsInput<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;
+
+/** The parameters a handler receives (defaults filled in). */
+export type MethodParams<M extends MethodName> = z.output<(typeof METHODS)[M]['params']>;
+
+/** The result of a method. */
+export type MethodResult<M extends MethodName> = z.output<(typeof METHODS)[M]['result']>;
+
+/** True if `name` is a method of the API. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}

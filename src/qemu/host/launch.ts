@@ -1,0 +1,61 @@
+/**
+ * @module The only place that starts QEMU. It takes a finished `LaunchPlan` and makes no decisions: argv
+ * array (never a shell), the unprivileged account, stdout and stderr to a log file (not pipes, so QEMU
+ * outlives the daemon without dying on a broken pipe), and its own session, so a daemon crash or a Ctrl-C
+ * in the daemon's terminal never reaches it.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { MvError } from '../../errors/index.js';
+
+/** Everything needed to start one QEMU process. */
+export interface LaunchPlan {
+  readonly binary: string;
+  readonly argv: readonly string[];
+  readonly uid: number;
+  readonly gid: number;
+  readonly cwd: string;
+  /** QEMU's own stdout and stderr go here. */
+  readonly logFile: string;
+}
+
+/** A started QEMU: its pid, and a promise of its exit status while this process is its parent. */
+export interface LaunchedQemu {
+  readonly pid: number;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts QEMU detached; throws `host.missing-tool` if the binary is missing. */
+export function spawnQemu(plan: LaunchPlan): Promise<LaunchedQemu> {
+  const log = openSync(plan.logFile, 'a', 0o600);
+  return new Promise((resolve, reject) => {
+    const child = spawn(plan.binary, [...plan.argv], {
+      cwd: plan.cwd,
+      uid: plan.uid,
+      gid: plan.gid,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+      child.once('exit', (code, signal) => done({ code, signal }));
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      closeSync(log);
+      reject(
+        error.code === 'ENOENT'
+          ? new MvError('host.missing-tool', `${plan.binary} is not installed on this host`, {
+              hint: 'Install it: apt-get install qemu-system-x86 (or run scripts/setup.sh).',
+            })
+          : new MvError('qemu.spawn-failed', `Cannot start ${plan.binary}: ${error.message}`, {
+              cause: error,
+            }),
+      );
+    });
+    child.once('spawn', () => {
+      closeSync(log);
+      child.unref();
+      resolve({ pid: child.pid as number, exited });
+    });
+  });
+}
