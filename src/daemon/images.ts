@@ -4,9 +4,10 @@
  */
 
 import type { ResolvedFormula } from '../formula/index.js';
+import { readBuildInputs } from '../image/host/build-inputs.js';
 import { buildMicroImage } from '../image/host/build-micro.js';
 import { readImageRecord } from '../image/host/store.js';
-import type { ImageRecord } from '../image/index.js';
+import { type ImageRecord, imageKeyOf } from '../image/index.js';
 import type { DaemonConfig } from './config.js';
 
 const building = new Map<string, Promise<ImageRecord>>();
@@ -17,9 +18,17 @@ export async function ensureImage(
   resolved: ResolvedFormula,
   progress: (message: string) => void,
 ): Promise<ImageRecord> {
-  const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, resolved.hash);
+  const inputs = await readBuildInputs({
+    stateRoot: config.stateRoot,
+    manifest: resolved.manifest,
+    formulaHash: resolved.hash,
+    agentBundle: config.agentBundle,
+    node: process.execPath,
+    busybox: '/bin/busybox',
+  });
+  const key = imageKeyOf(resolved.hash, inputs);
+  const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, key);
   if (existing) return existing;
-  const key = resolved.hash;
   let build = building.get(key);
   if (!build) {
     progress(`building the image of ${resolved.manifest.node}`);

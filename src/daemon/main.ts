@@ -3,7 +3,7 @@
  * `run` is the daemon, one per host, supervising every portal; `install-kernel` puts the Debian generic
  * kernel into the image store. Everything that touches QEMU, images or the host's network happens here.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -21,6 +21,22 @@ import { PortalStore } from './state/portal-store.js';
 
 function log(line: string): void {
   process.stderr.write(`portalgun-daemon ${new Date().toISOString()} ${line}\n`);
+}
+
+/** QEMU runs as an unprivileged account: every folder above its files must let others pass through. */
+function assertTraversable(dir: string): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) {
+      throw new MvError(
+        'host.missing-user',
+        `${QEMU_USER} cannot reach ${dir}: ${current} is not traversable by other users`,
+        {
+          hint: `chmod o+x ${current}, or keep portalgun's folders elsewhere (--state, --run).`,
+        },
+      );
+    }
+    if (current === path.dirname(current)) return;
+  }
 }
 
 function isListening(socketPath: string): Promise<boolean> {
@@ -76,6 +92,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   }
   for (const dir of [config.stateRoot, config.runRoot, path.join(config.runRoot, 'portals')])
     mkdirSync(dir, { recursive: true, mode: 0o755 });
+  for (const dir of [config.stateRoot, config.runRoot]) assertTraversable(dir);
   if (await isListening(config.socketPath)) {
     throw new MvError('portal.exists', `A portalgun daemon is already listening on ${config.socketPath}`, {
       hint: 'One daemon per host: use the running one.',

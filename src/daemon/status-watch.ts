@@ -3,6 +3,7 @@
  * for `ready`, a `failed <reason>` line, QEMU's exit, a deadline or cancellation, whichever comes first.
  */
 import { open, readFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../errors/index.js';
 
@@ -24,11 +25,12 @@ export async function waitForReady(wait: ReadyWait): Promise<void> {
   const started = performance.now();
   let offset = 0;
   let partial = '';
+  const decoder = new StringDecoder('utf8');
   for (;;) {
     wait.signal?.throwIfAborted();
     const chunk = await readFrom(wait.statusFile, offset);
     offset += chunk.length;
-    const lines = (partial + chunk.toString('utf8')).split('\n');
+    const lines = (partial + decoder.write(chunk)).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
       wait.onLine?.(line);
@@ -46,7 +48,11 @@ export async function waitForReady(wait: ReadyWait): Promise<void> {
         },
       );
     }
-    await sleep(wait.pollMs ?? 50, undefined, wait.signal ? { signal: wait.signal } : {});
+    await sleep(wait.pollMs ?? 50, undefined, wait.signal ? { signal: wait.signal } : {}).catch(
+      (error: unknown) => {
+        throw wait.signal?.aborted ? wait.signal.reason : error;
+      },
+    );
   }
 }
 

@@ -72,9 +72,10 @@ grep -v '^#' /etc/fstab | while read -r source target rest; do
   [ -n "$target" ] && mkdir -p "$target"
 done
 mount -a || status "share-failed"
-# QMP system_powerdown presses the ACPI power button: power off when it is pressed.
-for event in /dev/input/event*; do
-  [ -e "$event" ] && (head -c 1 "$event" > /dev/null && sync && poweroff -f) &
+# QMP system_powerdown presses the ACPI power button: power off when it (and only it) is pressed.
+for input in /sys/class/input/event*; do
+  [ "$(cat "$input/device/name" 2>/dev/null)" = "Power Button" ] || continue
+  (head -c 1 "/dev/input/\${input##*/}" > /dev/null && sync && poweroff -f) &
 done
 `;
 }

@@ -1,20 +1,37 @@
 /**
- * @module The record of a built image: which formula (by manifest hash) it was built from, and the digest
- * of every artifact it boots. Artifacts live in the content-addressed store under their digests, so a record
+ * @module The record of a built image: which formula (by manifest hash) and which other inputs (builder,
+ * kernel, agent, node, busybox) it was built from, and the digest of every artifact it boots. Artifacts live in the content-addressed store under their digests, so a record
  * plus the store is everything a boot needs. No timestamps: the same inputs give the same record.
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { digestJson } from '../digest/index.js';
 
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
+
+/** Everything besides the formula that goes into a micro image, each by digest. */
+export const BUILD_INPUTS_SCHEMA = z.strictObject({
+  builder: z.string(),
+  /** The generated boot scripts and agent configuration (see `guestFilesDigest`). */
+  guest: digest,
+  kernel: digest,
+  agent: digest,
+  node: digest,
+  busybox: digest,
+});
+
+/** The inputs of a build besides the formula. */
+export type BuildInputs = z.output<typeof BUILD_INPUTS_SCHEMA>;
 
 /** The schema of an image record file. */
 export const IMAGE_RECORD_SCHEMA = z.strictObject({
   schemaVersion: z.literal(1),
   node: z.string(),
   formulaHash: digest,
+  /** Digest of the formula hash plus every other build input: the image's identity in the store. */
+  imageKey: digest,
+  inputs: BUILD_INPUTS_SCHEMA,
   backend: z.enum(['micro', 'debian']),
-  builder: z.string(),
   kernel: z.strictObject({ digest, release: z.string() }),
   initrd: z.strictObject({ digest, size: z.number().int().nonnegative() }),
   base: z
@@ -27,5 +44,10 @@ export const IMAGE_RECORD_SCHEMA = z.strictObject({
 /** A built image. */
 export type ImageRecord = z.output<typeof IMAGE_RECORD_SCHEMA>;
 
-/** Version of the image builder; part of every record, so a builder change is visible in the digests. */
+/** Version of the image builder; part of every image key, so a builder change means a rebuild. */
 export const BUILDER_VERSION = 'portalgun-micro/1';
+
+/** The store key of an image: changes when the formula or any build input changes. */
+export function imageKeyOf(formulaHash: string, inputs: BuildInputs): string {
+  return digestJson({ formulaHash, inputs });
+}

@@ -11,7 +11,14 @@ export {
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
-export { BUILDER_VERSION, IMAGE_RECORD_SCHEMA, type ImageRecord } from './image-record.js';
+export {
+  BUILD_INPUTS_SCHEMA,
+  BUILDER_VERSION,
+  type BuildInputs,
+  IMAGE_RECORD_SCHEMA,
+  type ImageRecord,
+  imageKeyOf,
+} from './image-record.js';
 export { findBzImagePayload, hasPvhEntryNote } from './kernel-image.js';
 export { blobPath, imageRecordPath, kernelDir, storeLayout } from './layout.js';
 export { type ImageFile, type MicroImageInputs, type MicroImagePlan, planMicroImage } from './micro-plan.js';

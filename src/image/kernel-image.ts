@@ -57,12 +57,14 @@ export function hasPvhEntryNote(elf: Uint8Array): boolean {
       const type = view.getUint32(at + 8, true);
       const name = new TextDecoder().decode(elf.subarray(at + 12, at + 12 + nameSize - 1));
       if (name === 'Xen' && type === XEN_ELFNOTE_PHYS32_ENTRY) return true;
-      at += 12 + align4(nameSize) + align4(descSize);
+      const next = at + 12 + align4(nameSize) + align4(descSize);
+      if (next > end) break;
+      at = next;
     }
   }
   return false;
 }
 
 function align4(n: number): number {
-  return (n + 3) & ~3;
+  return Math.ceil(n / 4) * 4;
 }

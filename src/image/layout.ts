@@ -24,7 +24,7 @@ export function blobPath(stateRoot: string, digest: string): string {
   return `${storeLayout(stateRoot).blobs}/${digest.replace(/^sha256:/, '')}`;
 }
 
-/** The record of the image built for a formula node with a given manifest hash. */
-export function imageRecordPath(stateRoot: string, node: string, formulaHash: string): string {
-  return `${storeLayout(stateRoot).images}/${node}/${formulaHash.replace(/^sha256:/, '')}.json`;
+/** The record of the image built for a formula node with a given image key. */
+export function imageRecordPath(stateRoot: string, node: string, imageKey: string): string {
+  return `${storeLayout(stateRoot).images}/${node}/${imageKey.replace(/^sha256:/, '')}.json`;
 }

@@ -5,6 +5,7 @@
  * The host adapter only carries the plan out, so the plan can be checked without building anything.
  * Pure: no I/O.
  */
+import { digestJson } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { renderFstab } from '../share/index.js';
 import {
@@ -14,6 +15,7 @@ import {
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
+import { PORTAL_MODULES } from './modules.js';
 
 /** One file of an image: copied from the host, written from text, a symlink or a directory. */
 export type ImageFile =
@@ -156,4 +158,16 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
 /** The full plan of a micro image. */
 export function planMicroImage(manifest: Manifest, inputs: MicroImageInputs): MicroImagePlan {
   return { initramfs: planInitramfs(manifest, inputs), base: planBase(manifest, inputs) };
+}
+
+/** Digest of everything the builder writes from the manifest alone (boot scripts, inittab, agent config,
+ * fstab, the wanted modules), so a change to any of them gives the image a new key. */
+export function guestFilesDigest(manifest: Manifest, formulaHash: string): string {
+  return digestJson([
+    renderStage1Init(PORTAL_MODULES),
+    renderSysinit(),
+    renderInittab(manifest),
+    renderAgentConfig(manifest),
+    renderFstab(manifest, { hash: formulaHash }),
+  ]);
 }

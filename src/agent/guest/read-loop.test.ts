@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IDLE_POLL_MS, runReadLoop } from './read-loop.js';
+import { IDLE_POLL_MS, runReadLoop, STALE_STREAM_MS } from './read-loop.js';
 
 describe('agent port read loop', () => {
   it('feeds data to the session, and on end of file resets it and sleeps before reading again', async () => {
@@ -18,7 +18,9 @@ describe('agent port read loop', () => {
       session: {
         push: (chunk) => events.push(`push ${Buffer.from(chunk).toString()}`),
         reset: () => events.push('reset'),
+        resync: () => events.push('resync'),
       },
+      now: () => 0,
       sleep: async (ms) => {
         events.push(`sleep ${ms}`);
       },
@@ -27,6 +29,7 @@ describe('agent port read loop', () => {
     });
     const idle = ['reset', `sleep ${IDLE_POLL_MS}`];
     assert.deepEqual(events, [
+      'resync',
       'push ab',
       ...idle,
       ...idle,
@@ -36,5 +39,36 @@ describe('agent port read loop', () => {
       ...idle,
       'push ef',
     ]);
+  });
+});
+
+describe('agent port read loop: stale input', () => {
+  it('resynchronises the decoder when input resumes after a quiet spell, not between quick reads', async () => {
+    const script: [string, number][] = [
+      ['a', 0],
+      ['b', 10],
+      ['c', 10 + STALE_STREAM_MS],
+    ];
+    const events: string[] = [];
+    const stop = new AbortController();
+    let clock = 0;
+    await runReadLoop({
+      read: async (buffer) => {
+        const [text, at] = script.shift() ?? ['', 0];
+        clock = at;
+        if (script.length === 0) stop.abort();
+        return buffer.write(text);
+      },
+      session: {
+        push: (chunk) => events.push(Buffer.from(chunk).toString()),
+        reset: () => events.push('reset'),
+        resync: () => events.push('resync'),
+      },
+      sleep: async () => undefined,
+      log: () => undefined,
+      signal: stop.signal,
+      now: () => clock,
+    });
+    assert.deepEqual(events, ['resync', 'a', 'b', 'resync', 'c']);
   });
 });

@@ -30,6 +30,8 @@ export interface AgentSession {
   push(chunk: Uint8Array): void;
   /** Starts over for a new host connection. */
   reset(): void;
+  /** Drops a half-read frame (or an oversize one being skipped) but keeps requests in flight. */
+  resync(): void;
 }
 
 /** Starts a session; it never throws from `push`. */
@@ -93,6 +95,9 @@ export function createSession(options: SessionOptions): AgentSession {
     reset() {
       decoder.reset();
       generation += 1;
+    },
+    resync() {
+      decoder.reset();
     },
   };
 }

@@ -4,6 +4,7 @@
  * any point finds on restart what it was doing and can finish or undo it.
  */
 import Database from 'better-sqlite3';
+import { MvError } from '../../errors/index.js';
 import type { Manifest } from '../../formula/index.js';
 import type { ImageRecord } from '../../image/index.js';
 import type { PortalState } from '../../protocol/index.js';
@@ -104,6 +105,16 @@ export class PortalStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     const version = Number(this.db.pragma('user_version', { simple: true }));
+    if (version > MIGRATIONS.length) {
+      this.db.close();
+      throw new MvError(
+        'host.command-failed',
+        `The state database ${file} is from a newer portalgun (schema ${version})`,
+        {
+          hint: 'Run the portalgun version that wrote it; an older one would misread it.',
+        },
+      );
+    }
     this.db.transaction(() => {
       for (const [index, sql] of MIGRATIONS.entries()) if (index >= version) this.db.exec(sql);
       this.db.pragma(`user_version = ${MIGRATIONS.length}`);

@@ -4,6 +4,7 @@
  * `host.command-failed` with the last lines of its stderr.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { MvError } from '../../errors/index.js';
 
 /** The Debian package that provides each program portalgun runs, for "install X" hints. */
@@ -43,6 +44,14 @@ export function runCommand(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<RunResult> {
+  if (options.cwd !== undefined && !existsSync(options.cwd)) {
+    return Promise.reject(
+      new MvError(
+        'host.command-failed',
+        `Cannot run ${command}: its working folder ${options.cwd} is missing`,
+      ),
+    );
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: options.cwd,

@@ -9,10 +9,11 @@ import path from 'node:path';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
 import type { Manifest } from '../../formula/index.js';
-import { BUILDER_VERSION, type ImageRecord } from '../image-record.js';
+import { type ImageRecord, imageKeyOf } from '../image-record.js';
 import { storeLayout } from '../layout.js';
 import { planMicroImage } from '../micro-plan.js';
 import { PORTAL_MODULES } from '../modules.js';
+import { readBuildInputs } from './build-inputs.js';
 import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
 import { readKernel } from './kernel.js';
 import { writeBaseImage, writeInitramfs } from './materialize.js';
@@ -58,6 +59,14 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
   }
   const node = options.node ?? process.execPath;
   const busybox = options.busybox ?? '/bin/busybox';
+  const inputs = await readBuildInputs({
+    stateRoot: options.stateRoot,
+    manifest,
+    formulaHash: options.formulaHash,
+    agentBundle: options.agentBundle,
+    node,
+    busybox,
+  });
   log('resolving kernel modules');
   const modules = await resolveModuleFiles(kernel.modules, PORTAL_MODULES);
   log('gathering host files');
@@ -93,8 +102,9 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
       schemaVersion: 1,
       node: manifest.node,
       formulaHash: options.formulaHash,
+      imageKey: imageKeyOf(options.formulaHash, inputs),
+      inputs,
       backend: 'micro',
-      builder: BUILDER_VERSION,
       kernel: { digest: kernel.vmlinuxDigest, release: kernel.release },
       initrd: { digest: initrd, size: initrdSize },
       base: { digest: base, size: baseSize, format: 'raw' },

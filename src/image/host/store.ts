@@ -45,7 +45,7 @@ export function blobFile(stateRoot: string, digest: string): string {
 
 /** Writes an image record atomically. */
 export async function writeImageRecord(stateRoot: string, record: ImageRecord): Promise<void> {
-  const file = imageRecordPath(stateRoot, record.node, record.formulaHash);
+  const file = imageRecordPath(stateRoot, record.node, record.imageKey);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
   await rename(`${file}.tmp`, file);

@@ -1,0 +1,29 @@
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { bundledFormula } from '../../test/support/catalogue.js';
+import { assertGolden } from '../../test/support/golden.js';
+import { renderAgentConfig, renderInittab, renderStage1Init, renderSysinit } from './index.js';
+
+const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
+const slug = (node: string) => node.replaceAll('/', '-');
+
+/** One application with a console shell and one headless router. */
+const NODES = ['application/console', 'service/router/star'];
+
+describe('guest boot scripts golden files', () => {
+  it('renders stage 1 /init for virtio_mmio and virtio_blk', () => {
+    assertGolden(testdata('stage1-init.sh'), renderStage1Init(['virtio_mmio', 'virtio_blk']));
+  });
+
+  it('renders rc.sysinit', () => {
+    assertGolden(testdata('rc.sysinit'), renderSysinit());
+  });
+
+  for (const node of NODES) {
+    it(`renders the inittab and agent configuration of ${node}`, async () => {
+      const { manifest } = await bundledFormula(node);
+      assertGolden(testdata(`${slug(node)}.inittab`), renderInittab(manifest));
+      assertGolden(testdata(`${slug(node)}.agent.json`), renderAgentConfig(manifest));
+    });
+  }
+});

@@ -1,0 +1,53 @@
+/**
+ * @module Digests of every file a micro image is made from besides the formula (the agent bundle, the
+ * node and busybox binaries, the kernel), so an image is rebuilt whenever any of them changes. Large
+ * binaries are hashed once per (path, size, mtime) and remembered for the life of the process.
+ */
+import { stat } from 'node:fs/promises';
+import { MvError } from '../../errors/index.js';
+import type { Manifest } from '../../formula/index.js';
+import { BUILDER_VERSION, type BuildInputs } from '../image-record.js';
+import { guestFilesDigest } from '../micro-plan.js';
+import { readKernel } from './kernel.js';
+import { sha256File } from './store.js';
+
+const remembered = new Map<string, string>();
+
+async function fileDigest(file: string): Promise<string> {
+  const info = await stat(file);
+  const key = `${file}\0${info.size}\0${info.mtimeMs}`;
+  const known = remembered.get(key);
+  if (known) return known;
+  const digest = await sha256File(file);
+  remembered.set(key, digest);
+  return digest;
+}
+
+/** Files a micro build takes from the host. */
+export interface BuildSources {
+  readonly stateRoot: string;
+  readonly manifest: Manifest;
+  readonly formulaHash: string;
+  readonly agentBundle: string;
+  readonly node: string;
+  readonly busybox: string;
+}
+
+/** The digests of a build's inputs. */
+export async function readBuildInputs(sources: BuildSources): Promise<BuildInputs> {
+  const kernelName = sources.manifest.boot.kernel;
+  const kernel = await readKernel(sources.stateRoot, kernelName);
+  if (!kernel) {
+    throw new MvError('image.kernel-missing', `Kernel "${kernelName}" is not in the image store`, {
+      hint: 'Install it: portalgun image kernel (scripts/setup.sh does this).',
+    });
+  }
+  return {
+    builder: BUILDER_VERSION,
+    guest: guestFilesDigest(sources.manifest, sources.formulaHash),
+    kernel: kernel.vmlinuxDigest,
+    agent: await fileDigest(sources.agentBundle),
+    node: await fileDigest(sources.node),
+    busybox: await fileDigest(sources.busybox),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * @module A real portalgun daemon for integration tests: its own state and run folders (sharing the host's
+ * installed kernel and image store, so images are built once per machine), started as a separate process
+ * the way `portalgun daemon` starts it, and a leak cop that proves a test left nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callDaemon } from '../../src/cli/daemon-client.js';
+import type { MethodName, MethodParamsInput, MethodResult } from '../../src/protocol/index.js';
+import { REPO_ROOT } from './catalogue.js';
+
+/** Where setup.sh installs the kernel and where built images accumulate. */
+export const HOST_STATE = '/var/lib/multiverse';
+
+/** A daemon under test. */
+export interface TestDaemon {
+  readonly root: string;
+  readonly state: string;
+  readonly run: string;
+  readonly socketPath: string;
+  readonly logFile: string;
+  call<M extends MethodName>(method: M, params: MethodParamsInput<M>): Promise<MethodResult<M>>;
+  /** Kills the daemon process with SIGKILL (portals keep running). */
+  kill9(): Promise<void>;
+  /** Starts the daemon again on the same folders. */
+  restart(): Promise<void>;
+  /** Stops every portal, stops the daemon, checks for leaks and removes the folders. */
+  dispose(): Promise<void>;
+}
+
+function canConnect(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function startProcess(state: string, run: string, logFile: string, formulas?: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  const args = [path.join(REPO_ROOT, 'dist/src/daemon/main.js'), 'run', '--state', state, '--run', run];
+  if (formulas) args.push('--formulas', formulas);
+  return spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+}
+
+/** Starts a daemon on fresh folders; `formulas` picks another formula tree. */
+export async function startTestDaemon(
+  options: { formulas?: string; withKernel?: boolean } = {},
+): Promise<TestDaemon> {
+  const root = mkdtempSync('/tmp/mv-it-');
+  chmodSync(root, 0o755);
+  const state = path.join(root, 'state');
+  const run = path.join(root, 'run');
+  mkdirSync(state, { mode: 0o755 });
+  mkdirSync(run, { mode: 0o755 });
+  if (options.withKernel !== false) {
+    assert.ok(existsSync(path.join(HOST_STATE, 'kernels')), 'no kernel installed: run scripts/setup.sh');
+    for (const shared of ['kernels', 'store', 'images']) {
+      mkdirSync(path.join(HOST_STATE, shared), { recursive: true });
+      symlinkSync(path.join(HOST_STATE, shared), path.join(state, shared));
+    }
+  }
+  const socketPath = path.join(run, 'portalgun.sock');
+  const logFile = path.join(root, 'daemon.log');
+  let child = startProcess(state, run, logFile, options.formulas);
+  const waitUp = async () => {
+    for (let i = 0; i < 200 && !(await canConnect(socketPath)); i++) await sleep(50);
+    assert.ok(await canConnect(socketPath), `the daemon did not start:\n${readFileSync(logFile, 'utf8')}`);
+  };
+  await waitUp();
+  const daemon: TestDaemon = {
+    root,
+    state,
+    run,
+    socketPath,
+    logFile,
+    call: (method, params) => callDaemon(method, params, { socketPath }),
+    async kill9() {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+    async restart() {
+      child = startProcess(state, run, logFile, options.formulas);
+      await waitUp();
+    },
+    async dispose() {
+      const { portals } = await daemon.call('portal.list', {});
+      for (const portal of portals.filter((p) => p.state !== 'stopped' && p.state !== 'crashed')) {
+        await daemon.call('portal.down', { name: portal.name, force: true });
+      }
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      assertNoLeaks(run);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return daemon;
+}
+
+/** QEMU processes whose command line mentions `dir`. */
+export function qemuProcessesUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('qemu-system') && cmdline.includes(dir)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked: it cannot be a leak.
+    }
+  }
+  return pids;
+}
+
+/** The leak cop: no QEMU, no run folder, no socket or overlay, no mount left under `run`. */
+export function assertNoLeaks(run: string): void {
+  assert.deepEqual(qemuProcessesUnder(run), [], 'QEMU processes left running');
+  const portals = path.join(run, 'portals');
+  const left = existsSync(portals) ? readdirSync(portals) : [];
+  assert.deepEqual(left, [], `run folders left behind: ${left.join(', ')}`);
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(run));
+  assert.deepEqual(mounts, [], 'mounts left behind');
+}
