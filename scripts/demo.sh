@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Sets everything up, then walks through what portalgun does today: the formula tree is resolved and
-# validated, a manifest is shown with the file and line behind every field, and the formulas are rendered
-# into the QEMU command line, libvirt XML (checked by virt-xml-validate) and guest fstab. Bad input is
-# refused with file, line, field and exit code 2.
+# Sets everything up, then runs the main job: the formula catalogue is validated, the portalgun daemon
+# starts, a real portal (application/console: a busybox userland on the Debian generic kernel) boots under
+# QEMU from a read-only base through a throwaway overlay, answers agent verbs, writes into its share, and
+# is stopped and removed without a trace. Bad input is refused with file, line, field and exit code 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -10,30 +10,48 @@ bash scripts/setup.sh >/dev/null
 pg() { node bin/portalgun.js "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n$ portalgun %s\n' "$1" "${*:2}"; }
 
-step "Validate the whole catalogue" formula validate
+work=$(mktemp -d)
+daemon_pid=""
+cleanup() {
+  pg down console --force >/dev/null 2>&1 || true
+  pg rm console >/dev/null 2>&1 || true
+  [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "Validate the whole formula catalogue" formula validate
 pg formula validate
 
-step "The formula tree" formula list
-pg formula list
+if ! pg ps >/dev/null 2>&1; then
+  node bin/portalgun.js daemon >"$work/daemon.log" 2>&1 &
+  daemon_pid=$!
+  for _ in $(seq 100); do pg ps >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 
-step "Fixed addresses of the address plan" formula list --addresses
-pg formula list --addresses
+step "Check the host" doctor
+pg doctor
 
-step "Where each setting of the star router comes from" formula show service/router/star --provenance
-pg formula show service/router/star --provenance | grep -E '^(FIELD|machine|networks|packages|agent.verbs|restart|startOrder)'
+step "Boot a portal (the image is built on first use)" up application/console
+pg up application/console
 
-step "QEMU command line of the console portal" plan application/console
-pg plan application/console | awk '/^-/ { if (line) print line; line = "  " $0; next } { line = line " " $0 } END { print line }'
+step "Portals on this host" ps
+pg ps
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-step "libvirt XML of the user controller, checked by virt-xml-validate" plan controller/user --format libvirt
-pg plan controller/user --format libvirt > "$work/user.xml"
-head -n 12 "$work/user.xml"
-virt-xml-validate "$work/user.xml" domain
+step "Ask its agent" exec console ping
+pg exec console ping
 
-step "Guest fstab of the media portal (read-only subfolder)" plan application/media --format fstab
-pg plan application/media --format fstab
+step "Run an allowed program inside it, writing into its share" exec console run -- /bin/busybox sh -c '…'
+pg exec console run -- /bin/busybox sh -c 'echo "kernel $(uname -r), hostname $(hostname)"; echo hello from the portal > /mnt/multiverse-portal/hello.txt'
+echo "on the host: $(cat /var/lib/multiverse/shares/console/hello.txt)"
+
+step "A verb its formula does not allow is refused" exec console net-config
+set +e; pg exec console net-config; echo "exit code: $?"; set -e
+
+step "Stop it: agent poweroff, overlay and sockets removed" down console
+pg down console
+pg ps
+pg rm console
 
 step "Bad input is refused with file, line, field and exit code 2" formula validate "$work/bad"
 mkdir -p "$work/bad/application/x"
@@ -45,4 +63,4 @@ status=$?
 set -e
 echo "exit code: $status"
 [[ $status -eq 2 ]]
-printf '\n\033[1mdemo finished: catalogue valid, plans rendered and validated, bad input refused\033[0m\n'
+printf '\n\033[1mdemo finished: a portal booted, answered its agent, wrote to its share and was torn down cleanly\033[0m\n'

@@ -32,7 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
     await buildProgram(version()).parseAsync([...argv], { from: 'user' });
-    return 0;
+    // Commands such as exec and doctor set their own exit status.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError && (error.exitCode === 0 || error.code === 'commander.help'))
       return 0;

@@ -2,6 +2,7 @@
  * @module The `portalgun` command tree: global options and every command group.
  */
 import { Command } from 'commander';
+import { registerDoctor } from './commands/doctor.js';
 import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
@@ -33,6 +34,7 @@ export function buildProgram(version: string): Command {
   registerInspect(program);
   registerPortalIo(program);
   registerPrivileged(program);
+  registerDoctor(program);
   for (const command of [...program.commands, ...formula.commands]) command.exitOverride();
   return program;
 }

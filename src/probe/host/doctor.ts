@@ -1,0 +1,106 @@
+/**
+ * @module `portalgun doctor`'s checks: every host prerequisite, each with what was found and how to fix it.
+ * Reads only; changes nothing.
+ */
+import { existsSync, statfsSync } from 'node:fs';
+import path from 'node:path';
+import { chooseAccelerator, tscKhzOf } from '../accel.js';
+import { hasTool, lookupUser, QEMU_USER, readCpuFacts } from './facts.js';
+
+/** One check's outcome. */
+export interface DoctorCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+const TOOLS: readonly [string, string][] = [
+  ['qemu-system-x86_64', 'qemu-system-x86'],
+  ['qemu-img', 'qemu-utils'],
+  ['busybox', 'busybox-static'],
+  ['mkfs.ext4', 'e2fsprogs'],
+  ['debugfs', 'e2fsprogs'],
+  ['xz', 'xz-utils'],
+  ['ip', 'iproute2'],
+  ['nft', 'nftables'],
+  ['dpkg-deb', 'dpkg'],
+];
+
+/** Runs every check for a host whose state folder is `stateRoot`. */
+export async function runDoctorChecks(options: {
+  stateRoot: string;
+  agentBundle: string;
+}): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const facts = await readCpuFacts();
+  const accel = chooseAccelerator(facts);
+  checks.push({ name: 'accelerator', ok: true, detail: `${accel.accel}: ${accel.reason}` });
+  const tsc = tscKhzOf(facts);
+  checks.push(
+    tsc
+      ? { name: 'tsc rate', ok: true, detail: `${tsc} kHz (passed as tsc_early_khz on microvm under TCG)` }
+      : {
+          name: 'tsc rate',
+          ok: false,
+          detail: 'no "cpu MHz" in /proc/cpuinfo',
+          fix: 'microvm portals may hang under TCG without it',
+        },
+  );
+  checks.push({
+    name: 'root',
+    ok: process.getuid?.() === 0,
+    detail: process.getuid?.() === 0 ? 'running as root' : 'not root',
+    fix: 'The daemon and setup need root (QEMU itself runs unprivileged).',
+  });
+  for (const [tool, pkg] of TOOLS) {
+    const ok = hasTool(tool);
+    checks.push({
+      name: tool,
+      ok,
+      detail: ok ? 'installed' : 'missing',
+      fix: `apt-get install --no-install-recommends ${pkg}`,
+    });
+  }
+  const user = await lookupUser(QEMU_USER);
+  checks.push({
+    name: 'qemu account',
+    ok: user !== undefined,
+    detail: user ? `${QEMU_USER} (uid ${user.uid})` : `${QEMU_USER} does not exist`,
+    fix: `useradd --system --no-create-home --shell /usr/sbin/nologin ${QEMU_USER}`,
+  });
+  const kernel = path.join(options.stateRoot, 'kernels/debian-generic/kernel.json');
+  checks.push({
+    name: 'kernel',
+    ok: existsSync(kernel),
+    detail: existsSync(kernel) ? kernel : 'not installed',
+    fix: 'portalgun image kernel',
+  });
+  checks.push({
+    name: 'guest agent',
+    ok: existsSync(options.agentBundle),
+    detail: options.agentBundle,
+    fix: 'npm run build',
+  });
+  checks.push({
+    name: '/dev/net/tun',
+    ok: existsSync('/dev/net/tun'),
+    detail: existsSync('/dev/net/tun') ? 'present' : 'missing',
+    fix: 'portal networks need TUN/TAP (modprobe tun)',
+  });
+  checks.push(diskCheck(options.stateRoot));
+  return checks;
+}
+
+function diskCheck(stateRoot: string): DoctorCheck {
+  let dir = stateRoot;
+  while (!existsSync(dir)) dir = path.dirname(dir);
+  const stats = statfsSync(dir);
+  const freeGiB = (stats.bavail * stats.bsize) / 2 ** 30;
+  return {
+    name: 'disk space',
+    ok: freeGiB >= 2,
+    detail: `${freeGiB.toFixed(1)} GiB free under ${dir}`,
+    fix: 'Images and overlays need a few GiB: free space or move --state.',
+  };
+}
