@@ -3,7 +3,7 @@
  * records that reference them. Writes go to a temporary name first and are renamed into place, so a crash
  * never leaves a half-written blob or record behind.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,8 +47,9 @@ export function blobFile(stateRoot: string, digest: string): string {
 export async function writeImageRecord(stateRoot: string, record: ImageRecord): Promise<void> {
   const file = imageRecordPath(stateRoot, record.node, record.imageKey);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
+  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(temporary, file);
 }
 
 /** The record of the image built for a formula hash, or undefined when none was built. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../support/catalogue.js';
@@ -110,5 +110,39 @@ describe('bad input and faults at runtime', { timeout: 300_000 }, () => {
       'stopped',
     );
     assertNoLeaks(daemon.run);
+  });
+});
+
+describe('host faults', { timeout: 120_000 }, () => {
+  it('refuses to boot without a kernel in the image store (6), with the fix in the hint', async () => {
+    const daemon = await startTestDaemon({ withKernel: false });
+    try {
+      const result = portalgun(['--run', daemon.run, 'up', 'application/console']);
+      assert.equal(result.status, 6, result.stderr);
+      assert.match(
+        result.stderr,
+        /Kernel "debian-generic" is not in the image store \[image\.kernel-missing\]\n {2}hint: Install it: portalgun image kernel/,
+      );
+      assertNoLeaks(daemon.run);
+    } finally {
+      await daemon.dispose();
+    }
+  });
+
+  it('reports a full disk while creating the overlay, and leaves nothing behind', async () => {
+    const daemon = await startTestDaemon();
+    const portals = path.join(daemon.run, 'portals');
+    mkdirSync(portals, { recursive: true });
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'tmpfs', portals]);
+    assert.equal(mount.status, 0, String(mount.stderr));
+    try {
+      const result = portalgun(['--run', daemon.run, 'up', 'application/console']);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /No space left on device[\s\S]*\[host\.disk-full\]/);
+      assert.deepEqual(readdirSync(portals), []);
+    } finally {
+      spawnSync('umount', [portals]);
+      await daemon.dispose();
+    }
   });
 });
