@@ -79,15 +79,7 @@ export function tapName(instance: string, index: number): string {
 }
 
 /** What the caller knows when planning an instance; addresses already in use come from the daemon. */
-export interface InstanceRequest {
-  readonly name: string;
-  readonly runDir: string;
-  readonly shareDir: string;
-  readonly overlay: string;
-  readonly artifacts: BootArtifacts;
-  readonly accel: Accelerator;
-  readonly tscKhz: number;
-  readonly disks: Readonly<Record<string, string>>;
+export interface InstanceRequest extends Omit<PortalInstance, 'nics' | 'uplink'> {
   /** Addresses held by running instances, per network. */
   readonly taken?: Partial<Record<NetworkName, ReadonlySet<string>>>;
   /** For uplink modes that need a host-side handle: the tap (netns) or file descriptor (macvtap). */
@@ -115,18 +107,8 @@ export function planInstance(manifest: Manifest, request: InstanceRequest): Port
       `No file given for disk "${missing[0]}" of ${manifest.node} (please report)`,
     );
   }
-  return {
-    name: request.name,
-    runDir: request.runDir,
-    shareDir: request.shareDir,
-    overlay: request.overlay,
-    artifacts: request.artifacts,
-    accel: request.accel,
-    tscKhz: request.tscKhz,
-    nics,
-    uplink: planUplink(manifest, request),
-    disks: request.disks,
-  };
+  const { taken: _taken, uplinkHandle: _handle, ...fixed } = request;
+  return { ...fixed, nics, uplink: planUplink(manifest, request) };
 }
 
 function planUplink(manifest: Manifest, request: InstanceRequest): InstanceUplink | null {
