@@ -1,0 +1,15 @@
+/**
+ * @module Public surface of the audit domain: hash-chained decision records and their verification.
+ * The file-backed log lives in `audit/host/append-log.ts` and is imported directly by the daemon.
+ * Pure: no I/O.
+ */
+export {
+  AUDIT_ENTRY,
+  AUDIT_FIELDS,
+  type AuditEntry,
+  type AuditFields,
+  chainEntry,
+  entryHash,
+  GENESIS_HASH,
+} from './entry.js';
+export { type ChainProblem, type ChainVerdict, type VerifyChainOptions, verifyChain } from './verify.js';

@@ -1,0 +1,64 @@
+/**
+ * @module The policy a host starts with, installed as `policy.d/90-default.policy`. Every line carries the
+ * reason it exists (an allow-list explains itself). It grants the host's owner the daemon's verbs and the
+ * basic agent verbs, each rate-limited so that a runaway script or a stolen session key can only do
+ * bounded damage per second, and refuses everything else.
+ * Pure: no I/O.
+ */
+
+/**
+ * File name of the default policy. It sorts after the numbers people use for their own files (`30-user`),
+ * as in qrexec's `90-default`, because first match wins and this file ends with a catch-all deny: a file
+ * sorting after it would never be reached.
+ */
+export const DEFAULT_POLICY_FILE = '90-default.policy';
+
+/** The text of the default policy file. */
+export const DEFAULT_POLICY = `# ${DEFAULT_POLICY_FILE}: the rules every Multiverse host starts with.
+# Files in policy.d/ are read in lexical order of name and the first matching rule wins, so put your own
+# rules in a file that sorts earlier (e.g. 30-user.policy). Fields:
+#   <verb-pattern> <source> <target-pattern> allow|deny [rate=N/s|N/m|N/h] [burst=N] [max-inflight=N]
+# Limits apply per key id, verb and target: one busy portal does not use up another's allowance.
+
+# Daemon health and version checks are read-only and cheap; a monitor may poll them.
+system.*           @owner  *  allow  rate=5/s burst=10
+# Listing portals is read-only; the CLI and a status bar call it often.
+portal.list        @owner  *  allow  rate=5/s burst=10
+# The status of one portal is read-only, and watchers poll it.
+portal.status      @owner  *  allow  rate=5/s burst=10
+# Logs are read-only but can be large, so they are fetched less often.
+portal.logs        @owner  *  allow  rate=2/s burst=5
+# Starting a portal boots a VM (seconds of CPU, memory, disk): slow, and at most two boots of one target at once.
+portal.up          @owner  *  allow  rate=10/m burst=3 max-inflight=2
+# Stopping a portal drives a guest shutdown; as slow as starting one.
+portal.down        @owner  *  allow  rate=10/m burst=3 max-inflight=2
+# Removing a portal deletes its state; deliberate and rare.
+portal.remove      @owner  *  allow  rate=10/m burst=3
+# Running a command in a portal is interactive use; in-flight is capped so a loop cannot pile up processes.
+portal.exec        @owner  *  allow  rate=5/s burst=10 max-inflight=4
+# A console is a long-lived session; a few attaches, a few at once.
+portal.console     @owner  *  allow  rate=1/s burst=3 max-inflight=2
+# Building an image is minutes of CPU and gigabytes of disk: a few an hour, one at a time per formula.
+image.build        @owner  *  allow  rate=10/h burst=2 max-inflight=1
+# Revoking a key is always the owner's to do (the record itself must carry their root signature).
+identity.revoke    @owner  *  allow  rate=1/s burst=5
+# Agent verbs reach into a portal through its small, single-threaded guest agent, so every one of them is
+# heavily rate-limited: a flood must neither wedge the agent nor crowd out other portals.
+# A liveness probe: cheap, but each one still wakes the guest agent.
+agent.ping         @owner  *  allow  rate=1/s burst=5
+# A status probe, same reasoning as ping.
+agent.status       @owner  *  allow  rate=1/s burst=5
+# Changing the hostname is configuration: rare.
+agent.hostname     @owner  *  allow  rate=6/m burst=2
+# Changing network settings is configuration: rare, and one change at a time.
+agent.net-config   @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# Mounting the share is configuration: rare, and one mount at a time.
+agent.mount-share  @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# Starting an allow-listed program in the guest; a few a minute, two at once.
+agent.run          @owner  *  allow  rate=30/m burst=5 max-inflight=2
+# Powering a portal off ends its session: rare, one at a time.
+agent.poweroff     @owner  *  allow  rate=6/m burst=1 max-inflight=1
+# Everything else, from anyone, is refused. No match would deny anyway; the explicit rule documents it and
+# makes the audit log say policy.denied with this file:line.
+*                  *       *  deny
+`;

@@ -1,0 +1,66 @@
+/**
+ * @module Decides one request against an ordered rule list: the first rule whose verb, source and target all
+ * match decides; when none matches, the answer is deny (`policy.no-match`). The exact code is for the audit
+ * log only; callers tell the requester nothing more than `auth.denied`.
+ * Rate and in-flight limits of the allowing rule are enforced by the caller with `RateLimiter`.
+ * Pure: no I/O.
+ */
+import { globMatch } from './glob.js';
+import type { PolicyRule, PolicySource } from './rule.js';
+
+/** Who is asking: the verified Scramble ID and key id of the envelope, and whether it is the host's owner. */
+export interface RequestSource {
+  readonly scrambleId: string;
+  readonly kid: string;
+  readonly isOwner: boolean;
+}
+
+/** One request to decide: a verb (`portal.up`), a target (portal name or host id) and its source. */
+export interface PolicyRequest {
+  readonly verb: string;
+  readonly target: string;
+  readonly source: RequestSource;
+}
+
+/** The decision: allow with the rule that allowed, or deny with the reason code and the rule, if any. */
+export type PolicyDecision =
+  | { readonly decision: 'allow'; readonly rule: PolicyRule }
+  | { readonly decision: 'deny'; readonly code: 'policy.denied'; readonly rule: PolicyRule }
+  | { readonly decision: 'deny'; readonly code: 'policy.no-match' };
+
+/** Evaluates a request against rules in order; the first match wins, and no match denies. */
+export function evaluatePolicy(rules: readonly PolicyRule[], request: PolicyRequest): PolicyDecision {
+  for (const rule of rules) {
+    if (!matches(rule, request)) continue;
+    return rule.action === 'allow'
+      ? { decision: 'allow', rule }
+      : { decision: 'deny', code: 'policy.denied', rule };
+  }
+  return { decision: 'deny', code: 'policy.no-match' };
+}
+
+function matches(rule: PolicyRule, request: PolicyRequest): boolean {
+  return (
+    sourceMatches(rule.source, request.source) &&
+    globMatch(rule.verb, request.verb) &&
+    globMatch(rule.target, request.target)
+  );
+}
+
+function sourceMatches(source: PolicySource, request: RequestSource): boolean {
+  switch (source.kind) {
+    case 'any':
+      return true;
+    case 'owner':
+      return request.isOwner;
+    case 'scramble-id':
+      return withoutOnion(request.scrambleId) === source.scrambleId;
+    case 'kid':
+      return request.kid === source.kid;
+  }
+}
+
+// Rules store Scramble IDs without ".onion"; the request may carry either spelling of the same address.
+function withoutOnion(id: string): string {
+  return id.endsWith('.onion') ? id.slice(0, -'.onion'.length) : id;
+}

@@ -1,0 +1,68 @@
+/**
+ * @module Parses one policy line into a rule, collecting every problem on the line instead of stopping at
+ * the first, so `portalgun policy check` can show them all at once.
+ * Pure: no I/O.
+ */
+import type { Diagnostic } from '../errors/index.js';
+import { checkPattern, parseAction, parseSource, type Report } from './fields.js';
+import { parseOptions } from './options.js';
+import type { PolicyRule } from './rule.js';
+import { endColumn, type Token, tokenizeLine } from './tokens.js';
+
+/** Where a line comes from. */
+export interface LineOrigin {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A rule when the line holds a valid one, and the line's problems. */
+export interface LineResult {
+  readonly rule?: PolicyRule;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const FIELDS = ['verb', 'source', 'target', 'action'] as const;
+const SHAPE =
+  '<verb-pattern> <source> <target-pattern> allow|deny [rate=N/s|N/m|N/h] [burst=N] [max-inflight=N]';
+
+/** Parses one line of a policy file; blank and comment-only lines give neither rule nor problem. */
+export function parsePolicyLine(text: string, origin: LineOrigin): LineResult {
+  const tokens = tokenizeLine(text);
+  if (tokens.length === 0) return { diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (column, field, message, hint) => {
+    diagnostics.push({
+      code: 'policy.syntax',
+      message,
+      where: { file: origin.file, line: origin.line, column, path: field },
+      hint,
+    });
+  };
+  const [verbToken, sourceToken, targetToken, actionToken, ...optionTokens] = tokens;
+  const missing = FIELDS.find((_, i) => tokens[i] === undefined);
+  if (missing !== undefined) {
+    report(endColumn(tokens), missing, `Missing ${missing}: a rule has four fields`, `Write: ${SHAPE}`);
+  }
+  const verb = verbToken && checkPattern(verbToken, 'verb', report);
+  const source = sourceToken && parseSource(sourceToken, report);
+  const target = targetToken && checkPattern(targetToken, 'target', report);
+  const action = actionToken && parseAction(actionToken, report);
+  const options = parseOptions(optionTokens, { action, report });
+  if (diagnostics.length > 0 || !verb || !source || !target || !action || !options) return { diagnostics };
+  return {
+    rule: {
+      verb,
+      source,
+      target,
+      action,
+      ...options,
+      where: { file: origin.file, line: origin.line, column: 1 },
+      text: ruleText(tokens),
+    },
+    diagnostics,
+  };
+}
+
+function ruleText(tokens: readonly Token[]): string {
+  return tokens.map((token) => token.text).join(' ');
+}
