@@ -1,9 +1,10 @@
 /**
- * @module The CLI's only way to the daemon: one JSON-RPC request over the daemon's unix socket, with
- * progress notifications passed to a callback, the reply checked against the method table, and Ctrl-C
- * closing the connection (the daemon then undoes what the request had started).
+ * @module The CLI's only way to the daemon. Every call but the version probe is a signed envelope: made
+ * with the user's session key (from `$SCRAMBLE_HOME`), addressed to the daemon's host id, with a fresh nonce
+ * and a rising sequence number; the sealed reply and progress are opened with the user's encryption key and
+ * the result is checked against the method table.
  */
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { MvError } from '../errors/index.js';
 import {
   errorFromRpc,
@@ -11,8 +12,21 @@ import {
   type MethodName,
   type MethodParamsInput,
   type MethodResult,
-  RESPONSE,
+  PROBE_METHOD,
+  SEAL_INFO,
+  SEALED,
+  SEALED_REPLY,
+  SIGNED_CALL,
 } from '../protocol/index.js';
+import { loadSession, osRandom } from '../scramble/host/keyring.js';
+import {
+  draftEnvelope,
+  envelopeDigest,
+  type JsonValue,
+  openSealed,
+  signEnvelope,
+} from '../scramble/index.js';
+import { rpcCall } from './rpc-connection.js';
 
 /** The daemon socket: `$PORTALGUN_RUN/portalgun.sock`, by default /run/multiverse/portalgun.sock. */
 export function daemonSocketPath(runDir: string | undefined): string {
@@ -27,80 +41,60 @@ export interface CallOptions {
   readonly onTakeOver?: (socket: Socket) => void;
 }
 
-function connectSocket(socketPath: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(socketPath);
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new MvError(
-          'daemon.unreachable',
-          `Cannot reach the portalgun daemon at ${socketPath} (${error.code ?? error.message})`,
-          {
-            hint: 'Start it: portalgun daemon (as root), or point PORTALGUN_RUN at its run folder.',
-          },
-        ),
-      ),
-    );
-  });
-}
+let sequence = 0;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
-/** Calls a daemon method and returns its validated result. */
+/** Calls a daemon method (signed, unless it is the version probe) and returns its validated result. */
 export async function callDaemon<M extends MethodName>(
   method: M,
   params: MethodParamsInput<M>,
   options: CallOptions,
 ): Promise<MethodResult<M>> {
-  const socket = await connectSocket(options.socketPath);
-  const interrupt = () => socket.destroy();
-  process.once('SIGINT', interrupt);
-  try {
-    return await new Promise<MethodResult<M>>((resolve, reject) => {
-      let buffered = '';
-      const onData = (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        let newline = buffered.indexOf('\n');
-        while (newline >= 0) {
-          const line = buffered.slice(0, newline);
-          buffered = buffered.slice(newline + 1);
-          const message = JSON.parse(line) as { method?: string; params?: { message?: string } };
-          if (message.method === 'progress') {
-            options.onProgress?.(String(message.params?.message ?? ''));
-          } else {
-            socket.off('data', onData);
-            return settle(message, buffered);
-          }
-          newline = buffered.indexOf('\n');
-        }
-      };
-      const settle = (message: unknown, rest: string) => {
-        const reply = RESPONSE.safeParse(message);
-        if (!reply.success)
-          return reject(new MvError('daemon.protocol', 'The daemon sent a malformed reply'));
-        if ('error' in reply.data) return reject(errorFromRpc(reply.data.error));
-        const result = METHODS[method].result.safeParse(reply.data.result);
-        if (!result.success)
-          return reject(
-            new MvError('daemon.protocol', `The daemon's reply to ${method} does not match the protocol`),
-          );
-        if (options.onTakeOver) {
-          if (rest) socket.unshift(Buffer.from(rest));
-          options.onTakeOver(socket);
-        }
-        resolve(result.data as MethodResult<M>);
-      };
-      socket.on('data', onData);
-      socket.once('close', () =>
-        reject(
-          new MvError('cli.interrupted', `The connection to the daemon closed during ${method}`, {
-            hint: 'If you pressed Ctrl-C, the daemon has undone the request.',
-          }),
-        ),
-      );
-      socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method, params })}\n`);
-    });
-  } finally {
-    process.off('SIGINT', interrupt);
-    if (!options.onTakeOver) socket.destroy();
-  }
+  if (method === PROBE_METHOD)
+    return METHODS[method].result.parse(await rpcCall(method, params, options)) as MethodResult<M>;
+  const session = loadSession();
+  const { hostId } = METHODS[PROBE_METHOD].result.parse(
+    await rpcCall(PROBE_METHOD, {}, { socketPath: options.socketPath }),
+  );
+  const now = Date.now();
+  sequence = (sequence + 1) % 1000;
+  const fields = draftEnvelope(session.signing, {
+    target: hostId,
+    verb: method,
+    args: params as JsonValue,
+    seq: now * 1000 + sequence,
+    now,
+    random: osRandom,
+  });
+  const bytes = signEnvelope(fields, session.signing);
+  const aad = encoder.encode(envelopeDigest(bytes));
+  const open = async (sealed: unknown, info: string) =>
+    JSON.parse(
+      decoder.decode(
+        await openSealed(session.encryption.privateKey, SEALED.parse(sealed), {
+          info: encoder.encode(info),
+          aad,
+        }),
+      ),
+    ) as unknown;
+  const reply = await rpcCall(
+    SIGNED_CALL,
+    { envelope: Buffer.from(bytes).toString('base64url') },
+    {
+      socketPath: options.socketPath,
+      ...(options.onTakeOver ? { onTakeOver: options.onTakeOver } : {}),
+      onNotification: (notification) => {
+        void open(notification.sealed, SEAL_INFO.progress).then((p) =>
+          options.onProgress?.(String((p as { message?: unknown }).message ?? '')),
+        );
+      },
+    },
+  );
+  const opened = SEALED_REPLY.parse(await open((reply as { sealed?: unknown }).sealed, SEAL_INFO.reply));
+  if (!opened.ok) throw errorFromRpc(opened.error);
+  const result = METHODS[method].result.safeParse(opened.result);
+  if (!result.success)
+    throw new MvError('daemon.protocol', `The daemon's reply to ${method} does not match the protocol`);
+  return result.data as MethodResult<M>;
 }

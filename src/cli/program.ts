@@ -6,6 +6,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
+import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerInspect } from './commands/portal-inspect.js';
 import { registerPortalIo } from './commands/portal-io.js';
@@ -35,6 +36,7 @@ export function buildProgram(version: string): Command {
   registerPortalIo(program);
   registerPrivileged(program);
   registerDoctor(program);
+  registerInit(program);
   for (const command of [...program.commands, ...formula.commands]) command.exitOverride();
   return program;
 }

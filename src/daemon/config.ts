@@ -7,6 +7,8 @@ import type { AcceleratorChoice } from '../probe/index.js';
 /** Everything the daemon was started with. */
 export interface DaemonConfig {
   readonly version: string;
+  /** This host's id: the target every envelope for this daemon must name. */
+  readonly hostId: string;
   readonly stateRoot: string;
   readonly runRoot: string;
   readonly socketPath: string;

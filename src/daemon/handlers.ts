@@ -9,12 +9,14 @@ import type { MethodName, MethodParams } from '../protocol/index.js';
 import { runFiles } from '../qemu/index.js';
 import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import { readOwner } from './host-identity.js';
 import { ensureImage } from './images.js';
 import { agentRequest } from './portal-agent.js';
 import { portalPaths } from './portal-files.js';
 import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
-import type { Handler } from './server.js';
+import { storeRevocation } from './revocations.js';
+import type { Handler, HandlerContext } from './server.js';
 import type { PortalStore } from './state/portal-store.js';
 
 type Typed<M extends MethodName> = (
@@ -29,7 +31,10 @@ export function buildHandlers(
   manager: PortalManager,
 ): Record<MethodName, Handler> {
   const handlers: { [M in MethodName]: Typed<M> } = {
-    'system.version': async () => ({ version: config.version, protocol: 1 }),
+    'system.version': async () => ({ version: config.version, protocol: 1, hostId: config.hostId }),
+    'identity.revoke': async ({ record }) => ({
+      revoked: storeRevocation(config.stateRoot, readOwner(config.stateRoot).scrambleId, record),
+    }),
     'portal.up': (params, context) => manager.up(params, context),
     'portal.down': (params, context) => manager.down(params, context),
     'portal.list': async () => ({ portals: manager.list() }),
@@ -106,4 +111,10 @@ export function buildHandlers(
     },
   };
   return handlers as unknown as Record<MethodName, Handler>;
+}
+
+function requireCaller(context: HandlerContext): NonNullable<HandlerContext['caller']> {
+  if (!context.caller)
+    throw new MvError('internal.bug', 'A command ran without a verified caller (please report)');
+  return context.caller;
 }

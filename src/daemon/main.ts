@@ -7,17 +7,29 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Command } from 'commander';
+import { AuditLog } from '../audit/host/append-log.js';
 import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
 import { installKernel } from '../image/host/kernel.js';
 import { agentBundlePath, packageRoot } from '../install/host/package-root.js';
+import { RateLimiter } from '../policy/index.js';
 import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/facts.js';
 import { chooseAccelerator, tscKhzOf } from '../probe/index.js';
 import { adoptPortals } from './adopt.js';
+import { Authorizer, policyDir } from './authorizer.js';
 import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
 import { buildHandlers } from './handlers.js';
+import { readOrCreateHostId, registerOwner } from './host-identity.js';
 import { PortalManager } from './portal-manager.js';
 import { serve } from './server.js';
+import { handleSignedCall } from './signed-call.js';
 import { PortalStore } from './state/portal-store.js';
+import { ReplayStore } from './state/replay-store.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 function log(line: string): void {
   process.stderr.write(`portalgun-daemon ${new Date().toISOString()} ${line}\n`);
@@ -66,8 +78,10 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
   const root = packageRoot();
   const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string })
     .version;
+  mkdirSync(dirs.state, { recursive: true, mode: 0o755 });
   return {
     version,
+    hostId: readOrCreateHostId(dirs.state),
     stateRoot: dirs.state,
     runRoot: dirs.run,
     socketPath: socketPathIn(dirs.run),
@@ -101,7 +115,29 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const store = new PortalStore(path.join(config.stateRoot, 'portalgun.db'));
   const manager = new PortalManager(config, store);
   const adopted = await adoptPortals(config, store, manager);
-  const server = serve(config.socketPath, buildHandlers(config, store, manager), log);
+  const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
+  policyDir(config.stateRoot);
+  const handlers = buildHandlers(config, store, manager);
+  const signedDeps = {
+    stateRoot: config.stateRoot,
+    hostId: config.hostId,
+    clock: config.clock,
+    replay: new ReplayStore(store.db),
+    authorizer: new Authorizer(
+      { stateRoot: config.stateRoot, clock: config.clock },
+      audit,
+      new RateLimiter({ now: () => performance.now() }),
+    ),
+    handlers,
+  };
+  const server = serve(
+    config.socketPath,
+    {
+      probe: () => handlers['system.version']({}, undefined as never),
+      signedCall: (envelope, context) => handleSignedCall(envelope, signedDeps, context),
+    },
+    log,
+  );
   log(
     `listening on ${config.socketPath} (accel ${config.accel.accel}: ${config.accel.reason}; re-adopted ${adopted.length})`,
   );
@@ -136,6 +172,15 @@ async function main(argv: readonly string[]): Promise<number> {
         log: (line) => process.stderr.write(`kernel: ${line}\n`),
       });
       process.stdout.write(`${JSON.stringify(info)}\n`);
+    },
+  );
+  dirOptions(program.command('register-owner').option('--force', 'replace a different owner')).action(
+    async (options: { state: string; force?: boolean }) => {
+      const request = JSON.parse(await readStdin()) as { scrambleId: string; encryptionCertificate: unknown };
+      const owner = registerOwner(options.state, request, { force: options.force === true, now: Date.now() });
+      process.stdout.write(
+        `${JSON.stringify({ owner: owner.scrambleId, hostId: readOrCreateHostId(options.state) })}\n`,
+      );
     },
   );
   try {

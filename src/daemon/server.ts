@@ -7,44 +7,48 @@
  */
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { errorFromDiagnostics, MvError } from '../errors/index.js';
-import {
-  errorToRpc,
-  isMethodName,
-  MAX_LINE_BYTES,
-  METHODS,
-  type MethodName,
-  REQUEST,
-} from '../protocol/index.js';
+import { z } from 'zod';
+import { MvError } from '../errors/index.js';
+import { errorToRpc, MAX_LINE_BYTES, PROBE_METHOD, REQUEST, SIGNED_CALL } from '../protocol/index.js';
+
+/** The verified identity behind a running command, for checks deeper down (agent verbs). */
+export interface Caller {
+  readonly scrambleId: string;
+  readonly kid: string;
+  /** Authorises a further verb (e.g. `agent.ping` on a portal) under the same policy and limits. */
+  readonly authorize: (verb: string, target: string) => Promise<() => void>;
+}
 
 /** What a handler gets besides its parameters. */
 export interface HandlerContext {
   readonly progress: (message: string) => void;
+  /** Sends a `progress` notification with these params (the signed path sends them sealed). */
+  readonly notify: (params: Record<string, unknown>) => void;
   readonly signal: AbortSignal;
   /** Hands the raw connection to `take` once the reply has been written. */
   readonly takeOver: (take: (socket: Socket) => void) => void;
+  /** Who sent the command (set on the signed path). */
+  readonly caller?: Caller;
 }
 
 /** A method implementation. */
 export type Handler = (params: unknown, context: HandlerContext) => Promise<unknown>;
 
+/** How the server handles the two methods it accepts on the wire: the probe and signed calls. */
+export interface Gate {
+  readonly probe: () => Promise<unknown>;
+  readonly signedCall: (envelope: string, context: HandlerContext) => Promise<unknown>;
+}
+
 /** Starts listening on `socketPath` (mode 0600: only root talks to the daemon). */
-export function serve(
-  socketPath: string,
-  handlers: Readonly<Record<MethodName, Handler>>,
-  log: (line: string) => void,
-): Server {
+export function serve(socketPath: string, gate: Gate, log: (line: string) => void): Server {
   if (existsSync(socketPath)) rmSync(socketPath);
-  const server = createServer((socket) => handleConnection(socket, handlers, log));
+  const server = createServer((socket) => handleConnection(socket, gate, log));
   server.listen(socketPath, () => chmodSync(socketPath, 0o600));
   return server;
 }
 
-function handleConnection(
-  socket: Socket,
-  handlers: Readonly<Record<MethodName, Handler>>,
-  log: (line: string) => void,
-): void {
+function handleConnection(socket: Socket, gate: Gate, log: (line: string) => void): void {
   const controller = new AbortController();
   let buffered = '';
   let takenOver = false;
@@ -68,7 +72,7 @@ function handleConnection(
       buffered = buffered.slice(newline + 1);
       void dispatch(line, {
         socket,
-        handlers,
+        gate,
         signal: controller.signal,
         log,
         onTakeOver: () => {
@@ -86,11 +90,13 @@ function send(socket: Socket, message: unknown): void {
 
 interface DispatchContext {
   readonly socket: Socket;
-  readonly handlers: Readonly<Record<MethodName, Handler>>;
+  readonly gate: Gate;
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
   readonly onTakeOver: () => void;
 }
+
+const SIGNED_PARAMS = z.strictObject({ envelope: z.string().max(200_000) });
 
 async function dispatch(line: string, context: DispatchContext): Promise<void> {
   const { socket } = context;
@@ -99,30 +105,30 @@ async function dispatch(line: string, context: DispatchContext): Promise<void> {
     const request = REQUEST.safeParse(JSON.parse(line));
     if (!request.success) throw new MvError('daemon.protocol', 'Malformed JSON-RPC request');
     id = request.data.id;
-    const method = request.data.method;
-    if (!isMethodName(method)) throw new MvError('usage.invalid', `Unknown method "${method}"`);
-    const params = METHODS[method].params.safeParse(request.data.params ?? {});
-    if (!params.success) {
-      throw new MvError(
-        'usage.invalid',
-        `Invalid parameters for ${method}: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+    const requestId = id;
+    if (request.data.method === PROBE_METHOD) {
+      send(socket, { jsonrpc: '2.0', id, result: await context.gate.probe() });
+      return;
+    }
+    const params = SIGNED_PARAMS.safeParse(request.data.params);
+    if (request.data.method !== SIGNED_CALL || !params.success) {
+      throw new MvError('auth.denied', 'Unsigned requests are refused', {
+        hint: 'Every command must be a signed envelope: use the portalgun CLI or scramble, after "portalgun init".',
+      });
     }
     let take: ((socket: Socket) => void) | undefined;
-    const requestId = id;
-    const result = await context.handlers[method](params.data, {
-      progress: (message) =>
-        send(socket, { jsonrpc: '2.0', method: 'progress', params: { id: requestId, message } }),
+    const notify = (notification: Record<string, unknown>) =>
+      send(socket, { jsonrpc: '2.0', method: 'progress', params: { id: requestId, ...notification } });
+    const result = await context.gate.signedCall(params.data.envelope, {
+      progress: (message) => notify({ message }),
+      notify,
       signal: context.signal,
       takeOver: (taker) => {
         take = taker;
         context.onTakeOver();
       },
     });
-    const checked = METHODS[method].result.safeParse(result);
-    if (!checked.success)
-      throw new MvError('internal.bug', `Handler of ${method} returned a malformed result (please report)`);
-    send(socket, { jsonrpc: '2.0', id, result: checked.data });
+    send(socket, { jsonrpc: '2.0', id, result });
     take?.(socket);
   } catch (error) {
     const failure =
@@ -138,8 +144,6 @@ async function dispatch(line: string, context: DispatchContext): Promise<void> {
       context.log(
         `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-    const withDiagnostics =
-      failure.diagnostics.length > 0 ? errorFromDiagnostics(failure.diagnostics) : failure;
-    send(socket, { jsonrpc: '2.0', id, error: errorToRpc(withDiagnostics) });
+    send(socket, { jsonrpc: '2.0', id, error: errorToRpc(failure) });
   }
 }

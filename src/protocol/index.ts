@@ -7,10 +7,15 @@ export {
   errorFromRpc,
   errorToRpc,
   MAX_LINE_BYTES,
+  PROBE_METHOD,
   type ProgressNotification,
   REQUEST,
   RESPONSE,
   type RpcError,
+  SEAL_INFO,
+  SEALED,
+  SEALED_REPLY,
+  SIGNED_CALL,
 } from './jsonrpc.js';
 export {
   isMethodName,

@@ -73,3 +73,31 @@ export function errorFromRpc(error: {
     ...(error.data.where ? { where: error.data.where as SourceLocation } : {}),
   });
 }
+
+/** The only method that carries commands: a signed envelope (base64url of its canonical bytes). */
+export const SIGNED_CALL = 'scramble.call';
+
+/** The only method answered without a signature: a probe that reveals the version and host id. */
+export const PROBE_METHOD = 'system.version';
+
+/** HPKE `info` strings: replies and progress are sealed to the owner, bound to the envelope's digest. */
+export const SEAL_INFO = {
+  reply: 'multiverse/scramble-reply/v1',
+  progress: 'multiverse/scramble-progress/v1',
+} as const;
+
+/** A sealed payload on the wire. */
+export const SEALED = z.strictObject({ enc: z.string(), ct: z.string() });
+
+/** What a sealed reply contains once opened. */
+export const SEALED_REPLY = z.union([
+  z.strictObject({ ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.strictObject({
+      code: z.number().int(),
+      message: z.string(),
+      data: z.strictObject({ code: z.string(), hint: z.string().optional(), where: z.unknown().optional() }),
+    }),
+  }),
+]);

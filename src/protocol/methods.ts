@@ -48,7 +48,11 @@ const nameParam = z.strictObject({ name: PORTAL_NAME });
 export const METHODS = {
   'system.version': {
     params: z.strictObject({}),
-    result: z.strictObject({ version: z.string(), protocol: z.literal(1) }),
+    result: z.strictObject({ version: z.string(), protocol: z.literal(1), hostId: z.string() }),
+  },
+  'identity.revoke': {
+    params: z.strictObject({ record: z.record(z.string(), z.unknown()) }),
+    result: z.strictObject({ revoked: z.string() }),
   },
   'portal.up': {
     params: z.strictObject({ formula: z.string().min(1).max(300), name: PORTAL_NAME.optional() }),

@@ -15,13 +15,16 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callDaemon } from '../../src/cli/daemon-client.js';
+import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../../src/policy/index.js';
 import type { MethodName, MethodParamsInput, MethodResult } from '../../src/protocol/index.js';
 import { REPO_ROOT } from './catalogue.js';
+import { registerTestOwner } from './identity.js';
 
 /** Where setup.sh installs the kernel and where built images accumulate. */
 export const HOST_STATE = '/var/lib/multiverse';
@@ -60,9 +63,15 @@ function startProcess(state: string, run: string, logFile: string, formulas?: st
   return spawn(process.execPath, args, { stdio: ['ignore', log, log] });
 }
 
+/**
+ * The tests' own policy, ahead of the default one: the owner may do anything without rate limits, so tests
+ * that boot many portals are not throttled. Tests of the default policy pass `policy: null`.
+ */
+export const TEST_POLICY = '# integration tests: the owner may do anything, unthrottled\n* @owner * allow\n';
+
 /** Starts a daemon on fresh folders; `formulas` picks another formula tree. */
 export async function startTestDaemon(
-  options: { formulas?: string; withKernel?: boolean } = {},
+  options: { formulas?: string; withKernel?: boolean; policy?: string | null } = {},
 ): Promise<TestDaemon> {
   const root = mkdtempSync('/tmp/mv-it-');
   chmodSync(root, 0o755);
@@ -76,6 +85,13 @@ export async function startTestDaemon(
       mkdirSync(path.join(HOST_STATE, shared), { recursive: true });
       symlinkSync(path.join(HOST_STATE, shared), path.join(state, shared));
     }
+  }
+  await registerTestOwner(state);
+  const policy = options.policy === undefined ? TEST_POLICY : options.policy;
+  if (policy !== null) {
+    mkdirSync(path.join(state, 'policy.d'), { mode: 0o700 });
+    writeFileSync(path.join(state, 'policy.d', '50-test.policy'), policy);
+    writeFileSync(path.join(state, 'policy.d', DEFAULT_POLICY_FILE), DEFAULT_POLICY);
   }
   const socketPath = path.join(run, 'portalgun.sock');
   const logFile = path.join(root, 'daemon.log');

@@ -97,7 +97,8 @@ function fromRow(row: Row): PortalRecord {
 
 /** The portal table. */
 export class PortalStore {
-  private readonly db: Database.Database;
+  /** The open state database (shared with the replay store). */
+  readonly db: Database.Database;
 
   constructor(file: string) {
     this.db = new Database(file);

@@ -1,0 +1,95 @@
+/**
+ * @module `portalgun init`: creates the user's Scramble ID (if there is none) and a fresh session key and
+ * encryption key, then registers the identity as this host's owner (a privileged step, run as its own
+ * process). From then on every daemon command is signed with the session key and every reply sealed to the
+ * encryption key.
+ */
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { MvError } from '../../errors/index.js';
+import { privilegedEntryPath } from '../../install/host/package-root.js';
+import { DEFAULT_SESSION_DAYS, ensureIdentityAndSession } from '../identity-setup.js';
+import { writeJson, writeText } from '../output.js';
+import { globalOptions } from './global-options.js';
+
+interface InitOptions {
+  readonly name: string;
+  readonly randomSeed?: boolean;
+  readonly passphraseFile?: string;
+  readonly days: string;
+  readonly state?: string;
+  readonly force?: boolean;
+}
+
+function registerOwner(
+  payload: unknown,
+  options: { state?: string | undefined; force: boolean },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      privilegedEntryPath(),
+      'register-owner',
+      ...(options.state ? ['--state', options.state] : []),
+      ...(options.force ? ['--force'] : []),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(
+            new MvError('host.not-root', 'Registering the owner failed (see above)', {
+              hint: 'Run "portalgun init" as root on the host.',
+            }),
+          ),
+    );
+    child.stdin.end(JSON.stringify(payload));
+  });
+}
+
+/** Registers `init`. */
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description("Create your Scramble ID and session keys, and register them as this host's owner (as root)")
+    .option('--name <name>', 'identity name (part of the passphrase derivation)', 'owner')
+    .option('--random-seed', 'a random root key instead of one derived from the passphrase')
+    .option(
+      '--passphrase-file <file>',
+      'read the passphrase from this file (else $SCRAMBLE_PASSPHRASE, else ask)',
+    )
+    .option('--days <n>', 'session key lifetime in days', String(DEFAULT_SESSION_DAYS))
+    .option('--state <dir>', "the daemon's state folder (default: $PORTALGUN_STATE or /var/lib/multiverse)")
+    .option('--force', 'replace a different registered owner')
+    .action(async (options: InitOptions, command: Command) => {
+      const global = globalOptions(command);
+      const days = Number(options.days);
+      if (!Number.isInteger(days) || days < 1 || days > 366)
+        throw new MvError('usage.invalid', '--days must be 1 to 366');
+      const { session, created } = await ensureIdentityAndSession({
+        name: options.name,
+        randomSeed: options.randomSeed === true,
+        passphraseFile: options.passphraseFile,
+        days,
+      });
+      const registered = JSON.parse(
+        await registerOwner(
+          { scrambleId: session.scrambleId, encryptionCertificate: session.encryption.certificate },
+          { state: options.state, force: options.force === true },
+        ),
+      ) as { owner: string; hostId: string };
+      if (global.json)
+        return writeJson({
+          scrambleId: session.scrambleId,
+          created,
+          sessionKey: session.signing.kid,
+          hostId: registered.hostId,
+        });
+      writeText(
+        `${created ? 'created' : 'using'} Scramble ID ${session.scrambleId}\nsession key ${session.signing.kid} (valid ${days} days)\nregistered as the owner of host ${registered.hostId}`,
+      );
+    });
+}

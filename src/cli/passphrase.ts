@@ -1,0 +1,71 @@
+/**
+ * @module Getting the passphrase without echoing it or leaving it in shell history: from a file
+ * (`--passphrase-file`, first line), from `$SCRAMBLE_PASSPHRASE` (for automation), or typed at a terminal
+ * with echo off. Never from a command-line argument, which other users can read in /proc.
+ */
+import { readFileSync } from 'node:fs';
+import { MvError } from '../errors/index.js';
+
+/** Shortest passphrase accepted (the KDF is strong, but a short passphrase is still guessable). */
+export const MIN_PASSPHRASE = 12;
+
+function prompt(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const input = process.stdin;
+    if (!input.isTTY) {
+      reject(
+        new MvError('usage.invalid', 'A passphrase is needed and there is no terminal to ask for it', {
+          hint: 'Use --passphrase-file <file> or set SCRAMBLE_PASSPHRASE.',
+        }),
+      );
+      return;
+    }
+    process.stderr.write(question);
+    input.setRawMode(true);
+    input.resume();
+    let typed = '';
+    const onData = (data: Buffer) => {
+      for (const char of data.toString('utf8')) {
+        if (char === '\r' || char === '\n') {
+          input.off('data', onData);
+          input.setRawMode(false);
+          input.pause();
+          process.stderr.write('\n');
+          resolve(typed);
+          return;
+        }
+        if (char === '\u0003') {
+          input.setRawMode(false);
+          reject(new MvError('cli.interrupted', 'Interrupted'));
+          return;
+        }
+        typed = char === '\u007f' ? typed.slice(0, -1) : typed + char;
+      }
+    };
+    input.on('data', onData);
+  });
+}
+
+/** The passphrase, from the file, the environment or the terminal. */
+export async function readPassphrase(options: {
+  file?: string | undefined;
+  confirm?: boolean;
+}): Promise<string> {
+  let passphrase: string;
+  if (options.file) passphrase = (readFileSync(options.file, 'utf8').split('\n')[0] ?? '').trimEnd();
+  else if (process.env.SCRAMBLE_PASSPHRASE) passphrase = process.env.SCRAMBLE_PASSPHRASE;
+  else {
+    passphrase = await prompt('Scramble passphrase: ');
+    if (options.confirm && (await prompt('Again, to confirm: ')) !== passphrase) {
+      throw new MvError('usage.invalid', 'The two passphrases differ', {
+        hint: 'Type the same passphrase twice.',
+      });
+    }
+  }
+  if ([...passphrase].length < MIN_PASSPHRASE) {
+    throw new MvError('usage.invalid', `The passphrase is shorter than ${MIN_PASSPHRASE} characters`, {
+      hint: 'Use a longer passphrase; a few unrelated words work well.',
+    });
+  }
+  return passphrase;
+}

@@ -1,0 +1,108 @@
+/**
+ * @module The daemon's authorisation after an envelope has been verified: the policy (policy.d/*.policy,
+ * first match wins; a file that does not parse denies everything), the token-bucket rate limits and
+ * in-flight caps of the matching rule, and an audit entry for every decision, written before the decision
+ * takes effect. The caller sees only `auth.denied` (or `auth.rate-limited` with a retry-after); the exact
+ * reason goes to the audit log.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuditLog } from '../audit/host/append-log.js';
+import type { AuditFields } from '../audit/index.js';
+import { type ErrorCode, MvError } from '../errors/index.js';
+import {
+  DEFAULT_POLICY,
+  DEFAULT_POLICY_FILE,
+  evaluatePolicy,
+  loadPolicy,
+  type RateLimiter,
+  type RequestSource,
+} from '../policy/index.js';
+
+/** The folder of policy files under a state folder, created with the default policy on first use. */
+export function policyDir(stateRoot: string): string {
+  const dir = path.join(stateRoot, 'policy.d');
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(path.join(dir, DEFAULT_POLICY_FILE), DEFAULT_POLICY, { mode: 0o600 });
+  }
+  return dir;
+}
+
+/** What the audit log learns about a request besides the decision. */
+export type AuditContext = Omit<AuditFields, 'time' | 'decision' | 'code'>;
+
+/** One request to authorise. */
+export interface AuthRequest {
+  readonly verb: string;
+  readonly target: string;
+  readonly source: RequestSource;
+}
+
+/** Decides, limits and records. */
+export class Authorizer {
+  constructor(
+    private readonly options: { stateRoot: string; clock: () => number },
+    private readonly audit: AuditLog,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  /** Records a refusal found before the policy (bad signature, replay, …) and throws `auth.denied`. */
+  async refuse(code: ErrorCode, context: AuditContext): Promise<never> {
+    await this.audit.append({ ...context, time: this.options.clock(), decision: 'deny', code });
+    throw deniedError();
+  }
+
+  /** Allows the request (returning the in-flight release) or records why not and throws. */
+  async authorize(request: AuthRequest, context: AuditContext): Promise<() => void> {
+    const fields = { ...context, verb: request.verb, target: request.target };
+    let rules: ReturnType<typeof loadPolicy>;
+    try {
+      rules = loadPolicy(readPolicyFiles(policyDir(this.options.stateRoot)));
+    } catch (error) {
+      const code = error instanceof MvError ? error.code : 'policy.syntax';
+      return this.refuse(code, fields);
+    }
+    const decision = evaluatePolicy(rules, request);
+    if (decision.decision === 'deny') return this.refuse(decision.code, fields);
+    const key = { kid: request.source.kid, verb: request.verb, target: request.target };
+    const { rate, maxInflight } = decision.rule;
+    if (rate) {
+      const taken = this.limiter.take(key, { ratePerSecond: rate.ratePerSecond, burst: rate.burst });
+      if (!taken.ok) return this.limit(fields, taken.retryAfterMs);
+    }
+    const release = maxInflight === undefined ? () => undefined : this.limiter.acquire(key, maxInflight);
+    if (!release) return this.limit(fields, 1_000);
+    await this.audit.append({ ...fields, time: this.options.clock(), decision: 'allow', code: 'ok' });
+    return release;
+  }
+
+  private async limit(fields: AuditContext, retryAfterMs: number): Promise<never> {
+    await this.audit.append({
+      ...fields,
+      time: this.options.clock(),
+      decision: 'deny',
+      code: 'auth.rate-limited',
+    });
+    throw new MvError(
+      'auth.rate-limited',
+      `Too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+      {
+        hint: `Wait ${Math.ceil(retryAfterMs / 1000)} s; the limits are in the host's policy.d.`,
+      },
+    );
+  }
+}
+
+function readPolicyFiles(dir: string): { name: string; text: string }[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.policy'))
+    .map((name) => ({ name: path.join(dir, name), text: readFileSync(path.join(dir, name), 'utf8') }));
+}
+
+/** The one message every refusal shows outwardly: the reason is in the audit log, not on the wire. */
+export function deniedError(): MvError {
+  return new MvError('auth.denied', 'Denied', {
+    hint: 'The host refused this command; its owner can see why with "scramble audit show".',
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * @module The door every command comes through: a signed envelope is verified (size, decoding, version,
+ * certificate chain to the registered owner, revocation, signature, expiry and skew, target = this host),
+ * checked against replay (SQLite, surviving restarts), authorised by the policy with its rate limits, and
+ * audited; only then does its method run. The reply — result, error or refusal alike — is sealed with HPKE to
+ * the owner's encryption key and bound to the envelope's digest, so only the owner can read any of it.
+ */
+
+import { digestJson } from '../digest/index.js';
+import type { MvError } from '../errors/index.js';
+import {
+  errorToRpc,
+  isMethodName,
+  METHODS,
+  type MethodName,
+  PROBE_METHOD,
+  SEAL_INFO,
+} from '../protocol/index.js';
+import { osRandom } from '../scramble/host/keyring.js';
+import {
+  type EnvelopeFields,
+  envelopeDigest,
+  type Sealed,
+  sealTo,
+  verifyCertificate,
+  verifyEnvelope,
+} from '../scramble/index.js';
+import type { Authorizer } from './authorizer.js';
+import { readOwner } from './host-identity.js';
+import { revokedKids } from './revocations.js';
+import type { Caller, Handler, HandlerContext } from './server.js';
+import type { ReplayStore } from './state/replay-store.js';
+
+/** What the signed path needs. */
+export interface SignedCallDeps {
+  readonly stateRoot: string;
+  readonly hostId: string;
+  readonly clock: () => number;
+  readonly replay: ReplayStore;
+  readonly authorizer: Authorizer;
+  readonly handlers: Readonly<Record<MethodName, Handler>>;
+}
+
+const encoder = new TextEncoder();
+
+/** Verifies, authorises, runs and seals one signed call. */
+export async function handleSignedCall(
+  envelopeText: string,
+  deps: SignedCallDeps,
+  context: HandlerContext,
+): Promise<{ sealed: Sealed }> {
+  const owner = readOwner(deps.stateRoot);
+  const replyKey = verifyCertificate(owner.encryptionCertificate as never, {
+    owner: owner.scrambleId,
+    now: deps.clock(),
+    type: 'encryption',
+  });
+  const bytes = Buffer.from(envelopeText.slice(0, 200_000), 'base64url');
+  const digest = envelopeDigest(bytes);
+  const seal = (info: string, payload: unknown) =>
+    sealTo(replyKey, encoder.encode(JSON.stringify(payload)), {
+      info: encoder.encode(info),
+      aad: encoder.encode(digest),
+      random: osRandom,
+    });
+  try {
+    const result = await runVerified(bytes, { deps, digest, owner: owner.scrambleId, context, seal });
+    return { sealed: await seal(SEAL_INFO.reply, { ok: true, result }) };
+  } catch (error) {
+    const failure = error as MvError;
+    return { sealed: await seal(SEAL_INFO.reply, { ok: false, error: errorToRpc(failure) }) };
+  }
+}
+
+interface RunContext {
+  readonly deps: SignedCallDeps;
+  readonly digest: string;
+  readonly owner: string;
+  readonly context: HandlerContext;
+  readonly seal: (info: string, payload: unknown) => Promise<Sealed>;
+}
+
+async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown> {
+  const { deps, digest, owner } = run;
+  const now = deps.clock();
+  let envelope: EnvelopeFields;
+  try {
+    envelope = verifyEnvelope(bytes, {
+      owner,
+      now,
+      targets: [deps.hostId],
+      isRevoked: (kid) => revokedKids(deps.stateRoot, owner).has(kid),
+    });
+    deps.replay.accept(
+      { kid: envelope.kid, nonce: envelope.nonce, seq: envelope.seq, exp: envelope.exp },
+      now,
+    );
+  } catch (error) {
+    return deps.authorizer.refuse((error as MvError).code ?? 'scramble.decode', { envelopeDigest: digest });
+  }
+  const audit = {
+    scrambleId: envelope.id,
+    kid: envelope.kid,
+    envelopeDigest: digest,
+    argsDigest: digestJson(envelope.args),
+  };
+  if (!isMethodName(envelope.verb) || envelope.verb === PROBE_METHOD)
+    return deps.authorizer.refuse('usage.invalid', { ...audit, verb: envelope.verb });
+  const method = envelope.verb;
+  const params = METHODS[method].params.safeParse(envelope.args);
+  if (!params.success) return deps.authorizer.refuse('usage.invalid', { ...audit, verb: method });
+  const source = { scrambleId: envelope.id, kid: envelope.kid, isOwner: envelope.id === owner };
+  const authorize = (verb: string, target: string) =>
+    deps.authorizer.authorize({ verb, target, source }, audit);
+  const release = await authorize(method, policyTarget(params.data, deps.hostId));
+  try {
+    const caller: Caller = { scrambleId: envelope.id, kid: envelope.kid, authorize };
+    return await deps.handlers[method](params.data, {
+      ...run.context,
+      caller,
+      progress: (message) => {
+        void run.seal(SEAL_INFO.progress, { message }).then((sealed) => run.context.notify({ sealed }));
+      },
+    });
+  } finally {
+    release();
+  }
+}
+
+/** What the policy's target pattern is matched against: the portal or formula named, else this host. */
+function policyTarget(params: unknown, hostId: string): string {
+  const named = params as { name?: unknown; formula?: unknown };
+  if (typeof named.name === 'string') return named.name;
+  if (typeof named.formula === 'string') return named.formula;
+  return hostId;
+}

@@ -1,0 +1,174 @@
+/**
+ * @module The user's Scramble keys on disk, in `$SCRAMBLE_HOME` (default `~/.config/multiverse/scramble`,
+ * folder 0700, files 0600): `identity.json` holds the root seed only encrypted with a key from the
+ * passphrase; `session.json` holds the daily session signing key and the X25519 encryption key with their
+ * root-signed certificates, so everyday commands need no passphrase. Revoking or renewing needs the root.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { MvError } from '../../errors/index.js';
+import {
+  type Certificate,
+  decryptRootSeed,
+  deriveRootSeed,
+  type EncryptionKey,
+  encryptionKeyFromSecret,
+  encryptRootSeed,
+  newEncryptionKey,
+  newRootSeed,
+  newSessionKey,
+  type RootKey,
+  type RootKeyFile,
+  rootKeyFromSeed,
+  type SessionKey,
+  sessionKeyFromSeed,
+} from '../index.js';
+
+/** Random bytes from the OS. */
+export const osRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
+
+/** The folder of the user's Scramble keys. */
+export function scrambleHome(): string {
+  return (
+    process.env.SCRAMBLE_HOME ??
+    path.join(process.env.XDG_CONFIG_HOME ?? path.join(homedir(), '.config'), 'multiverse', 'scramble')
+  );
+}
+
+interface IdentityFile {
+  readonly v: 1;
+  readonly name: string;
+  readonly scrambleId: string;
+  readonly derivation: 'passphrase' | 'random';
+  readonly root: RootKeyFile;
+}
+
+interface SessionFile {
+  readonly v: 1;
+  readonly scrambleId: string;
+  readonly session: { readonly seed: string; readonly certificate: Certificate };
+  readonly encryption: { readonly secret: string; readonly certificate: Certificate };
+}
+
+/** The keys everyday commands use. */
+export interface Session {
+  readonly scrambleId: string;
+  readonly signing: SessionKey;
+  readonly encryption: EncryptionKey;
+}
+
+function writePrivate(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  chmodSync(path.dirname(file), 0o700);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+function readJson<T>(file: string, what: string): T {
+  if (!existsSync(file)) {
+    throw new MvError('scramble.no-identity', `No ${what} in ${path.dirname(file)}`, {
+      hint: 'Create one with "scramble id new" (or "portalgun init"), then "scramble session new".',
+    });
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (cause) {
+    throw new MvError('scramble.bad-key-file', `${file} is not valid JSON`, {
+      cause,
+      hint: 'Restore it from a backup.',
+    });
+  }
+}
+
+/** Creates the identity: from a passphrase (re-derivable anywhere) or from a random seed. */
+export async function createIdentity(options: {
+  name: string;
+  passphrase: string;
+  random: boolean;
+  home?: string;
+}): Promise<RootKey> {
+  const home = options.home ?? scrambleHome();
+  const file = path.join(home, 'identity.json');
+  if (existsSync(file)) {
+    throw new MvError('portal.exists', `An identity already exists in ${home}`, {
+      hint: 'Use it ("scramble id show"), or point SCRAMBLE_HOME elsewhere.',
+    });
+  }
+  const seed = options.random
+    ? newRootSeed(osRandom)
+    : await deriveRootSeed(options.passphrase, { name: options.name });
+  const root = rootKeyFromSeed(seed);
+  const identity: IdentityFile = {
+    v: 1,
+    name: options.name,
+    scrambleId: root.scrambleId,
+    derivation: options.random ? 'random' : 'passphrase',
+    root: await encryptRootSeed(seed, options.passphrase, { random: osRandom }),
+  };
+  writePrivate(file, identity);
+  return root;
+}
+
+/** The public side of the identity (no passphrase needed). */
+export function readIdentity(home = scrambleHome()): {
+  name: string;
+  scrambleId: string;
+  derivation: string;
+} {
+  const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity');
+  return { name: identity.name, scrambleId: identity.scrambleId, derivation: identity.derivation };
+}
+
+/** The root key, unlocked with the passphrase. */
+export async function unlockRoot(passphrase: string, home = scrambleHome()): Promise<RootKey> {
+  const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity');
+  return rootKeyFromSeed(await decryptRootSeed(identity.root, passphrase));
+}
+
+/** Issues a new session signing key and encryption key and stores them for daily use. */
+export function createSession(
+  root: RootKey,
+  options: { now: number; lifetimeMs: number; permissions: readonly string[]; home?: string },
+): Session {
+  const signing = newSessionKey(root, {
+    now: options.now,
+    lifetimeMs: options.lifetimeMs,
+    permissions: [...options.permissions],
+    random: osRandom,
+  });
+  const encryption = newEncryptionKey(root, {
+    now: options.now,
+    lifetimeMs: options.lifetimeMs,
+    random: osRandom,
+  });
+  const file: SessionFile = {
+    v: 1,
+    scrambleId: root.scrambleId,
+    session: {
+      seed: Buffer.from(signing.exportSeed()).toString('base64url'),
+      certificate: signing.certificate,
+    },
+    encryption: {
+      secret: Buffer.from(encryption.privateKey).toString('base64url'),
+      certificate: encryption.certificate,
+    },
+  };
+  writePrivate(path.join(options.home ?? scrambleHome(), 'session.json'), file);
+  return { scrambleId: root.scrambleId, signing, encryption };
+}
+
+/** The stored session keys. */
+export function loadSession(home = scrambleHome()): Session {
+  const file = readJson<SessionFile>(path.join(home, 'session.json'), 'Scramble session');
+  return {
+    scrambleId: file.scrambleId,
+    signing: sessionKeyFromSeed(Buffer.from(file.session.seed, 'base64url'), file.session.certificate),
+    encryption: encryptionKeyFromSecret(
+      Buffer.from(file.encryption.secret, 'base64url'),
+      file.encryption.certificate,
+    ),
+  };
+}
