@@ -55,9 +55,15 @@ export function buildHandlers(
         };
       }
     },
-    'portal.exec': async ({ name, verb, args }) => ({
-      result: await agentRequest(manager.get(name), verb, args),
-    }),
+    'portal.exec': async ({ name, verb, args }, context) => {
+      // The agent verb passes the policy and its own rate limits before it reaches the portal's channel.
+      const release = await requireCaller(context).authorize(`agent.${verb}`, name);
+      try {
+        return { result: await agentRequest(manager.get(name), verb, args) };
+      } finally {
+        release();
+      }
+    },
     'portal.logs': ({ name, offset, tailBytes }) =>
       readConsoleLog(config, manager.get(name), { offset, tailBytes }),
     'portal.remove': async ({ name, force }, context) => {
