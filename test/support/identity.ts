@@ -5,24 +5,27 @@
 import { mkdtempSync } from 'node:fs';
 import { registerOwner } from '../../src/daemon/host-identity.js';
 import { createIdentity, createSession, type Session } from '../../src/scramble/host/keyring.js';
+import type { RootKey } from '../../src/scramble/index.js';
 
 /** The passphrase of every test identity (never a real one). */
 export const TEST_PASSPHRASE = 'correct horse battery staple, for tests only';
 
 let session: Promise<Session> | undefined;
+let root: RootKey | undefined;
 
 /** The test identity's session, created on first use; sets SCRAMBLE_HOME for this process and its children. */
 export function testSession(): Promise<Session> {
   session ??= (async () => {
     const home = mkdtempSync('/tmp/mv-scramble-');
     process.env.SCRAMBLE_HOME = home;
-    const root = await createIdentity({
+    const created = await createIdentity({
       name: 'test-owner',
       passphrase: TEST_PASSPHRASE,
       random: true,
       home,
     });
-    return createSession(root, { now: Date.now(), lifetimeMs: 86_400_000, permissions: ['*'], home });
+    root = created;
+    return createSession(created, { now: Date.now(), lifetimeMs: 86_400_000, permissions: ['*'], home });
   })();
   return session;
 }
@@ -36,4 +39,11 @@ export async function registerTestOwner(stateRoot: string): Promise<Session> {
     { force: true, now: Date.now() },
   );
   return current;
+}
+
+/** The test identity's root key (to issue more session keys, expired ones, revocations). */
+export async function testRoot(): Promise<RootKey> {
+  await testSession();
+  if (!root) throw new Error('test identity not created');
+  return root;
 }
