@@ -78,6 +78,7 @@ export async function callDaemon<M extends MethodName>(
         }),
       ),
     ) as unknown;
+  let progress: Promise<void> = Promise.resolve();
   const reply = await rpcCall(
     SIGNED_CALL,
     { envelope: Buffer.from(bytes).toString('base64url') },
@@ -85,12 +86,14 @@ export async function callDaemon<M extends MethodName>(
       socketPath: options.socketPath,
       ...(options.onTakeOver ? { onTakeOver: options.onTakeOver } : {}),
       onNotification: (notification) => {
-        void open(notification.sealed, SEAL_INFO.progress).then((p) =>
-          options.onProgress?.(String((p as { message?: unknown }).message ?? '')),
-        );
+        // Opening is asynchronous; chaining keeps progress lines in the order they were sent.
+        progress = progress
+          .then(() => open(notification.sealed, SEAL_INFO.progress))
+          .then((p) => options.onProgress?.(String((p as { message?: unknown }).message ?? '')));
       },
     },
   );
+  await progress;
   const opened = SEALED_REPLY.parse(await open((reply as { sealed?: unknown }).sealed, SEAL_INFO.reply));
   if (!opened.ok) throw errorFromRpc(opened.error);
   const result = METHODS[method].result.safeParse(opened.result);

@@ -1,0 +1,108 @@
+/**
+ * @module `scramble id new | show | export-public`, `scramble session new`, `scramble revoke`: the user's
+ * Scramble ID and daily keys, and revoking a lost session key on the host.
+ */
+import type { Command } from 'commander';
+import { MvError } from '../../errors/index.js';
+import { loadSession, readIdentity, scrambleHome, unlockRoot } from '../../scramble/host/keyring.js';
+import { signRevocation } from '../../scramble/index.js';
+import { globalOptions } from '../commands/global-options.js';
+import { callDaemon, daemonSocketPath } from '../daemon-client.js';
+import { DEFAULT_SESSION_DAYS, ensureIdentityAndSession } from '../identity-setup.js';
+import { writeJson, writeText } from '../output.js';
+import { readPassphrase } from '../passphrase.js';
+
+function days(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 366)
+    throw new MvError('usage.invalid', '--days must be 1 to 366');
+  return value;
+}
+
+/** Registers the identity commands. */
+export function registerIdentityCommands(program: Command): void {
+  const id = program.command('id').description('Your Scramble ID');
+  id.command('new')
+    .description('Create your Scramble ID (root key from a passphrase, or random) and a first session key')
+    .option('--name <name>', 'identity name (part of the passphrase derivation)', 'owner')
+    .option('--random-seed', 'a random root key instead of one derived from the passphrase')
+    .option(
+      '--passphrase-file <file>',
+      'read the passphrase from this file (else $SCRAMBLE_PASSPHRASE, else ask)',
+    )
+    .option('--days <n>', 'session key lifetime in days', String(DEFAULT_SESSION_DAYS))
+    .action(
+      async (
+        options: { name: string; randomSeed?: boolean; passphraseFile?: string; days: string },
+        command: Command,
+      ) => {
+        const { session } = await ensureIdentityAndSession({
+          name: options.name,
+          randomSeed: options.randomSeed === true,
+          passphraseFile: options.passphraseFile,
+          days: days(options.days),
+        });
+        if (globalOptions(command).json)
+          return writeJson({ scrambleId: session.scrambleId, sessionKey: session.signing.kid });
+        writeText(`${session.scrambleId}\nsession key ${session.signing.kid}; keys in ${scrambleHome()}`);
+      },
+    );
+  id.command('show')
+    .description('Show your Scramble ID and current session key')
+    .action((_options: unknown, command: Command) => {
+      const identity = readIdentity();
+      const session = loadSession();
+      const info = {
+        ...identity,
+        sessionKey: session.signing.kid,
+        sessionExpires: new Date(session.signing.certificate.expires).toISOString(),
+        home: scrambleHome(),
+      };
+      if (globalOptions(command).json) return writeJson(info);
+      writeText(
+        `${info.scrambleId}\nname ${info.name} (${info.derivation} root)\nsession key ${info.sessionKey}, expires ${info.sessionExpires}`,
+      );
+    });
+  id.command('export-public')
+    .description('Print your public identity: Scramble ID and certificates (no secrets)')
+    .action(() => {
+      const session = loadSession();
+      writeJson({
+        scrambleId: session.scrambleId,
+        sessionCertificate: session.signing.certificate,
+        encryptionCertificate: session.encryption.certificate,
+      });
+    });
+  program
+    .command('session')
+    .description('Daily keys')
+    .command('new')
+    .description('Issue a new session signing key and encryption key (needs the passphrase)')
+    .option('--days <n>', 'lifetime in days', String(DEFAULT_SESSION_DAYS))
+    .option('--passphrase-file <file>', 'read the passphrase from this file')
+    .action(async (options: { days: string; passphraseFile?: string }) => {
+      const { session } = await ensureIdentityAndSession({
+        name: readIdentity().name,
+        randomSeed: false,
+        passphraseFile: options.passphraseFile,
+        days: days(options.days),
+      });
+      writeText(`session key ${session.signing.kid}, valid ${options.days} days`);
+    });
+  program
+    .command('revoke')
+    .description('Revoke a session key on the host (signed by your root key; needs the passphrase)')
+    .argument('<kid>', 'key id (see "scramble id show")')
+    .option('--reason <text>', 'why', 'revoked by the owner')
+    .option('--passphrase-file <file>', 'read the passphrase from this file')
+    .action(async (kid: string, options: { reason: string; passphraseFile?: string }, command: Command) => {
+      const root = await unlockRoot(await readPassphrase({ file: options.passphraseFile }));
+      const record = signRevocation(root, { kid, now: Date.now(), reason: options.reason });
+      const result = await callDaemon(
+        'identity.revoke',
+        { record: record as unknown as Record<string, unknown> },
+        { socketPath: daemonSocketPath(globalOptions(command).run) },
+      );
+      writeText(`revoked ${result.revoked}`);
+    });
+}
