@@ -94,7 +94,18 @@ export async function callDaemon<M extends MethodName>(
     },
   );
   await progress;
-  const opened = SEALED_REPLY.parse(await open((reply as { sealed?: unknown }).sealed, SEAL_INFO.reply));
+  const opened = SEALED_REPLY.parse(
+    await open((reply as { sealed?: unknown }).sealed, SEAL_INFO.reply).catch((cause: unknown) => {
+      throw new MvError(
+        'scramble.sealed',
+        "The daemon's reply is sealed to this host's owner, and this session is not the owner's",
+        {
+          hint: 'Use the owner\'s keys (SCRAMBLE_HOME), or register this identity with "portalgun init" as root.',
+          cause,
+        },
+      );
+    }),
+  );
   if (!opened.ok) throw errorFromRpc(opened.error);
   const result = METHODS[method].result.safeParse(opened.result);
   if (!result.success)

@@ -117,12 +117,15 @@ export async function startTestDaemon(
       await waitUp();
     },
     async dispose() {
-      const { portals } = await daemon.call('portal.list', {});
-      for (const portal of portals.filter((p) => p.state !== 'stopped' && p.state !== 'crashed')) {
-        await daemon.call('portal.down', { name: portal.name, force: true });
+      try {
+        const { portals } = await daemon.call('portal.list', {});
+        for (const portal of portals.filter((p) => p.state !== 'stopped' && p.state !== 'crashed')) {
+          await daemon.call('portal.down', { name: portal.name, force: true });
+        }
+      } finally {
+        child.kill('SIGTERM');
+        if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
       }
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
       assertNoLeaks(run);
       rmSync(root, { recursive: true, force: true });
     },
