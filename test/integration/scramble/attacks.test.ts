@@ -160,8 +160,11 @@ describe('the signed door refuses every attack, with its code in the audit log',
       else if (kind === 1) malformed.push(base.subarray(0, i % base.length));
       else if (kind === 2) {
         const copy = Uint8Array.from(base);
-        for (let j = 0; j < 1 + (i % 5); j++)
-          copy[(i * 31 + j * 97) % copy.length] = osRandom(1)[0] as number;
+        for (let j = 0; j < 1 + (i % 5); j++) {
+          // XOR with a non-zero value, so the byte really changes (an unchanged copy would be a valid envelope).
+          const at = (i * 31 + j * 97) % copy.length;
+          copy[at] = (copy[at] as number) ^ (1 + ((osRandom(1)[0] as number) % 255));
+        }
         malformed.push(copy);
       } else malformed.push(Buffer.from(JSON.stringify({ v: 1, verb: 'portal.list', junk: i, sig: 'x' })));
     }
