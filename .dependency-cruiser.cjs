@@ -56,8 +56,16 @@ module.exports = {
       name: 'domain-index-only',
       comment: "Another domain's internals are reached only through its index.ts (Deno's mod.ts rule).",
       severity: 'error',
-      from: { path: '^src/([^/]+)/' },
+      from: { path: '^src/([^/]+)/', pathNot: '^src/agent/guest/' },
       to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/[^/]+/host/'] },
+    },
+    {
+      name: 'guest-verifies-envelopes-only',
+      comment:
+        "The in-guest agent checks envelopes through scramble/envelope.ts alone: scramble's index would pull HPKE and Argon2 into the guest bundle.",
+      severity: 'error',
+      from: { path: '^src/agent/guest/' },
+      to: { path: '^src/scramble/', pathNot: '^src/scramble/envelope\\.ts$' },
     },
     {
       name: 'cli-not-privileged',

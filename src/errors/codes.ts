@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   'agent.busy': 'conflict',
   'agent.timeout': 'timeout',
   'agent.unreachable': 'failed',
+  'agent.unauthenticated': 'denied',
   'agent.disconnected': 'failed',
   'qmp.connect-failed': 'failed',
   'qmp.timeout': 'timeout',
