@@ -43,6 +43,7 @@ async function rawBoot(
   const blob = (digest: string) => blobPath(daemon.state, digest);
   const instance = planInstance(manifest, {
     name: `raw${run}`,
+    hostId: (await daemon.call('system.version', {})).hostId,
     runDir,
     shareDir,
     overlay: `${runDir}/overlay.qcow2`,

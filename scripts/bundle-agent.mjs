@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the portal agent (src/agent/guest/main.ts) into one ESM file, dist/guest/agent.mjs, for the
-// guest's node 20. The guest has no node_modules, so the bundle may use node builtins only; the build fails
-// if any npm package would end up inside it.
+// guest's node 20. The guest has no node_modules, so everything the agent needs goes inside the bundle, and
+// every npm package that does is a decision: the build fails on any package not in ALLOWED_PACKAGES.
 //
 // The agent takes its verb list from formula/index.ts, whose other exports pull in zod and yaml (a megabyte,
 // and yaml's CommonJS does not even run from an ESM bundle). So the bundle gets a stand-in for that one
@@ -16,6 +16,13 @@ import { tsImport } from 'tsx/esm/api';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = 'src/agent/guest/main.ts';
 const outfile = 'dist/guest/agent.mjs';
+
+/**
+ * The npm packages the agent may carry, each with its reason. The agent verifies the owner's envelopes itself
+ * (scramble/envelope.ts), and an envelope's signature covers its RFC 8785 canonical form, which digest/
+ * computes with `canonicalize`: a single file with no dependencies.
+ */
+const ALLOWED_PACKAGES = new Set(['canonicalize']);
 
 const { AGENT_VERBS } = await tsImport('../src/formula/index.ts', import.meta.url);
 
@@ -50,9 +57,14 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const packages = Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/'));
-if (packages.length > 0) {
-  console.error(`${outfile} must not contain npm packages, found:\n  ${packages.join('\n  ')}`);
+/** The package a bundled input belongs to: `name` or `@scope/name` after the last `node_modules/`. */
+const packageOf = (input) => input.match(/.*node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1];
+const foreign = Object.keys(result.metafile.inputs).filter(
+  (input) => input.includes('node_modules/') && !ALLOWED_PACKAGES.has(packageOf(input)),
+);
+if (foreign.length > 0) {
+  const allowed = [...ALLOWED_PACKAGES].join(', ');
+  console.error(`${outfile} may contain no npm package but ${allowed}, found:\n  ${foreign.join('\n  ')}`);
   process.exit(1);
 }
 const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;

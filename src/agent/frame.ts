@@ -7,8 +7,11 @@
  */
 import { MvError } from '../errors/index.js';
 
-/** The largest frame body a request may have (64 KiB). */
-export const MAX_FRAME = 65_536;
+/**
+ * The largest frame body a request may have (160 KiB): 64 KiB for the call itself and 96 KiB for the
+ * base64url envelope (`auth`) that authorises it, which repeats the call's arguments.
+ */
+export const MAX_FRAME = 163_840;
 
 /**
  * The largest frame body a response may have (1 MiB). `run` returns up to 64 KiB of stdout and of stderr,

@@ -6,10 +6,12 @@ import { AGENT_PORT, STATUS_PORT } from '../qemu/index.js';
 import {
   AGENT_PORT_NAME,
   AGENT_VERBS,
+  checkAuth,
   checkCall,
   errorFromFailure,
   parseRequest,
   parseResponse,
+  REQUEST_LIMITS,
   STATUS_PORT_NAME,
 } from './protocol.js';
 
@@ -37,6 +39,22 @@ describe('parseRequest', () => {
     assert.equal(parseRequest(bytes({ id: 0xffff_ffff, verb: 'ping', args: [] })).ok, true);
   });
 
+  it('accepts an optional base64url "auth" of at most 98304 characters', () => {
+    const auth = `${'A'.repeat(REQUEST_LIMITS.maxAuthChars - 2)}-_`;
+    assert.deepEqual(parseRequest(bytes({ auth, id: 7, verb: 'ping', args: [] })), {
+      ok: true,
+      request: { id: 7, verb: 'ping', args: [], auth },
+    });
+    for (const bad of ['', 'a=', 'a+b', 'a/b', 'a b', 'A'.repeat(REQUEST_LIMITS.maxAuthChars + 1)]) {
+      const response = refusal(bytes({ id: 8, verb: 'ping', args: [], auth: bad }));
+      assert.deepEqual([response?.id, response?.ok === false && response.error.code], [8, 'agent.bad-frame']);
+      assert.equal(checkAuth(bad)?.code, 'agent.bad-frame');
+      const message = response?.ok === false ? response.error.message : '';
+      assert.equal(message, 'Request "auth" must be 1-98304 characters of base64url');
+    }
+    assert.equal(checkAuth('QUJD'), undefined);
+  });
+
   it('answers agent.bad-frame with id 0 when the id cannot be read', () => {
     const cases = [
       Buffer.from([0xc3, 0x28]),
@@ -62,6 +80,9 @@ describe('parseRequest', () => {
       { id: 3, verb: 1, args: [] },
       { id: 3, verb: 'ping', args: 'x' },
       { id: 3, verb: 'ping', args: [1] },
+      { id: 3, verb: 'ping', args: [], auth: null },
+      { id: 3, verb: 'ping', args: [], auth: ['QUJD'] },
+      { id: 3, verb: 'ping', args: [], auth: 'QUJD', extra: true },
     ];
     for (const value of cases) {
       const response = refusal(bytes(value));

@@ -1,7 +1,9 @@
 /**
  * @module The portal agent's messages: the request and response shapes, the caps every request must respect,
  * and the checks both ends share, so the host refuses locally exactly what the guest would refuse. Requests
- * are `{id, verb, args}` and nothing else; responses carry the request's id (0 when it could not be read).
+ * are `{id, verb, args}` or `{id, verb, args, auth}` and nothing else, where `auth` is the base64url text of
+ * the owner's signed envelope that authorises the request (the guest verifies it itself, see
+ * `guest/authenticate.ts`); responses carry the request's id (0 when it could not be read).
  * A response's error code comes from the guest, which the host does not trust: only known `agent.*` codes
  * pass through, and the message is cleaned before it reaches a person.
  * Pure: no I/O.
@@ -26,6 +28,8 @@ export const REQUEST_LIMITS = {
   maxArgs: 32,
   maxArgBytes: 4096,
   maxInFlight: 4,
+  /** Base64url characters of `auth`: room for an envelope of the verifier's 64 KiB limit, and some over. */
+  maxAuthChars: 98_304,
 } as const;
 
 /** Any JSON value. */
@@ -42,6 +46,8 @@ export interface AgentRequest {
   readonly id: number;
   readonly verb: AgentVerb;
   readonly args: readonly string[];
+  /** The base64url text of the signed envelope that authorises this request. */
+  readonly auth?: string;
 }
 
 /** Why a request failed, as the wire carries it. */
@@ -63,7 +69,9 @@ export type ParsedRequest =
 const VERB_PATTERN = /^[a-z][a-z-]{0,31}$/;
 // Lone surrogates are refused along with control characters, since they cannot become UTF-8 argv bytes.
 const LONE_SURROGATE = /\p{Cs}/u;
-const REQUEST_KEYS = ['args', 'id', 'verb'];
+const REQUEST_KEYS = 'args,id,verb';
+const AUTHENTICATED_REQUEST_KEYS = 'args,auth,id,verb';
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const utf8 = new TextEncoder();
 
 /** Whether a string is a verb of the protocol. */
@@ -99,6 +107,17 @@ export function checkCall(verb: string, args: readonly string[]): AgentFailure |
   return undefined;
 }
 
+/** The cap an `auth` text breaks (`agent.bad-frame`), or undefined. */
+export function checkAuth(auth: string): AgentFailure | undefined {
+  if (auth.length > REQUEST_LIMITS.maxAuthChars || !BASE64URL.test(auth)) {
+    return {
+      code: 'agent.bad-frame',
+      message: `Request "auth" must be 1-${REQUEST_LIMITS.maxAuthChars} characters of base64url`,
+    };
+  }
+  return undefined;
+}
+
 function argumentProblem(arg: string): string | undefined {
   if (hasControlCharacter(arg)) return 'contains a control character';
   if (LONE_SURROGATE.test(arg)) return 'is not valid Unicode';
@@ -119,18 +138,20 @@ export function parseRequest(payload: Uint8Array): ParsedRequest {
       'Request must be a JSON object with an integer id from 1 to 4294967295',
     );
   }
-  const { verb, args } = value;
-  const keysOk = Object.keys(value).sort().join() === REQUEST_KEYS.join();
-  if (!keysOk || typeof verb !== 'string' || !isStringArray(args)) {
+  const { verb, args, auth } = value;
+  const keys = Object.keys(value).sort().join();
+  const keysOk = keys === REQUEST_KEYS || keys === AUTHENTICATED_REQUEST_KEYS;
+  if (!keysOk || typeof verb !== 'string' || !isStringArray(args) || !isOptionalString(auth)) {
     return refuse(
       id,
       'agent.bad-frame',
-      'Request must be exactly {"id", "verb": string, "args": [string...]}',
+      'Request must be exactly {"id", "verb": string, "args": [string...]} and optionally "auth": string',
     );
   }
-  const failure = checkCall(verb, args);
+  const failure = (auth === undefined ? undefined : checkAuth(auth)) ?? checkCall(verb, args);
   if (failure) return { ok: false, response: { id, ok: false, error: failure } };
-  return { ok: true, request: { id, verb: verb as AgentVerb, args } };
+  const call = { id, verb: verb as AgentVerb, args };
+  return { ok: true, request: auth === undefined ? call : { ...call, auth } };
 }
 
 /** Parses one response frame body; undefined when it is not a well-formed response. */
@@ -187,6 +208,10 @@ function parseJsonObject(payload: Uint8Array): Record<string, unknown> | undefin
 
 function isRequestId(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= REQUEST_LIMITS.maxId;
+}
+
+function isOptionalString(value: unknown): value is string | undefined {
+  return value === undefined || typeof value === 'string';
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -36,15 +36,19 @@ export function buildHandlers(
       revoked: storeRevocation(config.stateRoot, readOwner(config.stateRoot).scrambleId, record),
     }),
     'portal.up': (params, context) => manager.up(params, context),
-    'portal.down': (params, context) => manager.down(params, context),
+    'portal.down': (params, context) => manager.down({ ...params, auth: context.caller?.envelope }, context),
     'portal.list': async () => ({ portals: manager.list() }),
-    'portal.status': async ({ name }) => {
+    'portal.status': async ({ name }, context) => {
       const record = manager.get(name);
       if (record.state !== 'ready') return { portal: manager.summary(name), agent: null, agentError: null };
       try {
         return {
           portal: manager.summary(name),
-          agent: await agentRequest(record, 'status', [], 10_000),
+          agent: await agentRequest(
+            record,
+            { verb: 'status', args: [], auth: requireCaller(context).envelope },
+            10_000,
+          ),
           agentError: null,
         };
       } catch (error) {
@@ -59,7 +63,8 @@ export function buildHandlers(
       // The agent verb passes the policy and its own rate limits before it reaches the portal's channel.
       const release = await requireCaller(context).authorize(`agent.${verb}`, name);
       try {
-        return { result: await agentRequest(manager.get(name), verb, args) };
+        const auth = requireCaller(context).envelope;
+        return { result: await agentRequest(manager.get(name), { verb, args, auth }) };
       } finally {
         release();
       }

@@ -9,6 +9,7 @@ import { buildMicroImage } from '../image/host/build-micro.js';
 import { readImageRecord } from '../image/host/store.js';
 import { type ImageRecord, imageKeyOf } from '../image/index.js';
 import type { DaemonConfig } from './config.js';
+import { readOwner } from './host-identity.js';
 
 const building = new Map<string, Promise<ImageRecord>>();
 
@@ -18,10 +19,13 @@ export async function ensureImage(
   resolved: ResolvedFormula,
   progress: (message: string) => void,
 ): Promise<ImageRecord> {
+  // The image carries the owner's Scramble ID: its agent accepts only commands they signed.
+  const owner = readOwner(config.stateRoot).scrambleId;
   const inputs = await readBuildInputs({
     stateRoot: config.stateRoot,
     manifest: resolved.manifest,
     formulaHash: resolved.hash,
+    owner,
     agentBundle: config.agentBundle,
     node: process.execPath,
     busybox: '/bin/busybox',
@@ -35,6 +39,7 @@ export async function ensureImage(
     build = buildMicroImage(resolved.manifest, {
       stateRoot: config.stateRoot,
       formulaHash: resolved.hash,
+      owner,
       agentBundle: config.agentBundle,
       log: (line) => progress(`image: ${line}`),
     }).finally(() => building.delete(key));

@@ -28,13 +28,16 @@ function queued<T>(name: string, task: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** Sends one agent request to a ready portal. */
+/**
+ * Sends one agent request to a ready portal, with the user's signed envelope (`auth`) that authorises it:
+ * the agent verifies that itself.
+ */
 export function agentRequest(
   record: PortalRecord,
-  verb: string,
-  args: readonly string[],
+  request: { readonly verb: string; readonly args: readonly string[]; readonly auth: string },
   timeoutMs = 40_000,
 ): Promise<unknown> {
+  const { verb, args, auth } = request;
   if (record.state !== 'ready') {
     throw new MvError('portal.wrong-state', `Portal "${record.name}" is ${record.state}, not ready`, {
       hint: 'Start it with "portalgun up" first.',
@@ -53,7 +56,7 @@ export function agentRequest(
   return queued(record.name, async () => {
     const agent = await connectAgent(runFiles(record.instance.runDir).agent, { timeoutMs: 5_000 });
     try {
-      return await agent.request(verb, args, { timeoutMs });
+      return await agent.request(verb, args, { timeoutMs, auth });
     } finally {
       agent.close();
     }

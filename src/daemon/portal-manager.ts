@@ -136,6 +136,7 @@ export class PortalManager {
     const blob = (digest: string) => blobPath(this.config.stateRoot, digest);
     return planInstance(resolved.manifest, {
       name,
+      hostId: this.config.hostId,
       runDir: paths.runDir,
       shareDir: paths.shareDir,
       overlay: paths.overlay,
@@ -289,7 +290,10 @@ export class PortalManager {
   }
 
   /** Stops a portal and removes its run folder; stopping a stopped portal is a no-op. */
-  async down(params: { name: string; force: boolean }, context: RequestContext): Promise<PortalSummary> {
+  async down(
+    params: { name: string; force: boolean; auth?: string | undefined },
+    context: RequestContext,
+  ): Promise<PortalSummary> {
     const record = this.get(params.name);
     if (!ACTIVE.has(record.state)) return summarize(record, this.config.clock());
     if (this.busy.has(params.name) && !params.force) {
@@ -310,6 +314,7 @@ export class PortalManager {
             pid: record.pid,
             agentSocket: files.agent,
             force: params.force,
+            auth: params.auth,
             log: this.config.log,
           });
     monitor.detach();

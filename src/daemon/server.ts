@@ -15,6 +15,8 @@ import { errorToRpc, MAX_LINE_BYTES, PROBE_METHOD, REQUEST, SIGNED_CALL } from '
 export interface Caller {
   readonly scrambleId: string;
   readonly kid: string;
+  /** The signed envelope as received (base64url), passed on so a portal's agent can verify it itself. */
+  readonly envelope: string;
   /** Authorises a further verb (e.g. `agent.ping` on a portal) under the same policy and limits. */
   readonly authorize: (verb: string, target: string) => Promise<() => void>;
 }

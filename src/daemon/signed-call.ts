@@ -114,7 +114,12 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
     deps.authorizer.authorize({ verb, target, source }, audit);
   const release = await authorize(method, policyTarget(params.data, deps.hostId));
   try {
-    const caller: Caller = { scrambleId: envelope.id, kid: envelope.kid, authorize };
+    const caller: Caller = {
+      scrambleId: envelope.id,
+      kid: envelope.kid,
+      envelope: Buffer.from(bytes).toString('base64url'),
+      authorize,
+    };
     return await deps.handlers[method](params.data, {
       ...run.context,
       caller,

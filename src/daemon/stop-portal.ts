@@ -17,11 +17,22 @@ export type StopStep = 'agent-poweroff' | 'acpi-powerdown' | 'qmp-quit' | 'sigki
 /** Stops the process behind `monitor`; returns the step that worked. */
 export async function stopQemu(
   monitor: PortalMonitor,
-  options: { pid: number; agentSocket: string; force: boolean; log: (line: string) => void },
+  options: {
+    pid: number;
+    agentSocket: string;
+    force: boolean;
+    /** The owner's signed `portal.down` envelope, which the agent requires before it powers off. */
+    auth?: string | undefined;
+    log: (line: string) => void;
+  },
 ): Promise<StopStep> {
   if (!monitor.isAlive()) return 'already-gone';
   if (!options.force) {
-    if (await attempt(options.log, 'agent poweroff', () => agentPoweroff(options.agentSocket))) {
+    const auth = options.auth;
+    if (
+      auth &&
+      (await attempt(options.log, 'agent poweroff', () => agentPoweroff(options.agentSocket, auth)))
+    ) {
       if (await monitor.waitGone(STOP_TIMEOUTS.agent)) return 'agent-poweroff';
     }
     const qmp = await monitor.connect(2_000).catch(() => undefined);
@@ -47,10 +58,10 @@ export async function stopQemu(
   });
 }
 
-async function agentPoweroff(socket: string): Promise<void> {
+async function agentPoweroff(socket: string, auth: string): Promise<void> {
   const agent = await connectAgent(socket, { timeoutMs: 3_000 });
   try {
-    await agent.request('poweroff', [], { timeoutMs: 3_000 });
+    await agent.request('poweroff', [], { timeoutMs: 3_000, auth });
   } finally {
     agent.close();
   }

@@ -24,6 +24,7 @@ export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   checkClass(resolved.manifest, report);
   checkMachine(resolved.manifest, report);
   checkAgent(resolved.manifest, report);
+  checkCmdline(resolved.manifest, report);
   checkNetworks(resolved.manifest, report);
   checkUplink(resolved.manifest, report);
   return diagnostics;
@@ -68,6 +69,19 @@ function checkMachine(m: Manifest, report: Report): void {
         path,
         `machine type microvm cannot have ${what}`,
         'microvm boots a kernel directly and has no PCI bus: use machine.type q35, or drop this setting.',
+      );
+    }
+  }
+}
+
+function checkCmdline(m: Manifest, report: Report): void {
+  for (const [index, token] of m.boot.cmdline.entries()) {
+    if (/^multiverse\./.test(token)) {
+      report(
+        'formula.conflict',
+        ['boot', 'cmdline', index],
+        `"${token}" is reserved for portalgun`,
+        'portalgun sets multiverse.* kernel arguments itself (the agent trusts them); remove this token.',
       );
     }
   }

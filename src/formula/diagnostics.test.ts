@@ -176,3 +176,11 @@ describe('resolveCatalogue: merged entries', () => {
     );
   });
 });
+
+describe('resolveCatalogue: reserved kernel arguments', () => {
+  it('refuses multiverse.* tokens in boot.cmdline, which portalgun sets itself', () => {
+    const d = only({ 'application/x': 'boot:\n  cmdline: [quiet, multiverse.host=hevil]\n' });
+    assert.equal(d.code, 'formula.conflict');
+    assert.equal(d.where.path, 'boot.cmdline[1]');
+  });
+});

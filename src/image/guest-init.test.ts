@@ -10,6 +10,8 @@ const slug = (node: string) => node.replaceAll('/', '-');
 /** One application with a console shell and one headless router. */
 const NODES = ['application/console', 'service/router/star'];
 
+const TEST_OWNER = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad';
+
 describe('guest boot scripts golden files', () => {
   it('renders stage 1 /init for virtio_mmio and virtio_blk', () => {
     assertGolden(testdata('stage1-init.sh'), renderStage1Init(['virtio_mmio', 'virtio_blk']));
@@ -23,7 +25,7 @@ describe('guest boot scripts golden files', () => {
     it(`renders the inittab and agent configuration of ${node}`, async () => {
       const { manifest } = await bundledFormula(node);
       assertGolden(testdata(`${slug(node)}.inittab`), renderInittab(manifest));
-      assertGolden(testdata(`${slug(node)}.agent.json`), renderAgentConfig(manifest));
+      assertGolden(testdata(`${slug(node)}.agent.json`), renderAgentConfig(manifest, TEST_OWNER));
     });
   }
 });

@@ -4,6 +4,7 @@ import { bundledFormula } from '../../test/support/catalogue.js';
 import { type BuildInputs, imageKeyOf } from './image-record.js';
 import { guestFilesDigest } from './micro-plan.js';
 
+const OWNER = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad';
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const INPUTS: BuildInputs = {
   builder: 'b/1',
@@ -30,9 +31,14 @@ describe('image keys', () => {
 
   it('cover the generated guest files: another verb list gives another digest', async () => {
     const { manifest, hash } = await bundledFormula('application/console');
-    const before = guestFilesDigest(manifest, hash);
-    assert.equal(guestFilesDigest(manifest, hash), before);
+    const before = guestFilesDigest(manifest, { formulaHash: hash, owner: OWNER });
+    assert.equal(guestFilesDigest(manifest, { formulaHash: hash, owner: OWNER }), before);
     const fewerVerbs = { ...manifest, agent: { ...manifest.agent, verbs: ['ping' as const] } };
-    assert.notEqual(guestFilesDigest(fewerVerbs, hash), before);
+    assert.notEqual(guestFilesDigest(fewerVerbs, { formulaHash: hash, owner: OWNER }), before);
+    assert.notEqual(
+      guestFilesDigest(manifest, { formulaHash: hash, owner: `b${OWNER.slice(1)}` }),
+      before,
+      'another owner',
+    );
   });
 });

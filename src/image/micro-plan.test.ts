@@ -16,6 +16,7 @@ const HASH = `sha256:${'ab'.repeat(32)}`;
 
 /** Made-up host inputs: nothing here is read, the plan only names the files. */
 const INPUTS: MicroImageInputs = {
+  owner: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad',
   formulaHash: HASH,
   busybox: '/host/bin/busybox',
   applets: ['bin/busybox', 'bin/sh', 'bin/ls', 'sbin/ip', 'sbin/init', 'usr/bin/env'],
@@ -104,7 +105,10 @@ describe('planMicroImage: root image', () => {
     };
     assert.equal(text('etc/fstab'), renderFstab(manifest, { hash: HASH }));
     assert.equal(text('etc/inittab'), renderInittab(manifest));
-    assert.equal(text(GUEST_PATHS.agentConfig.slice(1)), renderAgentConfig(manifest));
+    assert.equal(
+      text(GUEST_PATHS.agentConfig.slice(1)),
+      renderAgentConfig(manifest, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad'),
+    );
     assert.equal(base(GUEST_PATHS.sysinit.slice(1))?.kind, 'text');
     assert.deepEqual(base('usr/bin/node'), {
       kind: 'host-file',

@@ -27,6 +27,8 @@ export type ImageFile =
 /** What the host found for the build: files to copy, busybox's applets, module files. */
 export interface MicroImageInputs {
   readonly formulaHash: string;
+  /** The host owner's Scramble ID: the agent accepts only commands signed by them. */
+  readonly owner: string;
   /** The static busybox on the host. */
   readonly busybox: string;
   /** Applet paths as `busybox --list-full` prints them (`bin/sh`, `sbin/ip`, …). */
@@ -124,7 +126,12 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
     ),
     { kind: 'host-file', path: GUEST_PATHS.node.slice(1), source: inputs.node, mode: 0o755 },
     { kind: 'host-file', path: GUEST_PATHS.agent.slice(1), source: inputs.agentBundle, mode: 0o644 },
-    { kind: 'text', path: GUEST_PATHS.agentConfig.slice(1), text: renderAgentConfig(manifest), mode: 0o644 },
+    {
+      kind: 'text',
+      path: GUEST_PATHS.agentConfig.slice(1),
+      text: renderAgentConfig(manifest, inputs.owner),
+      mode: 0o644,
+    },
     { kind: 'text', path: GUEST_PATHS.sysinit.slice(1), text: renderSysinit(), mode: 0o755 },
     { kind: 'text', path: 'etc/inittab', text: renderInittab(manifest), mode: 0o644 },
     {
@@ -162,12 +169,15 @@ export function planMicroImage(manifest: Manifest, inputs: MicroImageInputs): Mi
 
 /** Digest of everything the builder writes from the manifest alone (boot scripts, inittab, agent config,
  * fstab, the wanted modules), so a change to any of them gives the image a new key. */
-export function guestFilesDigest(manifest: Manifest, formulaHash: string): string {
+export function guestFilesDigest(
+  manifest: Manifest,
+  options: { formulaHash: string; owner: string },
+): string {
   return digestJson([
     renderStage1Init(PORTAL_MODULES),
     renderSysinit(),
     renderInittab(manifest),
-    renderAgentConfig(manifest),
-    renderFstab(manifest, { hash: formulaHash }),
+    renderAgentConfig(manifest, options.owner),
+    renderFstab(manifest, { hash: options.formulaHash }),
   ]);
 }

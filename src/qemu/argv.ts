@@ -39,6 +39,8 @@ export function kernelCommandLine(manifest: Manifest, instance: PortalInstance):
     tokens.push(`tsc_early_khz=${instance.tscKhz}`);
   }
   if (manifest.image.backend === 'debian') tokens.push('root=/dev/vda', 'ro');
+  // Who the portal is, for its agent: it accepts only envelopes for this host and this instance.
+  tokens.push(`multiverse.host=${instance.hostId}`, `multiverse.instance=${instance.name}`);
   return [...tokens, ...manifest.boot.cmdline].join(' ');
 }
 

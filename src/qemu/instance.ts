@@ -42,6 +42,8 @@ export type InstanceUplink =
 export interface PortalInstance {
   /** Instance name, unique on the host, e.g. `firefox-1`. */
   readonly name: string;
+  /** The host's id: envelopes the agent accepts must be addressed to it. */
+  readonly hostId: string;
   /** Folder for sockets, logs and the pid file; removed when the portal stops. */
   readonly runDir: string;
   /** Host folder behind the multiverse-portal share. */

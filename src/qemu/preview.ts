@@ -13,9 +13,13 @@ export const DEFAULT_HOST_LAYOUT = {
   ovmfCode: '/usr/share/OVMF/OVMF_CODE_4M.fd',
 } as const;
 
+/** The host id a preview uses when none is given. */
+export const PREVIEW_HOST_ID = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';
+
 /** Options of a preview; everything has a default. */
 export interface PreviewOptions {
   readonly name?: string;
+  readonly hostId?: string;
   readonly accel?: Accelerator;
   readonly tscKhz?: number;
 }
@@ -34,6 +38,7 @@ export function previewInstance(manifest: Manifest, options: PreviewOptions = {}
   }
   return planInstance(manifest, {
     name,
+    hostId: options.hostId ?? PREVIEW_HOST_ID,
     runDir,
     shareDir: `${stateRoot}/shares/${name}`,
     overlay: `${runDir}/overlay.qcow2`,

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AGENT_VERBS, type AgentVerb, type JsonValue } from '../protocol.js';
-import type { AgentConfig } from './config.js';
+import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
+import { createAuthenticator } from './authenticate.js';
+import { type AgentConfig, CLOSED_CONFIG } from './config.js';
 import { dispatchRequest } from './dispatch.js';
-import { createFakeSystem, type FakeProgram, type FakeSystem } from './fake-system.js';
+import { createFakeSystem, FAKE_NOW, type FakeProgram, type FakeSystem } from './fake-system.js';
 
-const config: AgentConfig = { portalName: 'test.portal', verbs: [...AGENT_VERBS], run: ['/usr/bin/report'] };
+const signer = createTestSigner('dispatch');
+const config: AgentConfig = {
+  portalName: 'test.portal',
+  verbs: [...AGENT_VERBS],
+  run: ['/usr/bin/report'],
+  trust: { owner: signer.owner, ...TEST_BOOT },
+};
+const authenticator = createAuthenticator(config.trust);
 
 const PROC = {
   '/proc/uptime': '3600.99 100.00\n',
@@ -21,15 +30,45 @@ const PROC = {
 async function call(
   verb: AgentVerb,
   args: string[],
-  options: { system?: FakeSystem; config?: AgentConfig } = {},
+  options: { system?: FakeSystem; config?: AgentConfig; auth?: string | undefined } = {},
 ): Promise<{ ok: boolean; value: JsonValue | string }> {
   const context = { config: options.config ?? config, system: options.system ?? createFakeSystem(PROC) };
-  const { response } = await dispatchRequest({ id: 9, verb, args }, context);
+  const auth = 'auth' in options ? options.auth : signer.exec(verb, args);
+  const request = auth === undefined ? { id: 9, verb, args } : { id: 9, verb, args, auth };
+  const { response } = await dispatchRequest(request, context, { authenticator });
   assert.equal(response.id, 9);
   return response.ok ? { ok: true, value: response.result } : { ok: false, value: response.error.code };
 }
 
 describe('dispatch', () => {
+  it('refuses what the envelope does not authorise, before looking at the portal’s verbs', async () => {
+    assert.equal(FAKE_NOW, TEST_NOW, 'envelopes are signed at the fake guest’s time');
+    const unauthenticated = { ok: false, value: 'agent.unauthenticated' };
+    assert.deepEqual(await call('ping', [], { auth: undefined }), unauthenticated);
+    assert.deepEqual(await call('ping', [], { auth: signer.exec('hostname') }), unauthenticated);
+    const onlyStatus = { ...config, verbs: ['status'] as const };
+    assert.deepEqual(await call('ping', [], { config: onlyStatus, auth: undefined }), unauthenticated);
+    const system = createFakeSystem(PROC);
+    system.time += 61_000;
+    assert.deepEqual(await call('ping', [], { system }), unauthenticated);
+  });
+
+  it('fails closed without a configuration: nothing is authenticated', async () => {
+    const closed = { config: CLOSED_CONFIG, system: createFakeSystem(PROC) };
+    const { response } = await dispatchRequest(
+      { id: 2, verb: 'ping', args: [], auth: signer.exec('ping') },
+      closed,
+      {
+        authenticator: createAuthenticator(CLOSED_CONFIG.trust),
+      },
+    );
+    assert.deepEqual(response, {
+      id: 2,
+      ok: false,
+      error: { code: 'agent.unauthenticated', message: 'this agent has no owner configured' },
+    });
+  });
+
   it('refuses verbs the portal does not allow, and allowed verbs this agent lacks', async () => {
     assert.deepEqual(await call('ping', [], { config: { ...config, verbs: ['status'] } }), {
       ok: false,
@@ -215,9 +254,11 @@ describe('mount-share', () => {
 describe('poweroff', () => {
   it('answers first and leaves sync and power-off for after the reply', async () => {
     const system = createFakeSystem({}, { '/bin/busybox': () => ({}) });
+    const auth = signer.sign('portal.down', { name: TEST_BOOT.instance, force: false });
     const { response, afterReply } = await dispatchRequest(
-      { id: 1, verb: 'poweroff', args: [] },
+      { id: 1, verb: 'poweroff', args: [], auth },
       { config, system },
+      { authenticator },
     );
     assert.deepEqual(response, { id: 1, ok: true, result: { poweringOff: true } });
     assert.deepEqual(system.runs, []);
@@ -233,7 +274,12 @@ describe('poweroff', () => {
       {},
       { '/bin/busybox': (args) => ({ exitCode: args[0] === 'sync' ? 1 : 0 }) },
     );
-    const { afterReply } = await dispatchRequest({ id: 1, verb: 'poweroff', args: [] }, { config, system });
+    const auth = signer.sign('portal.down', { name: TEST_BOOT.instance });
+    const { afterReply } = await dispatchRequest(
+      { id: 1, verb: 'poweroff', args: [], auth },
+      { config, system },
+      { authenticator },
+    );
     await assert.rejects(afterReply?.() ?? Promise.resolve(), /sync failed/);
     assert.deepEqual(system.runs.at(-1), ['/bin/busybox', 'poweroff', '-f']);
   });

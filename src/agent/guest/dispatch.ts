@@ -1,7 +1,8 @@
 /**
- * @module Turns one checked request into one response: refuses verbs the portal does not allow, runs the
- * handler, and converts anything a handler throws into an error response, so no input can take the agent
- * down. Unexpected errors become `agent.command-failed` with their message.
+ * @module Turns one checked request into one response: refuses requests its envelope does not authorise
+ * (`agent.unauthenticated`, see `authenticate.ts`), then verbs the portal does not allow, runs the handler,
+ * and converts anything a handler throws into an error response, so no input can take the agent down.
+ * Unexpected errors become `agent.command-failed` with their message.
  */
 import { MvError } from '../../errors/index.js';
 import {
@@ -11,6 +12,7 @@ import {
   errorResponse,
   okResponse,
 } from '../protocol.js';
+import type { Authenticator } from './authenticate.js';
 import { VERB_HANDLERS } from './handlers/index.js';
 import type { AgentContext, VerbHandler } from './verb-handler.js';
 
@@ -22,6 +24,8 @@ export interface Dispatched {
 
 /** Options of `dispatchRequest`. */
 export interface DispatchOptions {
+  /** Checks each request's envelope; one per agent, so a nonce spent on one connection stays spent. */
+  readonly authenticator: Authenticator;
   /** The verb table; the agent's own unless a test replaces it. */
   readonly handlers?: Readonly<Partial<Record<AgentVerb, VerbHandler>>>;
 }
@@ -30,9 +34,11 @@ export interface DispatchOptions {
 export async function dispatchRequest(
   request: AgentRequest,
   context: AgentContext,
-  options: DispatchOptions = {},
+  options: DispatchOptions,
 ): Promise<Dispatched> {
   const { id, verb, args } = request;
+  const refusal = options.authenticator.verify(request, context.system.now());
+  if (refusal !== undefined) return { response: errorResponse(id, 'agent.unauthenticated', refusal) };
   if (!context.config.verbs.includes(verb)) {
     return {
       response: errorResponse(id, 'agent.verb-not-allowed', `Verb "${verb}" is not allowed on this portal`),

@@ -1,6 +1,7 @@
 /**
- * @module A `GuestSystem` double for tests: files live in a map, programs are functions, and every write,
- * directory and program run is recorded. Never imported by the agent itself, so it stays out of the bundle.
+ * @module A `GuestSystem` double for tests: the clock is a field tests set, files live in a map, programs are
+ * functions, and every write, directory and program run is recorded. Never imported by the agent itself, so
+ * it stays out of the bundle.
  * Pure: no I/O.
  */
 import type { GuestSystem, SpawnRequest, SpawnResult } from './system.js';
@@ -11,8 +12,13 @@ export type FakeProgram = (
   request: SpawnRequest,
 ) => Partial<SpawnResult> | Promise<Partial<SpawnResult>>;
 
+/** The fake clock's time until a test sets another: 2026-01-01T00:00:00Z. */
+export const FAKE_NOW = Date.UTC(2026, 0, 1);
+
 /** A fake guest with its records. */
 export interface FakeSystem extends GuestSystem {
+  /** What `now()` returns, in ms since the epoch; `FAKE_NOW` at first. */
+  time: number;
   readonly files: Map<string, string>;
   readonly dirs: string[];
   /** Every program run, as argv. */
@@ -25,6 +31,8 @@ export function createFakeSystem(
   programs: Readonly<Record<string, FakeProgram>> = {},
 ): FakeSystem {
   const system: FakeSystem = {
+    time: FAKE_NOW,
+    now: () => system.time,
     files: new Map(Object.entries(files)),
     dirs: [],
     runs: [],

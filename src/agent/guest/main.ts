@@ -1,11 +1,13 @@
 /**
  * @module Entry point of the portal agent, bundled to one ESM file and run by the guest's node. It reads its
- * configuration (failing closed), waits up to 10 s for the agent port to appear, opens it, announces
- * `ready <portalName>` on the status port and serves requests until the portal powers off. Without an agent
+ * configuration and boot identity (failing closed), waits up to 10 s for the agent port to appear, opens it,
+ * announces `ready <portalName>` on the status port and serves the requests the owner signed until the
+ * portal powers off. Without an agent
  * port it logs why and exits with status 1, leaving restarts to the guest's init.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AGENT_PORT_NAME, STATUS_PORT_NAME } from '../protocol.js';
+import { createAuthenticator } from './authenticate.js';
 import { readAgentConfig } from './config.js';
 import { createNodeSystem } from './node-system.js';
 import { openPortDevice } from './port-device.js';
@@ -17,7 +19,9 @@ import type { GuestSystem } from './system.js';
 const USAGE = `usage: node agent.mjs [--help]
 
 The Multiverse portal agent. Serves the host over the virtio-serial port "${AGENT_PORT_NAME}",
-as configured by /etc/multiverse/agent.json, and reports readiness on "${STATUS_PORT_NAME}".`;
+as configured by /etc/multiverse/agent.json and the kernel command line (multiverse.host=,
+multiverse.instance=), and reports readiness on "${STATUS_PORT_NAME}". Every request must carry
+the owner's signed envelope for it.`;
 
 const PORT_WAIT = { attempts: 20, intervalMs: 500 };
 
@@ -41,7 +45,8 @@ async function main(args: readonly string[]): Promise<number> {
   announceReady(system, config.portalName).catch((error: unknown) =>
     log(`agent: cannot announce ready: ${error}`),
   );
-  const session = createSession({ config, system, write: device.write, log });
+  const authenticator = createAuthenticator(config.trust);
+  const session = createSession({ config, system, authenticator, write: device.write, log });
   await runReadLoop({ read: device.read, session, sleep, log });
   return 0;
 }

@@ -1,5 +1,5 @@
 /**
- * @module The real `GuestSystem`: the guest's files through node:fs and its programs through
+ * @module The real `GuestSystem`: the guest's clock, its files through node:fs and its programs through
  * `spawnProgram`. The only implementation that touches the portal; tests use a fake.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import type { GuestSystem } from './system.js';
 /** The guest system of the running portal. */
 export function createNodeSystem(): GuestSystem {
   return {
+    now: () => Date.now(),
     readFile: (path) => readFile(path, 'utf8'),
     writeFile: (path, text) => writeFile(path, text),
     listDir: (path) => readdir(path),

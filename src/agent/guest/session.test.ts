@@ -3,11 +3,24 @@ import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { encodeFrame, FrameDecoder, MAX_RESPONSE_FRAME } from '../frame.js';
 import { type AgentResponse, parseResponse } from '../protocol.js';
+import { createTestSigner, TEST_BOOT } from '../test-envelopes.js';
+import { createAuthenticator } from './authenticate.js';
+import type { AgentConfig } from './config.js';
 import { createFakeSystem } from './fake-system.js';
 import { createSession } from './session.js';
 import type { VerbHandler } from './verb-handler.js';
 
-const config = { portalName: 'test.portal', verbs: ['ping', 'status', 'run', 'poweroff'] as const, run: [] };
+const signer = createTestSigner('session');
+const config: AgentConfig = {
+  portalName: 'test.portal',
+  verbs: ['ping', 'status', 'run', 'poweroff'],
+  run: [],
+  trust: { owner: signer.owner, ...TEST_BOOT },
+};
+
+/** A request frame with its envelope. */
+const signed = (id: number, verb: string, args: string[] = []) =>
+  encodeFrame({ id, verb, args, auth: signer.exec(verb, args) });
 
 /** A session whose `run` waits for `release()`, with every response it writes. */
 function harness(handlers: Record<string, VerbHandler> = {}) {
@@ -17,6 +30,7 @@ function harness(handlers: Record<string, VerbHandler> = {}) {
   const session = createSession({
     config,
     system: createFakeSystem(),
+    authenticator: createAuthenticator(config.trust),
     handlers: { ping: async () => ({ result: 'pong' }), ...handlers },
     log: (line) => events.push(`log ${line}`),
     write: async (frame) => {
@@ -28,8 +42,7 @@ function harness(handlers: Record<string, VerbHandler> = {}) {
       }
     },
   });
-  const send = (id: number, verb: string, args: string[] = []) =>
-    session.push(encodeFrame({ id, verb, args }));
+  const send = (id: number, verb: string, args: string[] = []) => session.push(signed(id, verb, args));
   return { session, responses, events, send };
 }
 
@@ -48,6 +61,22 @@ describe('agent session', () => {
       [0, 'agent.bad-frame'],
       [6, 'agent.unknown-verb'],
       [5, 'ok'],
+    ]);
+  });
+
+  it('answers agent.unauthenticated without an envelope, and to a replay even from a new peer', async () => {
+    const { session, responses } = harness();
+    const frame = signed(1, 'ping');
+    session.push(encodeFrame({ id: 2, verb: 'ping', args: [] }));
+    session.push(frame);
+    await tick();
+    session.reset();
+    session.push(frame);
+    await tick();
+    assert.deepEqual(codes(responses), [
+      [2, 'agent.unauthenticated'],
+      [1, 'ok'],
+      [1, 'agent.unauthenticated'],
     ]);
   });
 
@@ -80,7 +109,7 @@ describe('agent session', () => {
     });
     const { session, responses, send } = harness({ run: async () => gate.then(() => ({ result: 'old' })) });
     send(1, 'run');
-    session.push(encodeFrame({ id: 2, verb: 'ping', args: [] }).subarray(0, 7));
+    session.push(signed(2, 'ping').subarray(0, 7));
     session.reset();
     send(1, 'ping');
     release();
@@ -114,12 +143,13 @@ describe('agent session', () => {
     const session = createSession({
       config,
       system: createFakeSystem(),
+      authenticator: createAuthenticator(config.trust),
       log: (line) => logs.push(line),
       write: async () => {
         throw new Error('EPIPE');
       },
     });
-    session.push(encodeFrame({ id: 1, verb: 'ping', args: [] }));
+    session.push(signed(1, 'ping'));
     await tick();
     assert.match(logs.join('\n'), /EPIPE/);
   });

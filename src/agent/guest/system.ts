@@ -1,5 +1,5 @@
 /**
- * @module The world as the agent's handlers see it: files, directories and processes behind one injected
+ * @module The world as the agent sees it: the clock, files, directories and processes behind one injected
  * object, so every verb runs in unit tests on the host against a fake, and only `node-system.ts` touches
  * the real guest. Types only.
  */
@@ -23,8 +23,10 @@ export interface SpawnResult {
   readonly timedOut: boolean;
 }
 
-/** Everything a handler may do to the guest. */
+/** Everything the agent may read from or do to the guest. */
 export interface GuestSystem {
+  /** The guest's clock, in milliseconds since the epoch (envelopes are checked against it). */
+  now(): number;
   readFile(path: string): Promise<string>;
   writeFile(path: string, text: string): Promise<void>;
   /** The names in a directory. */

@@ -5,19 +5,38 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MvError } from '../../errors/index.js';
-import { encodeFrame, FrameDecoder } from '../frame.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME } from '../frame.js';
+import { createAuthenticator } from '../guest/authenticate.js';
+import type { AgentConfig } from '../guest/config.js';
 import { createFakeSystem } from '../guest/fake-system.js';
 import { createSession } from '../guest/session.js';
-import { AGENT_VERBS, type AgentResponse, parseResponse } from '../protocol.js';
-import { connectAgent } from './agent-client.js';
+import {
+  AGENT_VERBS,
+  type AgentResponse,
+  type AgentVerb,
+  parseResponse,
+  REQUEST_LIMITS,
+} from '../protocol.js';
+import { createTestSigner, TEST_BOOT } from '../test-envelopes.js';
+import { type AgentClient, connectAgent } from './agent-client.js';
 
-const config = {
+const signer = createTestSigner('agent-client');
+const config: AgentConfig = {
   portalName: 'test.portal',
   verbs: AGENT_VERBS.filter((verb) => verb !== 'poweroff'),
   run: ['/usr/bin/slow', '/usr/bin/echo'],
+  trust: { owner: signer.owner, ...TEST_BOOT },
 };
 
-/** A fake guest: the real session and handlers behind a unix socket, on a fake system. */
+/** Sends one request with the owner's envelope for it, as the daemon does. */
+const ask = (
+  client: AgentClient,
+  verb: AgentVerb,
+  args: string[] = [],
+  options: { timeoutMs?: number } = {},
+) => client.request(verb, args, { ...options, auth: signer.exec(verb, args) });
+
+/** A fake guest: the real session, handlers and authentication behind a unix socket, on a fake system. */
 function startFakeGuest(socketPath: string): Promise<Server> {
   const system = createFakeSystem(
     { '/proc/sys/kernel/hostname': 'portal\n' },
@@ -26,10 +45,12 @@ function startFakeGuest(socketPath: string): Promise<Server> {
       '/usr/bin/slow': () => new Promise((resolve) => setTimeout(() => resolve({}), 300)),
     },
   );
+  const authenticator = createAuthenticator(config.trust);
   const server = createServer((socket) => {
     const session = createSession({
       config,
       system,
+      authenticator,
       log: () => {},
       write: (frame) =>
         new Promise((resolve) => {
@@ -87,11 +108,11 @@ describe('agent client against a fake guest', () => {
   it('sends requests and returns their results', async () => {
     const client = await connectAgent(socketPath);
     try {
-      assert.equal(await client.request('ping'), 'pong');
-      assert.deepEqual(await client.request('hostname'), { hostname: 'portal' });
+      assert.equal(await ask(client, 'ping'), 'pong');
+      assert.deepEqual(await ask(client, 'hostname'), { hostname: 'portal' });
       const [echoed, pong] = await Promise.all([
-        client.request('run', ['/usr/bin/echo', 'a b', 'c']),
-        client.request('ping', []),
+        ask(client, 'run', ['/usr/bin/echo', 'a b', 'c']),
+        ask(client, 'ping', []),
       ]);
       assert.deepEqual(echoed, {
         exitCode: 0,
@@ -109,11 +130,34 @@ describe('agent client against a fake guest', () => {
   it('turns the agent’s refusals into MvErrors with the agent’s code', async () => {
     const client = await connectAgent(socketPath);
     try {
-      await assert.rejects(client.request('poweroff'), failsWith('agent.verb-not-allowed'));
-      await assert.rejects(client.request('run', ['/bin/sh']), failsWith('agent.command-not-allowed'));
-      await assert.rejects(client.request('reset'), failsWith('agent.unknown-verb'));
-      await assert.rejects(client.request('hostname', ['Not_A_Label']), failsWith('agent.bad-args'));
-      assert.equal(await client.request('ping'), 'pong');
+      const down = signer.sign('portal.down', { name: TEST_BOOT.instance, force: false });
+      await assert.rejects(
+        client.request('poweroff', [], { auth: down }),
+        failsWith('agent.verb-not-allowed'),
+      );
+      await assert.rejects(ask(client, 'run', ['/bin/sh']), failsWith('agent.command-not-allowed'));
+      await assert.rejects(ask(client, 'reset'), failsWith('agent.unknown-verb'));
+      await assert.rejects(ask(client, 'hostname', ['Not_A_Label']), failsWith('agent.bad-args'));
+      assert.equal(await ask(client, 'ping'), 'pong');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends the envelope given, and hears agent.unauthenticated without one or with the wrong one', async () => {
+    const client = await connectAgent(socketPath);
+    try {
+      await assert.rejects(client.request('ping'), failsWith('agent.unauthenticated'));
+      const wrong = signer.exec('ping', [], { target: `h${'c'.repeat(26)}` });
+      await assert.rejects(client.request('ping', [], { auth: wrong }), (error: unknown) => {
+        assert.ok(error instanceof MvError);
+        assert.equal(error.code, 'agent.unauthenticated');
+        assert.equal(error.message, 'envelope refused: scramble.wrong-target');
+        return true;
+      });
+      const auth = signer.exec('ping');
+      assert.equal(await client.request('ping', [], { auth }), 'pong');
+      await assert.rejects(client.request('ping', [], { auth }), failsWith('agent.unauthenticated'));
     } finally {
       client.close();
     }
@@ -122,13 +166,16 @@ describe('agent client against a fake guest', () => {
   it('refuses requests past the caps before sending them', async () => {
     const client = await connectAgent(socketPath);
     try {
-      await assert.rejects(client.request('run', Array(33).fill('x')), failsWith('agent.bad-args'));
-      await assert.rejects(client.request('run', ['a\nb']), failsWith('agent.bad-args'));
+      await assert.rejects(ask(client, 'run', Array(33).fill('x')), failsWith('agent.bad-args'));
+      await assert.rejects(ask(client, 'run', ['a\nb']), failsWith('agent.bad-args'));
+      const tooLong = 'A'.repeat(REQUEST_LIMITS.maxAuthChars + 1);
+      await assert.rejects(client.request('ping', [], { auth: tooLong }), failsWith('agent.bad-frame'));
+      const fullAuth = 'A'.repeat(REQUEST_LIMITS.maxAuthChars);
       await assert.rejects(
-        client.request('run', Array(32).fill('x'.repeat(4096))),
+        client.request('run', Array(32).fill('x'.repeat(4096)), { auth: fullAuth }),
         failsWith('agent.frame-too-large'),
       );
-      assert.equal(await client.request('ping'), 'pong');
+      assert.equal(await ask(client, 'ping'), 'pong');
     } finally {
       client.close();
     }
@@ -138,12 +185,12 @@ describe('agent client against a fake guest', () => {
     const client = await connectAgent(socketPath);
     try {
       await assert.rejects(
-        client.request('run', ['/usr/bin/slow'], { timeoutMs: 50 }),
+        ask(client, 'run', ['/usr/bin/slow'], { timeoutMs: 50 }),
         failsWith('agent.timeout'),
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const slow = Array.from({ length: 4 }, () => client.request('run', ['/usr/bin/slow']));
-      await assert.rejects(client.request('ping'), failsWith('agent.busy'));
+      const slow = Array.from({ length: 4 }, () => ask(client, 'run', ['/usr/bin/slow']));
+      await assert.rejects(ask(client, 'ping'), failsWith('agent.busy'));
       assert.equal((await Promise.all(slow)).length, 4);
     } finally {
       client.close();
@@ -152,14 +199,14 @@ describe('agent client against a fake guest', () => {
 
   it('fails pending requests when the connection is closed or aborted', async () => {
     const client = await connectAgent(socketPath);
-    const pending = client.request('run', ['/usr/bin/slow']);
+    const pending = ask(client, 'run', ['/usr/bin/slow']);
     client.close();
     await assert.rejects(pending, failsWith('agent.disconnected'));
-    await assert.rejects(client.request('ping'), failsWith('agent.disconnected'));
+    await assert.rejects(ask(client, 'ping'), failsWith('agent.disconnected'));
 
     const stop = new AbortController();
     const aborted = await connectAgent(socketPath, { signal: stop.signal });
-    const request = aborted.request('run', ['/usr/bin/slow']);
+    const request = ask(aborted, 'run', ['/usr/bin/slow']);
     stop.abort();
     await assert.rejects(request, failsWith('agent.disconnected'));
   });
@@ -174,7 +221,7 @@ describe('agent client against a fake guest', () => {
     await new Promise<void>((resolve) => server.listen(rogue, resolve));
     try {
       const client = await connectAgent(rogue);
-      await assert.rejects(client.request('ping'), failsWith('agent.disconnected'));
+      await assert.rejects(ask(client, 'ping'), failsWith('agent.disconnected'));
     } finally {
       server.close();
     }
@@ -197,7 +244,7 @@ describe('fake guest under malformed input', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const ping = (id: number) => encodeFrame({ id, verb: 'ping', args: [] });
+  const ping = (id: number) => encodeFrame({ id, verb: 'ping', args: [], auth: signer.exec('ping') });
   const header = (length: number) =>
     Buffer.from([length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255]);
   const summary = (responses: AgentResponse[]) =>
@@ -212,8 +259,9 @@ describe('fake guest under malformed input', () => {
   });
 
   it('skips an oversize frame as it streams in, then answers a ping', async () => {
-    const body = Buffer.alloc(100_000, 0x61);
-    const chunks = [header(100_000), body.subarray(0, 30_000), body.subarray(30_000), ping(2)];
+    const size = MAX_FRAME + 1;
+    const body = Buffer.alloc(size, 0x61);
+    const chunks = [header(size), body.subarray(0, 30_000), body.subarray(30_000), ping(2)];
     assert.deepEqual(summary(await rawExchange(socketPath, chunks, 2)), [
       [0, 'agent.frame-too-large'],
       [2, 'pong'],

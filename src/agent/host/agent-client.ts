@@ -1,9 +1,11 @@
 /**
  * @module Host side of the portal agent: connects to the unix socket QEMU exposes for the agent's
  * virtio-serial port and sends requests over it. QEMU serves one client at a time, so callers connect per
- * use and close when done. Ids count up from 1 per connection. Every failure is an `MvError`: the socket
- * cannot be reached (`agent.unreachable`), no answer in time (`agent.timeout`), the connection ends or the
- * guest breaks the protocol (`agent.disconnected`), or the agent's own refusal (see `errorFromFailure`).
+ * use and close when done. Ids count up from 1 per connection. Each request may carry `auth`, the owner's
+ * signed envelope as base64url, which the guest verifies before it acts. Every failure is an `MvError`: the
+ * socket cannot be reached (`agent.unreachable`), no answer in time (`agent.timeout`), the connection ends
+ * or the guest breaks the protocol (`agent.disconnected`), or the agent's own refusal (see
+ * `errorFromFailure`, which also covers `agent.unauthenticated`).
  * The guest is not trusted: its frames are size-capped and its error codes and messages filtered.
  */
 import { createConnection, type Socket } from 'node:net';
@@ -12,6 +14,7 @@ import { encodeFrame, FrameDecoder, MAX_RESPONSE_FRAME } from '../frame.js';
 import {
   type AgentResponse,
   type AgentVerb,
+  checkAuth,
   checkCall,
   errorFromFailure,
   type JsonValue,
@@ -32,6 +35,8 @@ export interface ConnectAgentOptions {
 /** Options of one request. */
 export interface AgentRequestOptions {
   readonly timeoutMs?: number;
+  /** The signed envelope (base64url) that authorises this request; the guest refuses requests without one. */
+  readonly auth?: string | undefined;
 }
 
 /** An open connection to one portal's agent. */
@@ -112,12 +117,13 @@ class AgentConnection implements AgentClient {
     options: AgentRequestOptions = {},
   ): Promise<JsonValue> {
     if (this.#closed) return Promise.reject(this.#closed);
-    const problem = checkCall(verb, args);
+    const { auth } = options;
+    const problem = (auth === undefined ? undefined : checkAuth(auth)) ?? checkCall(verb, args);
     if (problem) return Promise.reject(errorFromFailure(problem));
     const id = this.#nextId++;
     let frame: Buffer;
     try {
-      frame = encodeFrame({ id, verb, args });
+      frame = encodeFrame(auth === undefined ? { id, verb, args } : { id, verb, args, auth });
     } catch (error) {
       return Promise.reject(error);
     }

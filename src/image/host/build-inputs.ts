@@ -28,6 +28,8 @@ export interface BuildSources {
   readonly stateRoot: string;
   readonly manifest: Manifest;
   readonly formulaHash: string;
+  /** The owner whose Scramble ID the agent trusts (part of the image, so part of its key). */
+  readonly owner: string;
   readonly agentBundle: string;
   readonly node: string;
   readonly busybox: string;
@@ -44,7 +46,7 @@ export async function readBuildInputs(sources: BuildSources): Promise<BuildInput
   }
   return {
     builder: BUILDER_VERSION,
-    guest: guestFilesDigest(sources.manifest, sources.formulaHash),
+    guest: guestFilesDigest(sources.manifest, { formulaHash: sources.formulaHash, owner: sources.owner }),
     kernel: kernel.vmlinuxDigest,
     agent: await fileDigest(sources.agentBundle),
     node: await fileDigest(sources.node),

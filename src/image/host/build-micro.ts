@@ -24,6 +24,8 @@ import { putBlob, writeImageRecord } from './store.js';
 export interface MicroBuildOptions {
   readonly stateRoot: string;
   readonly formulaHash: string;
+  /** The host owner's Scramble ID, baked into the agent configuration. */
+  readonly owner: string;
   /** The bundled guest agent (dist/guest/agent.mjs). */
   readonly agentBundle: string;
   /** The Node.js binary copied into the image (default: the one running portalgun). */
@@ -63,6 +65,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     stateRoot: options.stateRoot,
     manifest,
     formulaHash: options.formulaHash,
+    owner: options.owner,
     agentBundle: options.agentBundle,
     node,
     busybox,
@@ -74,6 +77,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
   const applets = (await runCommand(busybox, ['--list-full'])).stdout.toString().split('\n').filter(Boolean);
   const plan = planMicroImage(manifest, {
     formulaHash: options.formulaHash,
+    owner: options.owner,
     busybox,
     applets,
     modules,

@@ -33,6 +33,7 @@ describe('micro images', { timeout: 120_000 }, () => {
         buildMicroImage(manifest, {
           stateRoot: await freshStore(),
           formulaHash: hash,
+          owner: `${'a'.repeat(55)}d`,
           agentBundle: path.join(REPO_ROOT, 'dist/guest/agent.mjs'),
         });
       const first = await build();

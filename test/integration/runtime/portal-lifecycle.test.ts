@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { blobPath } from '../../../src/image/index.js';
 import { runFiles } from '../../../src/qemu/index.js';
 import { assertNoLeaks, qemuProcessesUnder, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { testSession } from '../../support/identity.js';
+import { sendRaw } from '../../support/raw-agent.js';
+import { envelopeFor } from '../../support/signed-client.js';
 
 async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -113,9 +116,8 @@ describe('a portal from up to down', { timeout: 300_000 }, () => {
     assert.match(logs.text, /Run \/init as init process/, 'the console log is kept after a crash');
   });
 
-  it('keeps the agent alive through malformed frames and unknown verbs', async () => {
+  it('keeps the agent alive through malformed frames and unknown verbs, and refuses unsigned requests', async () => {
     const up = await daemon.call('portal.up', { formula: 'application/console', name: 'fuzzed' });
-    const { sendRaw } = await import('../../support/raw-agent.js');
     const socket = runFiles(path.join(daemon.run, 'portals', up.name)).agent;
     const replies = await sendRaw(socket, [
       Buffer.from('garbage that is not a frame at all'),
@@ -130,14 +132,48 @@ describe('a portal from up to down', { timeout: 300_000 }, () => {
       unknown.map((r) => [r.id, r.ok]),
       [
         [7, false],
-        [8, true],
+        [8, false],
       ],
     );
     assert.equal((unknown[0] as { error: { code: string } }).error.code, 'agent.unknown-verb');
+    // A well-formed request that no owner's envelope authorises is refused by the agent itself.
+    assert.equal((unknown[1] as { error: { code: string } }).error.code, 'agent.unauthenticated');
     assert.deepEqual(
       (await daemon.call('portal.exec', { name: up.name, verb: 'ping', args: [] })).result,
       'pong',
     );
+    await daemon.call('portal.down', { name: up.name, force: false });
+  });
+
+  it("has the agent verify the owner's envelope itself: right instance only, never twice", async () => {
+    const up = await daemon.call('portal.up', { formula: 'application/console', name: 'verifier' });
+    const { hostId } = await daemon.call('system.version', {});
+    const owner = await testSession();
+    const socket = runFiles(path.join(daemon.run, 'portals', up.name)).agent;
+    const signed = (name: string) =>
+      Buffer.from(
+        envelopeFor(owner.signing, {
+          target: hostId,
+          verb: 'portal.exec',
+          args: { name, verb: 'ping', args: [] },
+        }),
+      ).toString('base64url');
+    const mine = signed(up.name);
+    const replies = await sendRaw(socket, [
+      frame({ id: 1, verb: 'ping', args: [], auth: mine }),
+      frame({ id: 2, verb: 'ping', args: [], auth: mine }),
+      frame({ id: 3, verb: 'ping', args: [], auth: signed('someone-else') }),
+      frame({ id: 4, verb: 'status', args: [], auth: signed(up.name) }),
+    ]);
+    const byId = new Map(replies.map((r) => [r.id, r]));
+    assert.equal(byId.get(1)?.ok, true, 'a fresh envelope for this instance is accepted');
+    for (const id of [2, 3, 4]) {
+      assert.equal(
+        byId.get(id)?.error?.code,
+        'agent.unauthenticated',
+        `request ${id}: replay, other instance, other verb`,
+      );
+    }
     await daemon.call('portal.down', { name: up.name, force: false });
   });
 });
