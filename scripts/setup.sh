@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 # busybox-static, e2fsprogs, xz-utils: micro images (guest userland, ext4 root image, kernel extraction).
 # nftables, iproute2: portal networks.
 # libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML.
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 libvirt-clients libxml2-utils)
+# tmux: the Scramble Shell's test drives it in a real terminal.
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 libvirt-clients libxml2-utils tmux)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
