@@ -161,6 +161,14 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
         doc: 'Host interface (macvtap), PCI address (pci) or namespace name (netns); null for none and user.',
       },
     ),
+    address: value(
+      z
+        .string()
+        .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 address with its prefix, e.g. 192.168.1.2/24')
+        .nullable(),
+      { default: null, doc: 'Static address of the uplink (CIDR); null asks the LAN by DHCP.' },
+    ),
+    gateway: value(ipv4.nullable(), { default: null, doc: "The LAN's gateway for a static uplink address." }),
   }),
   share: section("The one 9p share, tag multiverse-portal, backed by the portal's own host folder.", {
     enabled: value(z.boolean(), { default: true, doc: 'Attach the share.' }),
