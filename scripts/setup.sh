@@ -10,10 +10,10 @@ cd "$(dirname "$0")/.."
 
 # qemu-system-x86, qemu-utils: the portals themselves and their qcow2 overlays.
 # busybox-static, e2fsprogs, xz-utils: micro images (guest userland, ext4 root image, kernel extraction).
-# nftables, iproute2: portal networks.
+# nftables, iproute2: portal networks. tor, wireguard-tools: copied into the star and galaxy router images.
 # libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML.
 # tmux: the Scramble Shell's test drives it in a real terminal.
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 libvirt-clients libxml2-utils tmux)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -36,6 +36,11 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
+fi
+
+# The host itself never runs Tor: the tor package is only where the star router image copies it from.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled tor >/dev/null 2>&1; then
+  systemctl disable --now tor >/dev/null 2>&1 || true
 fi
 
 if ! id multiverse-qemu >/dev/null 2>&1; then

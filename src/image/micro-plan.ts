@@ -15,7 +15,7 @@ import {
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
-import { PORTAL_MODULES } from './modules.js';
+import { modulesFor } from './modules.js';
 
 /** One file of an image: copied from the host, written from text, a symlink or a directory. */
 export type ImageFile =
@@ -174,7 +174,7 @@ export function guestFilesDigest(
   options: { formulaHash: string; owner: string },
 ): string {
   return digestJson([
-    renderStage1Init(PORTAL_MODULES),
+    renderStage1Init(modulesFor(manifest)),
     renderSysinit(),
     renderInittab(manifest),
     renderAgentConfig(manifest, options.owner),

@@ -5,6 +5,7 @@
  * Pure: no I/O.
  */
 import { MvError } from '../errors/index.js';
+import type { Manifest } from '../formula/index.js';
 
 /** Modules every micro portal loads, in the order given (dependencies are added before each). */
 export const PORTAL_MODULES = [
@@ -21,6 +22,19 @@ export const PORTAL_MODULES = [
   'button', // ACPI power button, so QMP system_powerdown reaches the guest
   'evdev',
 ] as const;
+
+/** What a router needs besides: nftables with NAT, masquerade, redirect and connection tracking. */
+export const ROUTER_MODULES = ['nf_tables', 'nft_chain_nat', 'nft_masq', 'nft_redir', 'nft_ct', 'nft_reject_inet'] as const;
+
+/** The modules a portal's initramfs loads: the base set, netfilter for routers, WireGuard where it is used. */
+export function modulesFor(manifest: Manifest): string[] {
+  const routes = manifest.networks.some((attachment) => attachment.router);
+  return [
+    ...PORTAL_MODULES,
+    ...(routes ? ROUTER_MODULES : []),
+    ...(manifest.packages.includes('wireguard-tools') ? ['wireguard'] : []),
+  ];
+}
 
 /** A module file's name normalised the way the kernel names modules (dashes become underscores). */
 export function moduleName(fileName: string): string {

@@ -12,7 +12,7 @@ import type { Manifest } from '../../formula/index.js';
 import { type ImageRecord, imageKeyOf } from '../image-record.js';
 import { storeLayout } from '../layout.js';
 import { planMicroImage } from '../micro-plan.js';
-import { PORTAL_MODULES } from '../modules.js';
+import { modulesFor } from '../modules.js';
 import { readBuildInputs } from './build-inputs.js';
 import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
 import { readKernel } from './kernel.js';
@@ -71,7 +71,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     busybox,
   });
   log('resolving kernel modules');
-  const modules = await resolveModuleFiles(kernel.modules, PORTAL_MODULES);
+  const modules = await resolveModuleFiles(kernel.modules, modulesFor(manifest));
   log('gathering host files');
   const hostFiles = await gatherHostFiles(manifest, node);
   const applets = (await runCommand(busybox, ['--list-full'])).stdout.toString().split('\n').filter(Boolean);

@@ -17,6 +17,19 @@ export interface LaunchPlan {
   readonly cwd: string;
   /** QEMU's own stdout and stderr go here. */
   readonly logFile: string;
+  /** The network namespace QEMU runs in (for portals with NICs), or none. */
+  readonly namespace?: string;
+}
+
+/**
+ * The program and argv that start QEMU: directly as the QEMU account, or, inside a network namespace,
+ * through `ip netns exec` and `setpriv` (each execs the next, so the pid is QEMU's): entering a namespace
+ * needs root, and QEMU must still never run as root.
+ */
+export function launchCommand(plan: LaunchPlan): { file: string; args: string[]; asUser: boolean } {
+  if (!plan.namespace) return { file: plan.binary, args: [...plan.argv], asUser: true };
+  const drop = ['setpriv', `--reuid=${plan.uid}`, `--regid=${plan.gid}`, '--clear-groups', '--inh-caps=-all', '--'];
+  return { file: 'ip', args: ['netns', 'exec', plan.namespace, ...drop, plan.binary, ...plan.argv], asUser: false };
 }
 
 /** A started QEMU: its pid, and a promise of its exit status while this process is its parent. */
@@ -29,10 +42,10 @@ export interface LaunchedQemu {
 export function spawnQemu(plan: LaunchPlan): Promise<LaunchedQemu> {
   const log = openSync(plan.logFile, 'a', 0o600);
   return new Promise((resolve, reject) => {
-    const child = spawn(plan.binary, [...plan.argv], {
+    const command = launchCommand(plan);
+    const child = spawn(command.file, command.args, {
       cwd: plan.cwd,
-      uid: plan.uid,
-      gid: plan.gid,
+      ...(command.asUser ? { uid: plan.uid, gid: plan.gid } : {}),
       detached: true,
       stdio: ['ignore', log, log],
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
