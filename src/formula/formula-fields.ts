@@ -164,7 +164,10 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     address: value(
       z
         .string()
-        .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 address with its prefix, e.g. 192.168.1.2/24')
+        .regex(
+          /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
+          'must be an IPv4 address with its prefix, e.g. 192.168.1.2/24',
+        )
         .nullable(),
       { default: null, doc: 'Static address of the uplink (CIDR); null asks the LAN by DHCP.' },
     ),

@@ -24,7 +24,14 @@ export const PORTAL_MODULES = [
 ] as const;
 
 /** What a router needs besides: nftables with NAT, masquerade, redirect and connection tracking. */
-export const ROUTER_MODULES = ['nf_tables', 'nft_chain_nat', 'nft_masq', 'nft_redir', 'nft_ct', 'nft_reject_inet'] as const;
+export const ROUTER_MODULES = [
+  'nf_tables',
+  'nft_chain_nat',
+  'nft_masq',
+  'nft_redir',
+  'nft_ct',
+  'nft_reject_inet',
+] as const;
 
 /** The modules a portal's initramfs loads: the base set, netfilter for routers, WireGuard where it is used. */
 export function modulesFor(manifest: Manifest): string[] {

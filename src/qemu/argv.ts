@@ -40,7 +40,11 @@ export function kernelCommandLine(manifest: Manifest, instance: PortalInstance):
   }
   if (manifest.image.backend === 'debian') tokens.push('root=/dev/vda', 'ro');
   // Who the portal is, for its agent: it accepts only envelopes for this host and this instance.
-  tokens.push(`multiverse.host=${instance.hostId}`, `multiverse.instance=${instance.name}`);
+  tokens.push(
+    `multiverse.host=${instance.hostId}`,
+    `multiverse.instance=${instance.name}`,
+    ...(instance.kernelArgs ?? []),
+  );
   return [...tokens, ...manifest.boot.cmdline].join(' ');
 }
 

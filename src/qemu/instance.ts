@@ -58,6 +58,8 @@ export interface PortalInstance {
   readonly uplink: InstanceUplink | null;
   /** Extra disk files by disk name. */
   readonly disks: Readonly<Record<string, string>>;
+  /** Kernel arguments other domains add (the guest's network settings), after portalgun's own. */
+  readonly kernelArgs?: readonly string[];
 }
 
 /** The well-known files inside an instance's run folder. */

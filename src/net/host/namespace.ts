@@ -17,7 +17,10 @@ export async function listNamespaces(): Promise<string[]> {
   const { stdout } = await runCommand('ip', ['-j', 'netns', 'list']);
   const text = stdout.toString().trim();
   if (text === '') return [];
-  return z.array(z.object({ name: z.string() }).passthrough()).parse(JSON.parse(text)).map((n) => n.name);
+  return z
+    .array(z.object({ name: z.string() }).passthrough())
+    .parse(JSON.parse(text))
+    .map((n) => n.name);
 }
 
 /** The interfaces inside a namespace. */
@@ -32,33 +35,84 @@ export async function ensureNamespace(namespace: string): Promise<void> {
     await runCommand('ip', ['netns', 'add', namespace]);
     await runCommand('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
     // Portal networks are IPv4 only: no IPv6 addresses or router solicitations on any bridge or tap.
-    await runCommand('ip', ['netns', 'exec', namespace, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await runCommand('ip', [
+      'netns',
+      'exec',
+      namespace,
+      'sysctl',
+      '-q',
+      '-w',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+    ]);
   }
   const links = new Set(await listLinks(namespace));
   for (const network of BRIDGED_NETWORKS) {
     const bridge = `br-${network}`;
     if (links.has(bridge)) continue;
-    await runCommand('ip', ['-n', namespace, 'link', 'add', bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+    await runCommand('ip', [
+      '-n',
+      namespace,
+      'link',
+      'add',
+      bridge,
+      'type',
+      'bridge',
+      'stp_state',
+      '0',
+      'forward_delay',
+      '0',
+    ]);
     await runCommand('ip', ['-n', namespace, 'link', 'set', bridge, 'up']);
   }
 }
 
 /** Creates a tap owned by the QEMU account, enslaved to a bridge; members are isolated from each other. */
-export async function createTap(namespace: string, tap: { name: string; bridge: string; owner: { uid: number; gid: number }; isolated: boolean }): Promise<void> {
-  await runCommand('ip', ['-n', namespace, 'tuntap', 'add', 'dev', tap.name, 'mode', 'tap', 'user', String(tap.owner.uid), 'group', String(tap.owner.gid)]);
+export async function createTap(
+  namespace: string,
+  tap: { name: string; bridge: string; owner: { uid: number; gid: number }; isolated: boolean },
+): Promise<void> {
+  await runCommand('ip', [
+    '-n',
+    namespace,
+    'tuntap',
+    'add',
+    'dev',
+    tap.name,
+    'mode',
+    'tap',
+    'user',
+    String(tap.owner.uid),
+    'group',
+    String(tap.owner.gid),
+  ]);
   await runCommand('ip', ['-n', namespace, 'link', 'set', tap.name, 'master', tap.bridge, 'up']);
   // Isolated ports reach only non-isolated ones (the network's router), never each other.
-  await runCommand('ip', ['netns', 'exec', namespace, 'bridge', 'link', 'set', 'dev', tap.name, 'isolated', tap.isolated ? 'on' : 'off']);
+  await runCommand('ip', [
+    'netns',
+    'exec',
+    namespace,
+    'bridge',
+    'link',
+    'set',
+    'dev',
+    tap.name,
+    'isolated',
+    tap.isolated ? 'on' : 'off',
+  ]);
 }
 
 /** Removes a tap if it exists. */
 export async function deleteTap(namespace: string, tap: string): Promise<void> {
-  if ((await listLinks(namespace)).includes(tap)) await runCommand('ip', ['-n', namespace, 'link', 'del', tap]);
+  if ((await listLinks(namespace)).includes(tap))
+    await runCommand('ip', ['-n', namespace, 'link', 'del', tap]);
 }
 
 /** Loads an nftables ruleset into the namespace atomically (`nft -f` applies all of it or nothing). */
 export async function applyRuleset(namespace: string, ruleset: string): Promise<void> {
-  await runCommand('ip', ['netns', 'exec', namespace, 'nft', '-f', '-'], { input: new TextEncoder().encode(ruleset) });
+  await runCommand('ip', ['netns', 'exec', namespace, 'nft', '-f', '-'], {
+    input: new TextEncoder().encode(ruleset),
+  });
 }
 
 /** Removes the namespace (and every bridge and tap in it). */

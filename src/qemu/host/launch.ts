@@ -28,8 +28,19 @@ export interface LaunchPlan {
  */
 export function launchCommand(plan: LaunchPlan): { file: string; args: string[]; asUser: boolean } {
   if (!plan.namespace) return { file: plan.binary, args: [...plan.argv], asUser: true };
-  const drop = ['setpriv', `--reuid=${plan.uid}`, `--regid=${plan.gid}`, '--clear-groups', '--inh-caps=-all', '--'];
-  return { file: 'ip', args: ['netns', 'exec', plan.namespace, ...drop, plan.binary, ...plan.argv], asUser: false };
+  const drop = [
+    'setpriv',
+    `--reuid=${plan.uid}`,
+    `--regid=${plan.gid}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--',
+  ];
+  return {
+    file: 'ip',
+    args: ['netns', 'exec', plan.namespace, ...drop, plan.binary, ...plan.argv],
+    asUser: false,
+  };
 }
 
 /** A started QEMU: its pid, and a promise of its exit status while this process is its parent. */
