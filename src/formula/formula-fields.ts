@@ -173,6 +173,38 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     ),
     gateway: value(ipv4.nullable(), { default: null, doc: "The LAN's gateway for a static uplink address." }),
   }),
+  vpn: section("The galaxy router's WireGuard tunnel; its private key is read from the router's share.", {
+    endpoint: value(
+      z
+        .string()
+        .regex(
+          /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/,
+          'must be an IPv4 address and UDP port, e.g. 198.51.100.7:51820',
+        )
+        .nullable(),
+      { default: null, doc: 'The VPN server (ip:port); null means no tunnel, so nothing leaves galaxy.' },
+    ),
+    publicKey: value(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'must be a WireGuard public key')
+        .nullable(),
+      {
+        default: null,
+        doc: "The VPN server's WireGuard public key.",
+      },
+    ),
+    address: value(
+      z
+        .string()
+        .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 address with its prefix')
+        .nullable(),
+      {
+        default: null,
+        doc: "This router's address inside the tunnel (CIDR), as the VPN provider assigned it.",
+      },
+    ),
+  }),
   share: section("The one 9p share, tag multiverse-portal, backed by the portal's own host folder.", {
     enabled: value(z.boolean(), { default: true, doc: 'Attach the share.' }),
     mountPoint: value(absolutePath, { default: '/mnt/multiverse-portal', doc: 'Where the guest mounts it.' }),

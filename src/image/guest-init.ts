@@ -9,6 +9,7 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
+import { ROUTER_PATHS, TOR_ACCOUNT } from './router-files.js';
 
 /** Where the agent bundle and its configuration live inside the base image. */
 export const GUEST_PATHS = {
@@ -57,6 +58,57 @@ exec switch_root /sysroot /sbin/init
 `;
 }
 
+/**
+ * Network setup from \`multiverse.net=\` on the kernel command line (see net/guest-net-arg.ts): each NIC is
+ * found by its MAC, renamed after its network (the uplink: "uplink"), addressed, and the one default route
+ * set. Then a router loads its ruleset before it enables forwarding (a ruleset that does not load means no
+ * forwarding and a failed boot), star starts Tor and galaxy brings up its tunnel. IPv6 is off everywhere.
+ */
+const NETWORK_SETUP = `echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+configure_nic() {
+  for dev in /sys/class/net/*; do
+    [ "$(cat "$dev/address")" = "$1" ] || continue
+    ip link set "\${dev##*/}" name "$2" && ip link set "$2" up || return 1
+    if [ "$3" = dhcp ]; then
+      udhcpc -i "$2" -q -n -t 10 -s /etc/multiverse/udhcpc.script > /dev/null || return 1
+    else
+      ip addr add "$3" dev "$2" || return 1
+    fi
+    if [ -n "$4" ]; then
+      ip route add default via "$4" || return 1
+      echo "nameserver $4" > /etc/resolv.conf
+    fi
+    return 0
+  done
+  return 1
+}
+for token in $(cat /proc/cmdline); do
+  case "$token" in multiverse.net=*) netarg="\${token#multiverse.net=}" ;; esac
+done
+for entry in $(echo "$netarg" | tr ',' ' '); do
+  old_ifs=$IFS; IFS='='; set -- $entry; IFS=$old_ifs
+  if [ "$1" = uplink ]; then
+    configure_nic "$2" uplink "$3" "$4" || status "failed network uplink"
+  else
+    configure_nic "$1" "$2" "$3" "$4" || status "failed network $2"
+  fi
+done
+if [ -f ${ROUTER_PATHS.ruleset} ]; then
+  if nft -f ${ROUTER_PATHS.ruleset}; then
+    echo 1 > /proc/sys/net/ipv4/ip_forward
+  else
+    status "failed router ruleset"
+  fi
+fi
+if [ -f ${ROUTER_PATHS.torrc} ]; then
+  mkdir -p /var/lib/tor && chown ${TOR_ACCOUNT.uid}:${TOR_ACCOUNT.gid} /var/lib/tor && chmod 700 /var/lib/tor
+  tor -f ${ROUTER_PATHS.torrc} --RunAsDaemon 1 > /run/tor.log 2>&1 || status "failed tor"
+fi
+if [ -f ${ROUTER_PATHS.tunnel} ]; then
+  ${ROUTER_PATHS.tunnel} > /run/tunnel.log 2>&1 || status "tunnel-down"
+fi`;
+
 /** Stage 2 setup, run once by busybox init before anything else. */
 export function renderSysinit(): string {
   return `#!/bin/sh
@@ -72,6 +124,7 @@ grep -v '^#' /etc/fstab | while read -r source target rest; do
   [ -n "$target" ] && mkdir -p "$target"
 done
 mount -a || status "share-failed"
+${NETWORK_SETUP}
 # QMP system_powerdown presses the ACPI power button: power off when it (and only it) is pressed.
 for input in /sys/class/input/event*; do
   [ "$(cat "$input/device/name" 2>/dev/null)" = "Power Button" ] || continue
