@@ -51,6 +51,7 @@ export async function adoptPortals(
         : 'QEMU ended while the daemon was away',
     });
     await cleanupRunDir(config, record.name, record.instance.runDir);
+    await manager.releaseNetwork(record);
     config.log(`${record.name}: was ${record.state}, now cleaned up`);
   }
   return adopted;

@@ -3,7 +3,7 @@
  * `run` is the daemon, one per host, supervising every portal; `install-kernel` puts the Debian generic
  * kernel into the image store. Everything that touches QEMU, images or the host's network happens here.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -33,6 +33,21 @@ async function readStdin(): Promise<string> {
 
 function log(line: string): void {
   process.stderr.write(`portalgun-daemon ${new Date().toISOString()} ${line}\n`);
+}
+
+/**
+ * QEMU opens its taps through /dev/net/tun as the unprivileged account, so that group needs the device
+ * (mode 0660, group multiverse-qemu: narrower than the usual 0666).
+ */
+function grantTun(gid: number): void {
+  const tun = '/dev/net/tun';
+  if (!existsSync(tun)) return;
+  const info = statSync(tun);
+  if (info.gid === gid && (info.mode & 0o060) === 0o060) return;
+  if ((info.mode & 0o006) === 0o006) return;
+  chownSync(tun, 0, gid);
+  chmodSync(tun, 0o660);
+  log(`${tun}: group ${QEMU_USER} may now open it (mode 0660)`);
 }
 
 /** QEMU runs as an unprivileged account: every folder above its files must let others pass through. */
@@ -107,6 +122,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   for (const dir of [config.stateRoot, config.runRoot, path.join(config.runRoot, 'portals')])
     mkdirSync(dir, { recursive: true, mode: 0o755 });
   for (const dir of [config.stateRoot, config.runRoot]) assertTraversable(dir);
+  grantTun(config.owner.gid);
   if (await isListening(config.socketPath)) {
     throw new MvError('portal.exists', `A portalgun daemon is already listening on ${config.socketPath}`, {
       hint: 'One daemon per host: use the running one.',

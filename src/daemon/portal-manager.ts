@@ -7,6 +7,8 @@
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import { blobPath, type ImageRecord } from '../image/index.js';
+import { deleteNamespace } from '../net/host/namespace.js';
+import { GUEST_NET_PARAM, namespaceName, renderGuestNetArg } from '../net/index.js';
 import type { PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
 import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
@@ -15,6 +17,14 @@ import type { DaemonConfig } from './config.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, portalPaths, preparePortalFiles } from './portal-files.js';
+import {
+  applyPortRules,
+  attachNetwork,
+  checkUplinkSupported,
+  detachNetwork,
+  isNetworked,
+  uplinkNamesOf,
+} from './portal-network.js';
 import { processStartTime } from './process-info.js';
 import { Reverter } from './reverter.js';
 import type { PortalRecord, PortalStore } from './state/portal-store.js';
@@ -73,15 +83,7 @@ export class PortalManager {
         hint: 'Start one of its children; "portalgun formula list" shows which nodes are portals.',
       });
     }
-    if (manifest.networks.length > 0 || manifest.uplink.mode !== 'none') {
-      throw new MvError(
-        'net.unavailable',
-        `${manifest.node} needs portal networks, which this host does not run yet`,
-        {
-          hint: 'Networked portals start behind the router chain (issue #5); offline portals such as application/console start now.',
-        },
-      );
-    }
+    checkUplinkSupported(manifest);
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {
@@ -134,7 +136,10 @@ export class PortalManager {
   ): PortalInstance {
     const paths = portalPaths(this.config, name, resolved.manifest);
     const blob = (digest: string) => blobPath(this.config.stateRoot, digest);
-    return planInstance(resolved.manifest, {
+    const netnsUplink =
+      resolved.manifest.uplink.mode === 'netns' ? { uplinkHandle: { tap: uplinkNamesOf(name).tap } } : {};
+    const planned = planInstance(resolved.manifest, {
+      ...netnsUplink,
       name,
       hostId: this.config.hostId,
       runDir: paths.runDir,
@@ -151,6 +156,27 @@ export class PortalManager {
       disks: paths.disks,
       taken: this.takenAddresses(),
     });
+    const net = renderGuestNetArg(resolved.manifest, planned);
+    return net === '' ? planned : { ...planned, kernelArgs: [`${GUEST_NET_PARAM}=${net}`] };
+  }
+
+  private activeRecords(): PortalRecord[] {
+    return this.store.list().filter((r) => ACTIVE.has(r.state));
+  }
+
+  /** Takes a stopped or crashed portal off the networks and re-renders the port rules for the rest. */
+  async releaseNetwork(record: PortalRecord): Promise<void> {
+    await detachNetwork(this.config, record);
+    if (!this.activeRecords().some((r) => isNetworked(r.instance))) {
+      // The last portal left the networks: the namespace and its bridges go too (nothing is left behind).
+      await deleteNamespace(namespaceName(this.config.runRoot)).catch((error: unknown) =>
+        this.config.log(`removing the portal namespace: ${String(error)}`),
+      );
+      return;
+    }
+    await applyPortRules(this.config, this.activeRecords()).catch((error: unknown) =>
+      this.config.log(`port rules after ${record.name}: ${String(error)}`),
+    );
   }
 
   private async start(
@@ -172,6 +198,8 @@ export class PortalManager {
         owner: this.config.owner,
         reverter,
       });
+      context.progress(isNetworked(instance) ? 'joining the portal networks' : 'offline portal');
+      const namespace = await attachNetwork(this.config, { manifest, instance }, reverter);
       const record: PortalRecord = {
         name,
         node: manifest.node,
@@ -188,6 +216,7 @@ export class PortalManager {
         exitReason: null,
       };
       this.store.put(record);
+      await applyPortRules(this.config, this.activeRecords());
       reverter.add(`record of ${name}`, () =>
         this.store.update(name, {
           state: 'stopped',
@@ -205,6 +234,7 @@ export class PortalManager {
         gid: this.config.owner.gid,
         cwd: instance.runDir,
         logFile: `${instance.runDir}/qemu.log`,
+        ...(namespace ? { namespace } : {}),
       });
       const pidStart = processStartTime(launched.pid) ?? null;
       this.store.update(name, { pid: launched.pid, pidStart });
@@ -236,6 +266,9 @@ export class PortalManager {
       await reverter.fail();
       await cleanupRunDir(this.config, name, instance.runDir).catch((e: unknown) =>
         this.config.log(`cleanup of ${name}: ${String(e)}`),
+      );
+      await applyPortRules(this.config, this.activeRecords()).catch((e: unknown) =>
+        this.config.log(`port rules after ${name}: ${String(e)}`),
       );
       throw error;
     }
@@ -283,6 +316,7 @@ export class PortalManager {
         stoppedAt: this.config.clock(),
         exitReason: 'QEMU exited unexpectedly',
       });
+      await this.releaseNetwork(record);
       await cleanupRunDir(this.config, name, record.instance.runDir).catch((e: unknown) =>
         this.config.log(`cleanup of ${name}: ${String(e)}`),
       );
@@ -326,6 +360,7 @@ export class PortalManager {
       stoppedAt: this.config.clock(),
       exitReason: `stopped (${step})`,
     });
+    await this.releaseNetwork(stopped);
     return summarize(stopped, this.config.clock());
   }
 

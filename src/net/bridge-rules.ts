@@ -20,9 +20,26 @@ export const PORT_TABLE = 'mv_ports';
 
 const r = (rule: string, why: string): NftRule => ({ rule, why });
 
-/** The nftables text that guards every port (sorted by tap, so the same ports give the same text). */
-export function renderPortRuleset(ports: readonly BridgePort[]): string {
+/**
+ * The nftables text that guards every port (sorted by tap, so the same ports give the same text).
+ * `uplinkPorts` are the ports of the universe routers' uplink bridges (the uplink tap and the veth to the
+ * LAN): they join a router to the LAN, which is not a portal network, so their frames pass unchecked.
+ */
+export function renderPortRuleset(
+  ports: readonly BridgePort[],
+  options: { uplinkPorts?: readonly string[] } = {},
+): string {
   const sorted = [...ports].sort((a, b) => compareText(a.tap, b.tap));
+  const uplinks = [...(options.uplinkPorts ?? [])].sort(compareText).map((name) => nftIfname(name));
+  const uplinkRule =
+    uplinks.length > 0
+      ? [
+          r(
+            `iifname { ${uplinks.join(', ')} } accept`,
+            'uplink ports join the universe router to the LAN: not a portal network',
+          ),
+        ]
+      : [];
   checkPorts(sorted);
   const members = sorted.filter((port) => port.role === 'member').map((port) => nftIfname(port.tap));
   const isolation =
@@ -45,6 +62,7 @@ export function renderPortRuleset(ports: readonly BridgePort[]): string {
       policyWhy: 'drop: a frame from a tap this ruleset does not know goes nowhere',
     },
     rules: [
+      ...uplinkRule,
       r('ether type ip6 drop', 'IPv6 is dropped everywhere: the portal plan is IPv4 only'),
       r('arp htype != 1 drop', 'ARP must be Ethernet, so the sender checks read the right bytes'),
       r('arp ptype != ip drop', 'ARP must be for IPv4, so the sender checks read the right bytes'),

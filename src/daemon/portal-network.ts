@@ -1,0 +1,106 @@
+/**
+ * @module A portal's place on the portal networks: its taps on the bridges of the daemon's namespace (each
+ * creation registered for undo), the universe router's uplink, and the anti-spoofing port ruleset, which is
+ * re-rendered from every running portal whenever one joins or leaves.
+ */
+import { sha256Hex } from '../digest/index.js';
+import { MvError } from '../errors/index.js';
+import type { Manifest } from '../formula/index.js';
+import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
+import { createNetnsUplink, deleteNetnsUplink, type UplinkNames } from '../net/host/uplink.js';
+import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../net/index.js';
+import type { PortalInstance } from '../qemu/index.js';
+import type { DaemonConfig } from './config.js';
+import type { Reverter } from './reverter.js';
+import type { PortalRecord } from './state/portal-store.js';
+
+/** Names of the uplink devices of an instance (in the portal namespace). */
+export function uplinkNamesOf(instance: string): UplinkNames {
+  const hash = sha256Hex(instance).slice(0, 8);
+  return { tap: `mv${hash}u`, veth: `mv${hash}v`, bridge: `mv${hash}b` };
+}
+
+/** True if the instance needs the portal namespace at all. */
+export function isNetworked(instance: PortalInstance): boolean {
+  return instance.nics.length > 0 || instance.uplink !== null;
+}
+
+/** Refuses uplink modes the runtime cannot give yet, before anything is created. */
+export function checkUplinkSupported(manifest: Manifest): void {
+  const { mode } = manifest.uplink;
+  if (mode === 'user' || mode === 'macvtap') {
+    throw new MvError('net.unavailable', `Uplink mode "${mode}" is not supported by this runtime yet`, {
+      hint: 'Portals run in their own network namespace: use uplink mode netns (a veth into your LAN namespace) or pci (a VFIO NIC).',
+    });
+  }
+}
+
+function uplinkPorts(records: readonly { instance: PortalInstance }[]): string[] {
+  return records
+    .filter((r) => r.instance.uplink?.kind === 'tap')
+    .flatMap((r) => {
+      const names = uplinkNamesOf(r.instance.name);
+      return [names.tap, names.veth];
+    });
+}
+
+/** Re-renders and applies the port ruleset for a set of running portals. */
+export async function applyPortRules(
+  config: DaemonConfig,
+  records: readonly { manifest: Manifest; instance: PortalInstance }[],
+): Promise<void> {
+  const networked = records.filter((r) => isNetworked(r.instance));
+  if (networked.length === 0) return;
+  const ports: BridgePort[] = networked.flatMap((r) => portsOf(r.instance, r.manifest));
+  await applyRuleset(
+    namespaceName(config.runRoot),
+    renderPortRuleset(ports, { uplinkPorts: uplinkPorts(networked) }),
+  );
+}
+
+/** Creates the instance's taps (and uplink) in the portal namespace; returns the namespace, if any. */
+export async function attachNetwork(
+  config: DaemonConfig,
+  portal: { manifest: Manifest; instance: PortalInstance },
+  reverter: Reverter,
+): Promise<string | undefined> {
+  const { manifest, instance } = portal;
+  if (!isNetworked(instance)) return undefined;
+  const namespace = namespaceName(config.runRoot);
+  await ensureNamespace(namespace);
+  for (const port of portsOf(instance, manifest)) {
+    await createTap(namespace, {
+      name: port.tap,
+      bridge: port.bridge,
+      owner: config.owner,
+      isolated: port.role === 'member',
+    });
+    reverter.add(`remove tap ${port.tap}`, () => deleteTap(namespace, port.tap));
+  }
+  if (instance.uplink?.kind === 'tap') {
+    const names = uplinkNamesOf(instance.name);
+    await createNetnsUplink(namespace, { lan: manifest.uplink.device ?? '', names });
+    reverter.add(`remove uplink of ${instance.name}`, () => deleteNetnsUplink(namespace, names));
+    await createTap(namespace, {
+      name: names.tap,
+      bridge: names.bridge,
+      owner: config.owner,
+      isolated: false,
+    });
+    reverter.add(`remove tap ${names.tap}`, () => deleteTap(namespace, names.tap));
+  }
+  return namespace;
+}
+
+/** Removes the instance's taps and uplink (safe to repeat). */
+export async function detachNetwork(config: DaemonConfig, record: PortalRecord): Promise<void> {
+  if (!isNetworked(record.instance)) return;
+  const namespace = namespaceName(config.runRoot);
+  const report = (error: unknown) => config.log(`${record.name}: network cleanup: ${String(error)}`);
+  for (const nic of record.instance.nics) await deleteTap(namespace, nic.tap).catch(report);
+  if (record.instance.uplink?.kind === 'tap') {
+    const names = uplinkNamesOf(record.instance.name);
+    await deleteTap(namespace, names.tap).catch(report);
+    await deleteNetnsUplink(namespace, names).catch(report);
+  }
+}
