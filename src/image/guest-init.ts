@@ -9,7 +9,7 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { ROUTER_PATHS, TOR_ACCOUNT } from './router-files.js';
+import { ROUTER_PATHS, ROUTER_STATES } from './router-files.js';
 
 /** Where the agent bundle and its configuration live inside the base image. */
 export const GUEST_PATHS = {
@@ -61,8 +61,8 @@ exec switch_root /sysroot /sbin/init
 /**
  * Network setup from \`multiverse.net=\` on the kernel command line (see net/guest-net-arg.ts): each NIC is
  * found by its MAC, renamed after its network (the uplink: "uplink"), addressed, and the one default route
- * set. Then a router loads its ruleset before it enables forwarding (a ruleset that does not load means no
- * forwarding and a failed boot), star starts Tor and galaxy brings up its tunnel. IPv6 is off everywhere.
+ * set. Then a router brings its hop up with router-up.sh (see router-files.ts) and reports anything short
+ * of "up" on the status channel. IPv6 is off everywhere.
  */
 const NETWORK_SETUP = `echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
@@ -94,19 +94,9 @@ for entry in $(echo "$netarg" | tr ',' ' '); do
     configure_nic "$1" "$2" "$3" "$4" || status "failed network $2"
   fi
 done
-if [ -f ${ROUTER_PATHS.ruleset} ]; then
-  if nft -f ${ROUTER_PATHS.ruleset}; then
-    echo 1 > /proc/sys/net/ipv4/ip_forward
-  else
-    status "failed router ruleset"
-  fi
-fi
-if [ -f ${ROUTER_PATHS.torrc} ]; then
-  mkdir -p /var/lib/tor && chown ${TOR_ACCOUNT.uid}:${TOR_ACCOUNT.gid} /var/lib/tor && chmod 700 /var/lib/tor
-  tor -f ${ROUTER_PATHS.torrc} --RunAsDaemon 1 > /run/tor.log 2>&1 || status "failed tor"
-fi
-if [ -f ${ROUTER_PATHS.tunnel} ]; then
-  ${ROUTER_PATHS.tunnel} > /run/tunnel.log 2>&1 || status "tunnel-down"
+if [ -x ${ROUTER_PATHS.up} ]; then
+  state=$(${ROUTER_PATHS.up})
+  [ "$state" = ${ROUTER_STATES.up} ] || status "\${state:-${ROUTER_STATES.rulesetFailed}}"
 fi`;
 
 /** Stage 2 setup, run once by busybox init before anything else. */

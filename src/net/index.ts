@@ -31,6 +31,7 @@ export {
 export {
   type GalaxyRulesetOptions,
   type RouterRole,
+  renderEndpointSwap,
   renderRouterRuleset,
   type StarRulesetOptions,
   TOR_DNS_PORT,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertGolden } from '../../test/support/golden.js';
-import { renderRouterRuleset } from './index.js';
+import { renderEndpointSwap, renderRouterRuleset } from './index.js';
 import { chainRules, unexplainedLines } from './test-support.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
@@ -62,11 +62,21 @@ describe('router rulesets', () => {
     const output = chainRules(text, 'inet mv_filter', 'mv_output');
     const universeRules = output.filter((rule) => rule.includes('"universe"'));
     assert.deepEqual(universeRules, [
-      'oifname "universe" ip daddr 198.51.100.7 udp dport 51820 accept',
+      'oifname "universe" jump mv_endpoint',
       'oifname "universe" counter drop',
+    ]);
+    assert.deepEqual(chainRules(text, 'inet mv_filter', 'mv_endpoint'), [
+      'ip daddr 198.51.100.7 udp dport 51820 accept',
     ]);
     assert.match(text, /type filter hook output priority filter; policy drop;/);
     assert.deepEqual(chainRules(text, 'ip mv_nat', 'mv_postrouting'), ['oifname "wg0" masquerade']);
+  });
+
+  it('galaxy: swaps the endpoint rule in one transaction, with shell parameters for the script', () => {
+    assert.equal(
+      renderEndpointSwap({ address: '$1', port: '$2' }),
+      'flush chain inet mv_filter mv_endpoint\nadd rule inet mv_filter mv_endpoint ip daddr $1 udp dport $2 accept comment "the tunnel\'s own encrypted UDP to its endpoint: the only thing that may leave on universe"\n',
+    );
   });
 
   it('galaxy: takes another tunnel interface name', () => {
@@ -82,9 +92,9 @@ describe('router rulesets', () => {
   it('star: redirects DNS and every TCP connection into Tor, forwards nothing, lets only Tor out', () => {
     const text = star();
     assert.deepEqual(chainRules(text, 'ip mv_nat', 'mv_prerouting'), [
-      'iifname "star" udp dport 53 redirect to :5353',
-      'iifname "star" tcp dport 53 redirect to :5353',
-      'iifname "star" meta l4proto tcp redirect to :9040',
+      'iifname "star" udp dport 53 counter redirect to :5353',
+      'iifname "star" tcp dport 53 counter redirect to :5353',
+      'iifname "star" meta l4proto tcp counter redirect to :9040',
     ]);
     const forward = chainRules(text, 'inet mv_filter', 'mv_forward');
     assert.ok(
@@ -102,7 +112,7 @@ describe('router rulesets', () => {
   it('star: takes other ports', () => {
     const text = renderRouterRuleset('star', { torUid: 107, transPort: 9041, dnsPort: 9053 });
     assert.match(text, /redirect to :9041/);
-    assert.match(text, /udp dport 53 redirect to :9053/);
+    assert.match(text, /udp dport 53 counter redirect to :9053/);
     assert.match(text, /meta skuid 107 /);
   });
 

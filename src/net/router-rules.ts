@@ -12,7 +12,14 @@
 import { type ErrorCode, MvError } from '../errors/index.js';
 import { addressOn, NETWORK_NAMES, type NetworkName } from '../formula/index.js';
 import { inSubnet, isIpv4 } from './ipv4.js';
-import { type NftChain, type NftHook, type NftRule, nftIfname, renderNftText } from './nft-text.js';
+import {
+  type NftChain,
+  type NftHook,
+  type NftRule,
+  nftComment,
+  nftIfname,
+  renderNftText,
+} from './nft-text.js';
 
 /** The routers of the chain. */
 export type RouterRole = 'universe' | 'galaxy' | 'star';
@@ -194,8 +201,8 @@ function galaxyChains(options: GalaxyRulesetOptions): [NftChain[], NftChain[]] {
         REPLIES,
         r(`oifname ${tunnel} accept`, "the router's own traffic inside the tunnel"),
         r(
-          `oifname "universe" ip daddr ${address} udp dport ${port} accept`,
-          "the tunnel's own encrypted UDP to its endpoint: the only thing that may leave on universe",
+          `oifname "universe" jump ${GALAXY_ENDPOINT_CHAIN}`,
+          'the tunnel may reach its endpoint on universe (the one rule switch-endpoint replaces)',
         ),
         r(
           'oifname "universe" counter drop',
@@ -203,8 +210,33 @@ function galaxyChains(options: GalaxyRulesetOptions): [NftChain[], NftChain[]] {
         ),
       ],
     },
+    {
+      name: GALAXY_ENDPOINT_CHAIN,
+      why: 'the VPN endpoint, alone in its chain so switching servers replaces one rule atomically',
+      rules: [galaxyEndpointRule({ address, port })],
+    },
   ];
   return [filter, masquerade(tunnelName, 'the galaxy net leaves behind the tunnel address the VPN gave us')];
+}
+
+/** The regular chain on galaxy holding the one rule that lets the tunnel reach its endpoint. */
+export const GALAXY_ENDPOINT_CHAIN = 'mv_endpoint';
+
+/** The rule of the endpoint chain: the tunnel's encrypted UDP to this endpoint, and nothing else. */
+function galaxyEndpointRule(endpoint: { address: string; port: number | string }): NftRule {
+  return r(
+    `ip daddr ${endpoint.address} udp dport ${endpoint.port} accept`,
+    "the tunnel's own encrypted UDP to its endpoint: the only thing that may leave on universe",
+  );
+}
+
+/**
+ * The `nft -f` text that points galaxy's endpoint chain at another endpoint in one transaction. The address
+ * and port may be shell parameters (`$1`, `$2`) of the script that feeds this to nft, which checks them.
+ */
+export function renderEndpointSwap(endpoint: { address: string; port: number | string }): string {
+  const { rule, why } = galaxyEndpointRule(endpoint);
+  return `flush chain inet mv_filter ${GALAXY_ENDPOINT_CHAIN}\nadd rule inet mv_filter ${GALAXY_ENDPOINT_CHAIN} ${rule} ${nftComment(why)}\n`;
 }
 
 function starChains(options: StarRulesetOptions): [NftChain[], NftChain[]] {
@@ -246,14 +278,17 @@ function starChains(options: StarRulesetOptions): [NftChain[], NftChain[]] {
       why: 'send the star net into Tor',
       hook: hook('prerouting', 'accept', 'accept: what is not redirected meets the filter, which drops it'),
       rules: [
-        r(`iifname "star" udp dport 53 redirect to :${dnsPort}`, "DNS over UDP goes to Tor's DNSPort"),
         r(
-          `iifname "star" tcp dport 53 redirect to :${dnsPort}`,
+          `iifname "star" udp dport 53 counter redirect to :${dnsPort}`,
+          "DNS over UDP goes to Tor's DNSPort; the counter shows it did",
+        ),
+        r(
+          `iifname "star" tcp dport 53 counter redirect to :${dnsPort}`,
           'DNS over TCP goes to the DNSPort too (which answers UDP only), never to a resolver',
         ),
         r(
-          `iifname "star" meta l4proto tcp redirect to :${transPort}`,
-          "every new TCP connection goes to Tor's TransPort",
+          `iifname "star" meta l4proto tcp counter redirect to :${transPort}`,
+          "every new TCP connection goes to Tor's TransPort; the counter shows it did",
         ),
       ],
     },

@@ -12,6 +12,8 @@ const STAR: TorrcOptions = {
   dnsPort: TOR_DNS_PORT,
   dataDirectory: '/var/lib/tor',
   user: 'tor',
+  controlSocket: '/run/tor/control',
+  pidFile: '/run/tor/tor.pid',
 };
 
 /** The torrc's settings (comments and blank lines left out). */
@@ -32,6 +34,8 @@ describe('renderTorrc', () => {
       'Log notice stdout',
       'DataDirectory /var/lib/tor',
       'User tor',
+      'ControlSocket /run/tor/control',
+      'PidFile /run/tor/tor.pid',
     ]);
   });
 
@@ -52,6 +56,7 @@ describe('renderTorrc', () => {
       { dnsPort: TOR_TRANS_PORT },
       { dataDirectory: 'var/lib/tor' },
       { dataDirectory: '/var/lib/tor\nExitNodes {us}' },
+      { controlSocket: '/run/tor/control 9051' },
       { user: 'root' },
       { user: 'Tor User' },
     ]) {

@@ -17,6 +17,9 @@ export interface TorrcOptions {
   readonly dataDirectory: string;
   /** The user Tor switches to after binding; its uid is the one the star ruleset lets out. */
   readonly user: string;
+  /** The control socket the agent asks for new circuits on, in a folder private to Tor and root. */
+  readonly controlSocket: string;
+  readonly pidFile: string;
 }
 
 /** The virtual range automapped names resolve to (10.192.0.0/10 stays clear of the 10.0–10.3 portal nets). */
@@ -26,7 +29,8 @@ const BAD_INPUT: ErrorCode = 'net.invalid-config';
 
 /** The torrc text. */
 export function renderTorrc(options: TorrcOptions): string {
-  const { listenAddress, transPort, dnsPort, dataDirectory, user } = checkTorrc(options);
+  const { listenAddress, transPort, dnsPort, dataDirectory, user, controlSocket, pidFile } =
+    checkTorrc(options);
   return `${[
     '# Multiverse star router: Tor as a transparent proxy for the star net. Rendered by portalgun.',
     '',
@@ -47,6 +51,11 @@ export function renderTorrc(options: TorrcOptions): string {
     `DataDirectory ${dataDirectory}`,
     '# Tor drops root after binding; the ruleset lets only this user open connections out of galaxy.',
     `User ${user}`,
+    '# Control only on a unix socket in a folder only Tor and root may enter, never a TCP port a portal',
+    "# could reach: the agent's new-identity verb sends SIGNAL NEWNYM here.",
+    `ControlSocket ${controlSocket}`,
+    "# The router's reset finds the running Tor here to restart it.",
+    `PidFile ${pidFile}`,
   ].join('\n')}\n`;
 }
 
@@ -58,8 +67,10 @@ function checkTorrc(options: TorrcOptions): TorrcOptions {
     if (!Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`${key} must be 1 to 65535`);
   }
   if (options.transPort === options.dnsPort) problems.push('transPort and dnsPort must differ');
-  if (!/^\/[A-Za-z0-9._/-]*$/.test(options.dataDirectory)) {
-    problems.push('dataDirectory must be an absolute path without spaces');
+  for (const key of ['dataDirectory', 'controlSocket', 'pidFile'] as const) {
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(options[key])) {
+      problems.push(`${key} must be an absolute path without spaces`);
+    }
   }
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(options.user) || options.user === 'root') {
     problems.push('user must be a non-root user name');

@@ -6,6 +6,8 @@ import { createAuthenticator } from './authenticate.js';
 import { type AgentConfig, CLOSED_CONFIG } from './config.js';
 import { dispatchRequest } from './dispatch.js';
 import { createFakeSystem, FAKE_NOW, type FakeProgram, type FakeSystem } from './fake-system.js';
+import { VERB_HANDLERS } from './handlers/index.js';
+import { ROUTER_FILES } from './handlers/router.js';
 
 const signer = createTestSigner('dispatch');
 const config: AgentConfig = {
@@ -74,7 +76,14 @@ describe('dispatch', () => {
       ok: false,
       value: 'agent.verb-not-allowed',
     });
-    assert.deepEqual(await call('reset', []), { ok: false, value: 'agent.unknown-verb' });
+    const request = { id: 9, verb: 'reset' as const, args: [], auth: signer.exec('reset', []) };
+    const context = { config, system: createFakeSystem(PROC) };
+    const { response } = await dispatchRequest(request, context, { authenticator, handlers: {} });
+    assert.deepEqual(response.ok ? 'ok' : response.error.code, 'agent.unknown-verb');
+  });
+
+  it('implements every verb of the protocol', () => {
+    assert.deepEqual(Object.keys(VERB_HANDLERS).sort(), [...AGENT_VERBS].sort());
   });
 
   it('turns unexpected handler failures into agent.command-failed', async () => {
@@ -282,5 +291,95 @@ describe('poweroff', () => {
     );
     await assert.rejects(afterReply?.() ?? Promise.resolve(), /sync failed/);
     assert.deepEqual(system.runs.at(-1), ['/bin/busybox', 'poweroff', '-f']);
+  });
+});
+
+describe('router verbs', () => {
+  const KEY = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
+  const script =
+    (stdout: string, exitCode = 0): FakeProgram =>
+    () => ({ stdout, exitCode });
+  const routerFiles = { [ROUTER_FILES.up]: '', [ROUTER_FILES.switchEndpoint]: '' };
+
+  it('reset runs router-up.sh and reports the hop up, or the state it is in instead', async () => {
+    const up = createFakeSystem(routerFiles, { [ROUTER_FILES.up]: script('up\n') });
+    assert.deepEqual(await call('reset', [], { system: up }), { ok: true, value: { state: 'up' } });
+    assert.deepEqual(up.runs, [[ROUTER_FILES.up]]);
+    const down = createFakeSystem(routerFiles, { [ROUTER_FILES.up]: script('tunnel-down\n', 1) });
+    assert.deepEqual(await call('reset', [], { system: down }), { ok: false, value: 'agent.command-failed' });
+    assert.deepEqual(await call('reset', ['now'], { system: up }), { ok: false, value: 'agent.bad-args' });
+  });
+
+  it('refuses router verbs on a portal that is no router, running nothing', async () => {
+    const plain = createFakeSystem(PROC);
+    for (const [verb, args] of [
+      ['reset', []],
+      ['new-identity', []],
+      ['switch-endpoint', ['203.0.113.9:443', KEY]],
+    ] as const) {
+      assert.deepEqual(await call(verb, [...args], { system: plain }), {
+        ok: false,
+        value: 'agent.not-applicable',
+      });
+    }
+    assert.deepEqual(plain.runs, []);
+  });
+
+  it('switch-endpoint checks its arguments before handing them to the script', async () => {
+    const system = createFakeSystem(routerFiles, { [ROUTER_FILES.switchEndpoint]: script('up\n') });
+    for (const args of [
+      [],
+      ['203.0.113.9:443'],
+      ['203.0.113.9', KEY],
+      ['203.0.113.9:443; reboot', KEY],
+      ['203.0.113.9:99999', KEY],
+      ['203.0.113.9:443', 'not-a-key'],
+      ['203.0.113.9:443', KEY, 'extra'],
+    ]) {
+      assert.deepEqual(await call('switch-endpoint', args, { system }), {
+        ok: false,
+        value: 'agent.bad-args',
+      });
+    }
+    assert.deepEqual(system.runs, []);
+    assert.deepEqual(await call('switch-endpoint', ['203.0.113.9:443', KEY], { system }), {
+      ok: true,
+      value: { endpoint: '203.0.113.9:443', state: 'up' },
+    });
+    assert.deepEqual(system.runs, [[ROUTER_FILES.switchEndpoint, '203.0.113.9', '443', KEY]]);
+  });
+
+  it("new-identity sends NEWNYM on Tor's control socket and checks both answers", async () => {
+    const tor = { '/run/tor/control': '' };
+    const agreeing = createFakeSystem(
+      tor,
+      {},
+      {
+        [ROUTER_FILES.torControl]: () => '250 OK\r\n250 OK\r\n250 closing connection\r\n',
+      },
+    );
+    assert.deepEqual(await call('new-identity', [], { system: agreeing }), {
+      ok: true,
+      value: { newnym: true },
+    });
+    assert.deepEqual(agreeing.conversations, [
+      [ROUTER_FILES.torControl, 'AUTHENTICATE\r\nSIGNAL NEWNYM\r\nQUIT\r\n'],
+    ]);
+    const refusing = createFakeSystem(
+      tor,
+      {},
+      {
+        [ROUTER_FILES.torControl]: () => '515 Authentication failed\r\n',
+      },
+    );
+    assert.deepEqual(await call('new-identity', [], { system: refusing }), {
+      ok: false,
+      value: 'agent.command-failed',
+    });
+    const silent = createFakeSystem(tor);
+    assert.deepEqual(await call('new-identity', [], { system: silent }), {
+      ok: false,
+      value: 'agent.command-failed',
+    });
   });
 });

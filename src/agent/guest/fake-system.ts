@@ -15,6 +15,9 @@ export type FakeProgram = (
 /** The fake clock's time until a test sets another: 2026-01-01T00:00:00Z. */
 export const FAKE_NOW = Date.UTC(2026, 0, 1);
 
+/** A fake unix-socket peer: the answer to what was written, or a promise of it; throwing means no peer. */
+export type FakeSocketPeer = (text: string) => string | Promise<string>;
+
 /** A fake guest with its records. */
 export interface FakeSystem extends GuestSystem {
   /** What `now()` returns, in ms since the epoch; `FAKE_NOW` at first. */
@@ -23,12 +26,15 @@ export interface FakeSystem extends GuestSystem {
   readonly dirs: string[];
   /** Every program run, as argv. */
   readonly runs: string[][];
+  /** Every socket conversation, as [path, text written]. */
+  readonly conversations: [string, string][];
 }
 
 /** A fake guest holding these files and programs. */
 export function createFakeSystem(
   files: Readonly<Record<string, string>> = {},
   programs: Readonly<Record<string, FakeProgram>> = {},
+  sockets: Readonly<Record<string, FakeSocketPeer>> = {},
 ): FakeSystem {
   const system: FakeSystem = {
     time: FAKE_NOW,
@@ -36,6 +42,7 @@ export function createFakeSystem(
     files: new Map(Object.entries(files)),
     dirs: [],
     runs: [],
+    conversations: [],
     readFile: async (path) => {
       const text = system.files.get(path);
       if (text === undefined) throw notFound(path);
@@ -69,6 +76,12 @@ export function createFakeSystem(
         timedOut: false,
         ...result,
       };
+    },
+    converse: async (path, text) => {
+      system.conversations.push([path, text]);
+      const peer = sockets[path];
+      if (peer === undefined) throw notFound(path);
+      return peer(text);
     },
   };
   return system;

@@ -3,6 +3,7 @@
  * `spawnProgram`. The only implementation that touches the portal; tests use a fake.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { spawnProgram } from './spawn-program.js';
 import type { GuestSystem } from './system.js';
 
@@ -17,5 +18,34 @@ export function createNodeSystem(): GuestSystem {
       await mkdir(path, { recursive: true });
     },
     spawn: spawnProgram,
+    converse,
   };
+}
+
+const CONVERSE_MAX_BYTES = 65_536;
+
+function converse(path: string, text: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no end of answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    socket.on('connect', () => socket.write(text));
+    socket.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > CONVERSE_MAX_BYTES) socket.destroy(new Error('answer larger than 64 KiB'));
+      else chunks.push(chunk);
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.on('close', (hadError) => {
+      clearTimeout(timer);
+      if (!hadError) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
 }

@@ -35,4 +35,9 @@ export interface GuestSystem {
   makeDir(path: string): Promise<void>;
   /** Runs a program; rejects only when it cannot be started. */
   spawn(request: SpawnRequest): Promise<SpawnResult>;
+  /**
+   * Writes `text` to the unix socket at `path` and resolves with everything read until the peer closes (at
+   * most 64 KiB); rejects when it cannot connect or the peer has not closed within `timeoutMs`.
+   */
+  converse(path: string, text: string, timeoutMs: number): Promise<string>;
 }

@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type BridgePort, portsOf, renderPortRuleset, renderRouterRuleset } from '../../../src/net/index.js';
+import {
+  type BridgePort,
+  portsOf,
+  renderEndpointSwap,
+  renderPortRuleset,
+  renderRouterRuleset,
+} from '../../../src/net/index.js';
 import { previewInstance } from '../../../src/qemu/index.js';
 import { bundledCatalogue } from '../../support/catalogue.js';
 
@@ -71,6 +77,17 @@ describe('nft accepts the rendered rulesets', { skip }, () => {
       assert.deepEqual(nft(['list', 'tables']).stdout.trim().split('\n').sort(), [...tables].sort());
     });
   }
+
+  it('galaxy router: the endpoint swap replaces the one endpoint rule', () => {
+    nft(['flush', 'ruleset']);
+    const galaxy = renderRouterRuleset('galaxy', { endpoint: { address: '198.51.100.7', port: 51820 } });
+    assert.equal(nft(['-f', '-'], galaxy).status, 0);
+    const swap = nft(['-f', '-'], renderEndpointSwap({ address: '203.0.113.9', port: 443 }));
+    assert.equal(swap.status, 0, swap.stderr);
+    const chain = nft(['list', 'chain', 'inet', 'mv_filter', 'mv_endpoint']).stdout;
+    assert.match(chain, /ip daddr 203\.0\.113\.9 udp dport 443 accept/);
+    assert.doesNotMatch(chain, /198\.51\.100\.7/);
+  });
 
   it('portal bridges: re-applying replaces the table in place, with one port gone', async () => {
     const ports = await allPorts();

@@ -1,12 +1,13 @@
 /**
- * @module The verbs this agent implements. A verb of the protocol that is missing here (`reset`,
- * `new-identity`, `switch-endpoint`) is answered `agent.unknown-verb` even when the portal allows it.
+ * @module The verbs this agent implements: every verb of the protocol. A verb missing here would be answered
+ * `agent.unknown-verb` even when the portal allows it.
  */
 import type { AgentVerb } from '../../protocol.js';
 import type { VerbHandler } from '../verb-handler.js';
 import { hostname, ping, poweroff } from './basic.js';
 import { mountShare } from './mount-share.js';
 import { netConfig } from './net-config.js';
+import { newIdentity, reset, switchEndpoint } from './router.js';
 import { run } from './run.js';
 import { status } from './status.js';
 
@@ -19,4 +20,7 @@ export const VERB_HANDLERS: Readonly<Partial<Record<AgentVerb, VerbHandler>>> = 
   'mount-share': mountShare,
   run,
   poweroff,
+  reset,
+  'new-identity': newIdentity,
+  'switch-endpoint': switchEndpoint,
 };
