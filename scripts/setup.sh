@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 # nftables, iproute2: portal networks. tor, wireguard-tools: copied into the star and galaxy router images.
 # libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML.
 # tmux: the Scramble Shell's test drives it in a real terminal.
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux)
+# graphviz: `portalgun net graph --format svg` draws the router chain with dot.
+# wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

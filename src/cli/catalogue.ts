@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { errorFromDiagnostics, MvError } from '../errors/index.js';
 import { readFormulaTree } from '../formula/host/read-tree.js';
-import { type Catalogue, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
+import { type Catalogue, type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
 import { packageRoot } from '../install/host/package-root.js';
 
 /** The formula tree a command uses: `--formulas`, else `$PORTALGUN_FORMULAS`, else the bundled tree. */
@@ -26,13 +26,17 @@ export async function loadCatalogue(dir: string): Promise<Catalogue> {
   return catalogue;
 }
 
-/** The resolved formula named by a node path (`application/console`) or portal name (`console.application.portal`). */
-export function findFormula(catalogue: Catalogue, name: string): ResolvedFormula {
+/** The formula named by a node path or portal name, or undefined if there is none. */
+export function lookupFormula(catalogue: Catalogue, name: string): ResolvedFormula | undefined {
   const byNode = catalogue.formulas.get(name.replace(/^\/+|\/+$/g, ''));
   if (byNode) return byNode;
-  for (const resolved of catalogue.formulas.values()) {
-    if (resolved.manifest.portalName === name) return resolved;
-  }
+  return [...catalogue.formulas.values()].find((resolved) => resolved.manifest.portalName === name);
+}
+
+/** The resolved formula named by a node path (`application/console`) or portal name (`console.application.portal`). */
+export function findFormula(catalogue: Catalogue, name: string): ResolvedFormula {
+  const found = lookupFormula(catalogue, name);
+  if (found) return found;
   const nodes = [...catalogue.formulas.keys()];
   const suggestions = nodes.filter((node) => node.endsWith(`/${name}`) || node.includes(name)).slice(0, 3);
   throw new MvError('formula.not-found', `No formula "${name}"`, {
@@ -41,4 +45,9 @@ export function findFormula(catalogue: Catalogue, name: string): ResolvedFormula
         ? `Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
         : 'Run "portalgun formula list" to see every node.',
   });
+}
+
+/** Every manifest of the catalogue, abstract layers included (the net renderers skip those themselves). */
+export function manifestsOf(catalogue: Catalogue): Manifest[] {
+  return [...catalogue.formulas.values()].map((resolved) => resolved.manifest);
 }

@@ -28,9 +28,14 @@ import {
 } from '../scramble/index.js';
 import { rpcCall } from './rpc-connection.js';
 
+/** The daemon's run folder: `--run`, else `$PORTALGUN_RUN`, else /run/multiverse. */
+export function daemonRunDir(runDir: string | undefined): string {
+  return runDir ?? process.env.PORTALGUN_RUN ?? '/run/multiverse';
+}
+
 /** The daemon socket: `$PORTALGUN_RUN/portalgun.sock`, by default /run/multiverse/portalgun.sock. */
 export function daemonSocketPath(runDir: string | undefined): string {
-  return `${runDir ?? process.env.PORTALGUN_RUN ?? '/run/multiverse'}/portalgun.sock`;
+  return `${daemonRunDir(runDir)}/portalgun.sock`;
 }
 
 /** Options of one call. */

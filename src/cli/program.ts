@@ -7,11 +7,13 @@ import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
 import { registerInit } from './commands/init.js';
+import { registerNet } from './commands/net.js';
 import { registerPlan } from './commands/plan.js';
 import { registerInspect } from './commands/portal-inspect.js';
 import { registerPortalIo } from './commands/portal-io.js';
 import { registerLifecycle } from './commands/portal-lifecycle.js';
 import { registerPrivileged } from './commands/privileged.js';
+import { registerRoute } from './commands/route.js';
 
 /** Builds the program; `exitOverride` makes usage errors throw so main() maps them to exit code 2. */
 export function buildProgram(version: string): Command {
@@ -34,6 +36,8 @@ export function buildProgram(version: string): Command {
   registerLifecycle(program);
   registerInspect(program);
   registerPortalIo(program);
+  registerNet(program);
+  registerRoute(program);
   registerPrivileged(program);
   registerDoctor(program);
   registerInit(program);

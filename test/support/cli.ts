@@ -15,9 +15,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `portalgun <args>` from the repository root with a clean environment for the formula tree. */
-export function portalgun(args: readonly string[], options: { cwd?: string } = {}): CliResult {
-  const env = { ...process.env };
+/** Runs `portalgun <args>` from the repository root with a clean environment for the formula tree (`env` adds to it). */
+export function portalgun(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
+  const env = { ...process.env, ...options.env };
   delete env.PORTALGUN_FORMULAS;
   delete env.PORTALGUN_DEBUG;
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/portalgun.js'), ...args], {

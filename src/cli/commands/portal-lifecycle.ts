@@ -1,13 +1,21 @@
 /**
- * @module `portalgun up | down | rm`: start a portal from a formula and wait until it is ready, stop one
- * (gracefully unless --force), and forget a stopped one (its share too; persistent volumes are kept).
+ * @module `portalgun up | down | rm`: start a portal from a formula and wait until it is ready (or the
+ * router chain, with --chain), stop one (gracefully unless --force), and forget a stopped one (its share
+ * too; persistent volumes are kept).
  */
 import type { Command } from 'commander';
+import { MvError } from '../../errors/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
+import { upChain } from './chain-up.js';
 import { globalOptions } from './global-options.js';
+
+interface UpOptions {
+  readonly name?: string;
+  readonly chain?: boolean;
+}
 
 function report(summary: PortalSummary, json: boolean, verb: string): void {
   if (json) {
@@ -21,11 +29,32 @@ function report(summary: PortalSummary, json: boolean, verb: string): void {
 export function registerLifecycle(program: Command): void {
   program
     .command('up')
-    .description('Start a portal from a formula and wait until it reports ready')
-    .argument('<formula>', 'node path (application/console) or portal name')
+    .description('Start a portal from a formula and wait until it reports ready, or the router chain')
+    .argument('[formula]', 'node path (application/console) or portal name')
     .option('--name <name>', 'instance name (default: the formula name, then name-2, name-3, …)')
-    .action(async (formula: string, options: { name?: string }, command: Command) => {
+    .option(
+      '--chain',
+      'start the router chain in order (universe → galaxy → star), each once the one before is ready',
+    )
+    .action(async (formula: string | undefined, options: UpOptions, command: Command) => {
       const global = globalOptions(command);
+      if (options.chain) {
+        if (formula !== undefined || options.name !== undefined) {
+          throw new MvError(
+            'usage.invalid',
+            '--chain starts the routers of the catalogue; it takes no formula or --name',
+            {
+              hint: 'Run "portalgun up --chain" alone, then "portalgun up <formula>" for the portals behind it.',
+            },
+          );
+        }
+        return upChain(global);
+      }
+      if (formula === undefined) {
+        throw new MvError('usage.invalid', 'Which formula should "up" start?', {
+          hint: 'portalgun up <formula> (e.g. application/console), or portalgun up --chain for the routers.',
+        });
+      }
       const summary = await callDaemon(
         'portal.up',
         { formula, ...(options.name ? { name: options.name } : {}) },

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { namespaceName } from '../../../src/net/index.js';
+import { REPO_ROOT } from '../../support/catalogue.js';
+import { portalgun } from '../../support/cli.js';
+import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+
+/** The LAN namespace the universe router's uplink goes into. A fixed name keeps the router image cacheable. */
+const LAN = 'mvchain-lan';
+const STAR = 'service/router/star/formula.yaml';
+
+function ip(args: readonly string[]): string {
+  const result = spawnSync('ip', args, { encoding: 'utf8' });
+  assert.equal(result.status, 0, `ip ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * The bundled tree with a bootable chain: universe's uplink goes into the test's LAN namespace, galaxy has
+ * a WireGuard peer (which never answers: the tunnel stays down, which is not a boot failure), and star
+ * asks for an image backend that cannot be built yet, so its hop fails at once until the test restores it.
+ */
+function chainTree(): string {
+  const root = mkdtempSync('/tmp/mv-chain-formulas-');
+  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
+  writeFileSync(
+    path.join(root, 'service/router/universe/formula.yaml'),
+    `description: universe for the chain test\nnetworks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: netns, device: ${LAN}, address: 192.168.77.2/24, gateway: 192.168.77.1 }\nstartOrder: 20\n`,
+  );
+  const galaxy = path.join(root, 'service/router/galaxy/formula.yaml');
+  writeFileSync(
+    galaxy,
+    `${readFileSync(galaxy, 'utf8')}vpn: { endpoint: 192.168.77.1:51820, publicKey: xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=, address: 10.99.0.2/24 }\n`,
+  );
+  writeFileSync(
+    path.join(root, STAR),
+    `${readFileSync(path.join(root, STAR), 'utf8')}image: { backend: debian }\n`,
+  );
+  return root;
+}
+
+interface Outcome {
+  network: string;
+  portal: string;
+  result: string;
+  state: string;
+}
+
+describe('portalgun up --chain against a real daemon', { timeout: 900_000 }, () => {
+  let daemon: TestDaemon | undefined;
+  let tree: string;
+  const cli = (...args: string[]) => {
+    assert.ok(daemon);
+    return portalgun(['--run', daemon.run, '--formulas', tree, ...args]);
+  };
+
+  before(async () => {
+    tree = chainTree();
+    spawnSync('ip', ['netns', 'del', LAN]); // left over by an interrupted run, if any
+    ip(['netns', 'add', LAN]);
+    daemon = await startTestDaemon({ formulas: tree });
+  });
+  after(async () => {
+    const run = daemon?.run;
+    await daemon?.dispose();
+    spawnSync('ip', ['netns', 'del', LAN]);
+    rmSync(tree, { recursive: true, force: true });
+    if (run) assert.ok(!ip(['netns', 'list']).includes(namespaceName(run)), 'the portal namespace is gone');
+  });
+
+  it('starts the routers in order and stops at the first failing hop, leaving the ones before it up', () => {
+    const result = cli('up', '--chain');
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /The star router \(service\/router\/star\) did not start: service\/router\/star uses the debian image backend.* \[image\.unsupported-backend\]/,
+    );
+    assert.match(result.stderr, /The routers before it stay up \("universe", "galaxy"\)/);
+    const at = (pattern: RegExp) => result.stderr.split('\n').findIndex((line) => pattern.test(line));
+    const order = [
+      at(/universe \(1\/3\): starting service\/router\/universe as "universe"$/),
+      at(/universe \(1\/3\): ready \(pid \d+\)$/),
+      at(/galaxy \(2\/3\): starting service\/router\/galaxy as "galaxy"$/),
+      at(/galaxy \(2\/3\): ready \(pid \d+\)$/),
+      at(/star \(3\/3\): starting service\/router\/star as "star"$/),
+    ];
+    assert.ok(
+      order.every((line, i) => line >= 0 && (i === 0 || line > (order[i - 1] ?? 0))),
+      result.stderr,
+    );
+    const ps = JSON.parse(cli('--json', 'ps').stdout) as { name: string; state: string }[];
+    assert.deepEqual(
+      ps.map((p) => [p.name, p.state]),
+      [
+        ['galaxy', 'ready'],
+        ['universe', 'ready'],
+      ],
+    );
+  });
+
+  it('starts only what is missing when run again, and lists what it started and skipped', () => {
+    const bundledStar = readFileSync(path.join(REPO_ROOT, 'formulas', STAR), 'utf8');
+    writeFileSync(path.join(tree, STAR), bundledStar);
+    const result = cli('--json', 'up', '--chain');
+    assert.equal(result.status, 0, result.stderr);
+    const { chain } = JSON.parse(result.stdout) as { chain: Outcome[] };
+    assert.deepEqual(
+      chain.map((o) => [o.network, o.portal, o.result, o.state]),
+      [
+        ['universe', 'universe', 'skipped', 'ready'],
+        ['galaxy', 'galaxy', 'skipped', 'ready'],
+        ['star', 'star', 'started', 'ready'],
+      ],
+    );
+  });
+
+  it('shows the running chain in net ls, net show and route', () => {
+    const { daemon: state, networks } = JSON.parse(cli('--json', 'net', 'ls').stdout) as {
+      daemon: { state: string };
+      networks: { network: string; router: { portals: unknown } | null; members: { running: number } }[];
+    };
+    assert.equal(state.state, 'running');
+    assert.deepEqual(
+      networks.map((n) => [n.network, n.router?.portals, n.members.running]),
+      [
+        ['universe', [{ name: 'universe', state: 'ready' }], 1],
+        ['galaxy', [{ name: 'galaxy', state: 'ready' }], 1],
+        ['star', [{ name: 'star', state: 'ready' }], 0],
+        ['app', [], 0],
+      ],
+    );
+    assert.ok(daemon);
+    const show = cli('net', 'show', 'galaxy');
+    assert.match(show.stdout, /^ {2}star +service\/router\/star +10\.1\.1\.2 +ready +member$/m);
+    assert.match(show.stdout, /^ {2}galaxy +service\/router\/galaxy +10\.1\.1\.1 +ready +router$/m);
+    const namespace = namespaceName(daemon.run);
+    assert.match(show.stdout, new RegExp(`^bridge +br-galaxy in the daemon's namespace ${namespace}$`, 'm'));
+    assert.ok(ip(['netns', 'list']).includes(namespace), 'net show names the namespace the daemon uses');
+    assert.equal(
+      cli('route', 'star').stdout,
+      `star 10.1.1.2 (service/router/star) → galaxy 10.1.1.1 (service/router/galaxy) → universe 10.0.0.1 (service/router/universe) → uplink netns:${LAN}\n`,
+    );
+  });
+});
