@@ -167,16 +167,19 @@ export class PortalManager {
   /** Takes a stopped or crashed portal off the networks and re-renders the port rules for the rest. */
   async releaseNetwork(record: PortalRecord): Promise<void> {
     await detachNetwork(this.config, record);
-    if (!this.activeRecords().some((r) => isNetworked(r.instance))) {
-      // The last portal left the networks: the namespace and its bridges go too (nothing is left behind).
-      await deleteNamespace(namespaceName(this.config.runRoot)).catch((error: unknown) =>
-        this.config.log(`removing the portal namespace: ${String(error)}`),
-      );
-      return;
-    }
+    if (await this.leaveNamespaceIfLast()) return;
     await applyPortRules(this.config, this.activeRecords()).catch((error: unknown) =>
       this.config.log(`port rules after ${record.name}: ${String(error)}`),
     );
+  }
+
+  /** When no active portal is networked any more, removes the namespace and its bridges; true if it did. */
+  private async leaveNamespaceIfLast(): Promise<boolean> {
+    if (this.activeRecords().some((r) => isNetworked(r.instance))) return false;
+    await deleteNamespace(namespaceName(this.config.runRoot)).catch((error: unknown) =>
+      this.config.log(`removing the portal namespace: ${String(error)}`),
+    );
+    return true;
   }
 
   private async start(
@@ -199,6 +202,12 @@ export class PortalManager {
         reverter,
       });
       context.progress(isNetworked(instance) ? 'joining the portal networks' : 'offline portal');
+      // Undone last, after the taps: a failed first start must not leave an empty namespace behind.
+      if (isNetworked(instance)) {
+        reverter.add('leave the portal namespace', async () => {
+          await this.leaveNamespaceIfLast();
+        });
+      }
       const namespace = await attachNetwork(this.config, { manifest, instance }, reverter);
       const record: PortalRecord = {
         name,

@@ -3,9 +3,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
-import { ROUTER_FILES } from '../agent/guest/handlers/router.js';
 import type { Manifest } from '../formula/index.js';
-import { ROUTER_PATHS, routerFiles, TOR_RUN } from './router-files.js';
+import { ROUTER_PATHS, routerFiles } from './router-files.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
 
@@ -61,12 +60,5 @@ describe('routerFiles', () => {
 
   it('gives portals that route nothing no router files', async () => {
     assert.deepEqual(routerFiles((await bundledFormula('application/console')).manifest), []);
-  });
-
-  it('names the same files the agent’s router verbs use', () => {
-    assert.deepEqual(
-      [ROUTER_FILES.up, ROUTER_FILES.switchEndpoint, ROUTER_FILES.torControl],
-      [ROUTER_PATHS.up, ROUTER_PATHS.switchEndpoint, TOR_RUN.controlSocket],
-    );
   });
 });

@@ -4,7 +4,7 @@
  * the way `portalgun daemon` starts it, and a leak cop that proves a test left nothing behind.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -21,6 +21,7 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callDaemon } from '../../src/cli/daemon-client.js';
+import { namespaceName } from '../../src/net/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../../src/policy/index.js';
 import type { MethodName, MethodParamsInput, MethodResult } from '../../src/protocol/index.js';
 import { REPO_ROOT } from './catalogue.js';
@@ -148,7 +149,7 @@ export function qemuProcessesUnder(dir: string): number[] {
   return pids;
 }
 
-/** The leak cop: no QEMU, no run folder, no socket or overlay, no mount left under `run`. */
+/** The leak cop: no QEMU, no run folder, no socket, overlay or mount under `run`, no portal namespace. */
 export function assertNoLeaks(run: string): void {
   assert.deepEqual(qemuProcessesUnder(run), [], 'QEMU processes left running');
   const portals = path.join(run, 'portals');
@@ -158,4 +159,6 @@ export function assertNoLeaks(run: string): void {
     .split('\n')
     .filter((line) => line.includes(run));
   assert.deepEqual(mounts, [], 'mounts left behind');
+  const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  assert.ok(!namespaces.includes(namespaceName(run)), `network namespace ${namespaceName(run)} left behind`);
 }

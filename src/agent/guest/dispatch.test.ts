@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ROUTER_PATHS, TOR_RUN } from '../../image/router-files.js';
 import { AGENT_VERBS, type AgentVerb, type JsonValue } from '../protocol.js';
 import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';
@@ -300,6 +301,13 @@ describe('router verbs', () => {
     (stdout: string, exitCode = 0): FakeProgram =>
     () => ({ stdout, exitCode });
   const routerFiles = { [ROUTER_FILES.up]: '', [ROUTER_FILES.switchEndpoint]: '' };
+
+  it('uses the files the router image carries', () => {
+    assert.deepEqual(
+      [ROUTER_FILES.up, ROUTER_FILES.switchEndpoint, ROUTER_FILES.torControl],
+      [ROUTER_PATHS.up, ROUTER_PATHS.switchEndpoint, TOR_RUN.controlSocket],
+    );
+  });
 
   it('reset runs router-up.sh and reports the hop up, or the state it is in instead', async () => {
     const up = createFakeSystem(routerFiles, { [ROUTER_FILES.up]: script('up\n') });

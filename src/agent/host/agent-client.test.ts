@@ -136,7 +136,7 @@ describe('agent client against a fake guest', () => {
         failsWith('agent.verb-not-allowed'),
       );
       await assert.rejects(ask(client, 'run', ['/bin/sh']), failsWith('agent.command-not-allowed'));
-      await assert.rejects(ask(client, 'reset'), failsWith('agent.unknown-verb'));
+      await assert.rejects(ask(client, 'reset'), failsWith('agent.not-applicable'));
       await assert.rejects(ask(client, 'hostname', ['Not_A_Label']), failsWith('agent.bad-args'));
       assert.equal(await ask(client, 'ping'), 'pong');
     } finally {

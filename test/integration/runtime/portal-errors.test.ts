@@ -32,14 +32,18 @@ describe('bad input and faults at runtime', { timeout: 300_000 }, () => {
     rmSync(tree, { recursive: true, force: true });
   });
 
-  it('refuses unknown formulas (3), abstract layers (2) and networked portals without a router chain (6)', () => {
+  it('refuses unknown formulas (3), abstract layers (2) and a universe router without its LAN (6)', () => {
     const unknown = cli('up', 'application/nope');
     assert.equal(unknown.status, 3, unknown.stderr);
     assert.match(unknown.stderr, /No formula "application\/nope" \[formula\.not-found\]/);
     assert.equal(cli('up', 'application/browser').status, 2);
-    const networked = cli('up', 'service/router/star');
-    assert.equal(networked.status, 6);
-    assert.match(networked.stderr, /\[net\.unavailable\]\n {2}hint: /);
+    const networked = cli('up', 'service/router/universe');
+    assert.equal(networked.status, 6, networked.stderr);
+    assert.match(
+      networked.stderr,
+      /uplink namespace "multiverse-lan" does not exist \[net\.unavailable\]\n {2}hint: /,
+    );
+    assertNoLeaks(daemon.run);
   });
 
   it('shows the last console lines when QEMU exits during boot, and cleans up', () => {
