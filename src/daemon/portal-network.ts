@@ -7,9 +7,10 @@ import { sha256Hex } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
 import type { Manifest } from '../formula/index.js';
 import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
+import { type PasstFiles, startPasst, stopPasst } from '../net/host/passt.js';
 import { createNetnsUplink, deleteNetnsUplink, type UplinkNames } from '../net/host/uplink.js';
 import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../net/index.js';
-import type { PortalInstance } from '../qemu/index.js';
+import { type PortalInstance, passtSocketOf } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import type { Reverter } from './reverter.js';
 import type { PortalRecord } from './state/portal-store.js';
@@ -20,6 +21,11 @@ export function uplinkNamesOf(instance: string): UplinkNames {
   return { tap: `mv${hash}u`, veth: `mv${hash}v`, bridge: `mv${hash}b` };
 }
 
+/** The files of the passt behind a user-mode uplink, in the portal's run folder (owned by the QEMU account). */
+export function passtFilesOf(runDir: string): PasstFiles {
+  return { socket: passtSocketOf(runDir), pidFile: `${runDir}/passt.pid` };
+}
+
 /** True if the instance needs the portal namespace at all. */
 export function isNetworked(instance: PortalInstance): boolean {
   return instance.nics.length > 0 || instance.uplink !== null;
@@ -28,9 +34,9 @@ export function isNetworked(instance: PortalInstance): boolean {
 /** Refuses uplink modes the runtime cannot give yet, before anything is created. */
 export function checkUplinkSupported(manifest: Manifest): void {
   const { mode } = manifest.uplink;
-  if (mode === 'user' || mode === 'macvtap') {
-    throw new MvError('net.unavailable', `Uplink mode "${mode}" is not supported by this runtime yet`, {
-      hint: 'Portals run in their own network namespace: use uplink mode netns (a veth into your LAN namespace) or pci (a VFIO NIC).',
+  if (mode === 'macvtap') {
+    throw new MvError('net.unavailable', 'Uplink mode "macvtap" is not supported by this runtime yet', {
+      hint: 'Use uplink mode user (passt: works on any host), netns (a veth into your LAN namespace) or pci (a VFIO NIC).',
     });
   }
 }
@@ -77,6 +83,12 @@ export async function attachNetwork(
     });
     reverter.add(`remove tap ${port.tap}`, () => deleteTap(namespace, port.tap));
   }
+  if (instance.uplink?.kind === 'user') {
+    const files = passtFilesOf(instance.runDir);
+    await startPasst(files, config.owner);
+    // passt quits when QEMU disconnects; this covers a QEMU that never connected.
+    reverter.add(`stop passt of ${instance.name}`, () => stopPasst(files.pidFile));
+  }
   if (instance.uplink?.kind === 'tap') {
     const names = uplinkNamesOf(instance.name);
     await createNetnsUplink(namespace, { lan: manifest.uplink.device ?? '', names });
@@ -98,6 +110,9 @@ export async function detachNetwork(config: DaemonConfig, record: PortalRecord):
   const namespace = namespaceName(config.runRoot);
   const report = (error: unknown) => config.log(`${record.name}: network cleanup: ${String(error)}`);
   for (const nic of record.instance.nics) await deleteTap(namespace, nic.tap).catch(report);
+  if (record.instance.uplink?.kind === 'user') {
+    await stopPasst(passtFilesOf(record.instance.runDir).pidFile).catch(report);
+  }
   if (record.instance.uplink?.kind === 'tap') {
     const names = uplinkNamesOf(record.instance.name);
     await deleteTap(namespace, names.tap).catch(report);

@@ -70,7 +70,10 @@ describe('renderQemuArgs', () => {
         ...valuesAfter(argv, '-device').filter((d) => d.startsWith('vfio')),
       ].join(' ');
     };
-    assert.match(netdevs('{ mode: user }'), /user,id=uplink,ipv6=off/);
+    assert.match(
+      netdevs('{ mode: user }'),
+      /stream,id=uplink,server=off,addr.type=unix,addr.path=\/run\/multiverse\/portals\/universe\/passt.sock/,
+    );
     assert.match(netdevs('{ mode: netns, device: lan }'), /tap,id=uplink,ifname=mvuplink0/);
     assert.match(netdevs('{ mode: macvtap, device: eth0 }'), /tap,id=uplink,fd=3/);
     assert.match(netdevs('{ mode: pci, device: "0000:03:00.0" }'), /vfio-pci,host=0000:03:00.0,id=uplink/);

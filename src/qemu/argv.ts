@@ -194,7 +194,12 @@ function networkArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   if (uplink) {
     const netdev =
       uplink.kind === 'user'
-        ? qemuOpts('user', { id: 'uplink', ipv6: false })
+        ? qemuOpts('stream', {
+            id: 'uplink',
+            server: false,
+            'addr.type': 'unix',
+            'addr.path': uplink.socket,
+          })
         : uplink.kind === 'tap'
           ? qemuOpts('tap', { id: 'uplink', ifname: uplink.tap, script: 'no', downscript: 'no' })
           : qemuOpts('tap', { id: 'uplink', fd: uplink.fd });

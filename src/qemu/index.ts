@@ -10,6 +10,7 @@ export {
   type InstanceRequest,
   type InstanceUplink,
   type PortalInstance,
+  passtSocketOf,
   planInstance,
   runFiles,
   tapName,

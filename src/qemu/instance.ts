@@ -33,7 +33,8 @@ export interface InstanceNic {
 
 /** How the universe router's uplink reaches QEMU. */
 export type InstanceUplink =
-  | { readonly kind: 'user'; readonly mac: string }
+  /** User-mode networking by passt on the host, reached through its unix socket in the run folder. */
+  | { readonly kind: 'user'; readonly mac: string; readonly socket: string }
   | { readonly kind: 'tap'; readonly tap: string; readonly mac: string }
   | { readonly kind: 'fd'; readonly fd: number; readonly mac: string }
   | { readonly kind: 'pci'; readonly address: string };
@@ -115,6 +116,11 @@ export function planInstance(manifest: Manifest, request: InstanceRequest): Port
   return { ...fixed, nics, uplink: planUplink(manifest, request) };
 }
 
+/** Where passt listens for the universe router's QEMU when the uplink is user-mode. */
+export function passtSocketOf(runDir: string): string {
+  return `${runDir}/passt.sock`;
+}
+
 function planUplink(manifest: Manifest, request: InstanceRequest): InstanceUplink | null {
   const { mode, device } = manifest.uplink;
   const mac = `${manifest.hardening.macPrefix}:ff:ff:01`;
@@ -123,7 +129,7 @@ function planUplink(manifest: Manifest, request: InstanceRequest): InstanceUplin
     case 'none':
       return null;
     case 'user':
-      return { kind: 'user', mac };
+      return { kind: 'user', mac, socket: passtSocketOf(request.runDir) };
     case 'pci':
       return { kind: 'pci', address: device ?? '' };
     case 'netns':

@@ -156,6 +156,7 @@ function interfaces(manifest: Manifest, instance: PortalInstance): XmlElement[] 
       el('mac', { address: uplink.mac }),
       uplink.kind === 'fd' && el('source', { dev: manifest.uplink.device ?? '', mode: 'private' }),
       uplink.kind === 'tap' && el('target', { dev: uplink.tap, managed: 'no' }),
+      uplink.kind === 'user' && el('backend', { type: 'passt' }),
       el('model', { type: 'virtio' }),
     ]),
   ];

@@ -21,6 +21,7 @@ const PROVIDERS: Readonly<Record<string, string>> = {
   'dpkg-deb': 'dpkg',
   dpkg: 'dpkg',
   ldd: 'libc-bin',
+  passt: 'passt',
 };
 
 /** Options of a command run. */

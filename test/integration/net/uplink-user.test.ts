@@ -1,0 +1,106 @@
+/**
+ * The universe router's `user` uplink: passt in the host namespace, reached by the router's QEMU over a unix
+ * socket. Only loopback traffic: passt maps the gateway address it hands out to the host's own loopback, so
+ * a portal behind universe fetches a page from a server on 127.0.0.1 here, and nothing goes anywhere else.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../../support/catalogue.js';
+import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+
+function testTree(): string {
+  const root = mkdtempSync('/tmp/mv-user-uplink-');
+  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
+  writeFileSync(
+    path.join(root, 'service/router/universe/formula.yaml'),
+    `description: universe with a user-mode uplink
+networks:
+  - { network: universe, address: 10.0.0.1, router: true }
+uplink: { mode: user }
+agent:
+  verbs: [run]
+  run: [/bin/busybox]
+startOrder: 20
+`,
+  );
+  mkdirSync(path.join(root, 'application', 'probe-universe'));
+  writeFileSync(
+    path.join(root, 'application', 'probe-universe', 'formula.yaml'),
+    'description: a network probe\nnetworks:\n  - { network: universe, address: dynamic }\nagent:\n  verbs: [run]\n  run: [/bin/busybox]\n',
+  );
+  return root;
+}
+
+const rootLinks = () =>
+  (JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout) as { ifname: string }[])
+    .map((link) => link.ifname)
+    .sort();
+
+describe('the universe router with a user-mode (passt) uplink', { timeout: 300_000 }, () => {
+  let daemon: TestDaemon;
+  let tree: string;
+  let server: Server;
+  const visitors: string[] = [];
+  const linksBefore = rootLinks();
+  const shell = async (portal: string, script: string) =>
+    (
+      await daemon.call('portal.exec', {
+        name: portal,
+        verb: 'run',
+        args: ['/bin/busybox', 'sh', '-c', script],
+      })
+    ).result as { exitCode: number; stdout: string; stderr: string };
+
+  before(async () => {
+    tree = testTree();
+    server = createServer((request, response) => {
+      visitors.push(request.socket.remoteAddress ?? '');
+      response.end('hello from the host loopback\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    daemon = await startTestDaemon({ formulas: tree });
+  });
+  after(async () => {
+    server.close();
+    await daemon.dispose();
+    rmSync(tree, { recursive: true, force: true });
+  });
+
+  it('boots universe on a passt uplink, configured by DHCP, with no interface in the host namespace', async () => {
+    await daemon.call('portal.up', { formula: 'service/router/universe', name: 'universe' });
+    const route = await shell('universe', 'ip route show default dev uplink');
+    assert.match(route.stdout, /^default via \d+\.\d+\.\d+\.\d+/, 'DHCP from passt gave a default route');
+    assert.deepEqual(rootLinks(), linksBefore, 'passt adds no interface to the host namespace');
+    const runDir = path.join(daemon.run, 'portals', 'universe');
+    assert.ok(existsSync(path.join(runDir, 'passt.pid')), 'passt runs for this portal');
+  });
+
+  it('carries a portal behind universe out through passt (to the host loopback only)', async () => {
+    await daemon.call('portal.up', { formula: 'application/probe-universe', name: 'onuniverse' });
+    const gateway = /^default via (\S+)/.exec(
+      (await shell('universe', 'ip route show default dev uplink')).stdout,
+    )?.[1];
+    assert.ok(gateway);
+    const { port } = server.address() as AddressInfo;
+    const page = await shell('onuniverse', `timeout 10 wget -q -O - http://${gateway}:${port}/`);
+    assert.equal(page.exitCode, 0, page.stderr);
+    assert.match(page.stdout, /hello from the host loopback/);
+    assert.deepEqual(visitors, ['127.0.0.1'], 'the request arrived on loopback, from passt');
+  });
+
+  it('stops passt with the router', async () => {
+    const pid = Number(
+      spawnSync('cat', [path.join(daemon.run, 'portals', 'universe', 'passt.pid')], { encoding: 'utf8' })
+        .stdout,
+    );
+    await daemon.call('portal.down', { name: 'onuniverse', force: true });
+    await daemon.call('portal.down', { name: 'universe', force: false });
+    for (let i = 0; i < 40 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!existsSync(`/proc/${pid}`), 'passt is gone');
+  });
+});
