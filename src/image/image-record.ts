@@ -37,6 +37,11 @@ export const IMAGE_RECORD_SCHEMA = z.strictObject({
   base: z
     .strictObject({ digest, size: z.number().int().nonnegative(), format: z.enum(['raw', 'qcow2']) })
     .nullable(),
+  /**
+   * The read-only layers of a Debian image, bottom first, one per formula of the lineage that adds to the
+   * root (each shared by every image above it); empty for micro images, whose root is `base`.
+   */
+  layers: z.array(z.strictObject({ node: z.string(), digest, size: z.number().int().nonnegative() })),
   packages: z.array(z.string()),
   modules: z.array(z.string()),
 });
@@ -45,7 +50,7 @@ export const IMAGE_RECORD_SCHEMA = z.strictObject({
 export type ImageRecord = z.output<typeof IMAGE_RECORD_SCHEMA>;
 
 /** Version of the image builder; part of every image key, so a builder change means a rebuild. */
-export const BUILDER_VERSION = 'portalgun-micro/1';
+export const BUILDER_VERSION = 'portalgun-micro/2';
 
 /** The store key of an image: changes when the formula or any build input changes. */
 export function imageKeyOf(formulaHash: string, inputs: BuildInputs): string {

@@ -36,6 +36,7 @@ async function recordOf(name: string): Promise<PortalRecord> {
     kernel: { digest: digest('1'), release: '6.1.0-test-amd64' },
     initrd: { digest: digest('2'), size: 1234 },
     base: { digest: digest('3'), size: 56_789, format: 'raw' },
+    layers: [],
     packages: ['busybox-static'],
     modules: ['virtio_mmio', 'virtio_blk'],
   };

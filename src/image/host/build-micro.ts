@@ -112,6 +112,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
       kernel: { digest: kernel.vmlinuxDigest, release: kernel.release },
       initrd: { digest: initrd, size: initrdSize },
       base: { digest: base, size: baseSize, format: 'raw' },
+      layers: [],
       packages: [...manifest.packages],
       modules: modules.map((m) => m.name),
     };
