@@ -4,7 +4,7 @@
  */
 import { errorFromDiagnostics, MvError } from '../errors/index.js';
 import { readFormulaTree } from '../formula/host/read-tree.js';
-import { type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
+import { type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
 
 /** The resolved formula named by node path or portal name. */
 export async function findResolvedFormula(formulasDir: string, name: string): Promise<ResolvedFormula> {
@@ -19,4 +19,19 @@ export async function findResolvedFormula(formulasDir: string, name: string): Pr
     });
   }
   return resolved;
+}
+
+/** Throws `formula.invalid` for an abstract layer: only its children are portals (and have images). */
+export function requireStartable(manifest: Manifest): void {
+  if (!manifest.abstract) return;
+  throw new MvError('formula.invalid', `"${manifest.node}" is an abstract layer, not a portal`, {
+    hint: 'Start one of its children; "portalgun formula list" shows which nodes are portals.',
+  });
+}
+
+/** Every manifest of the tree by node path (the layers of a Debian image follow the tree). */
+export async function manifestsByNode(formulasDir: string): Promise<Map<string, Manifest>> {
+  const catalogue = resolveCatalogue(await readFormulaTree(formulasDir));
+  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+  return new Map([...catalogue.formulas].map(([node, resolved]) => [node, resolved.manifest]));
 }

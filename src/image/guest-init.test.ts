@@ -17,6 +17,10 @@ describe('guest boot scripts golden files', () => {
     assertGolden(testdata('stage1-init.sh'), renderStage1Init(['virtio_mmio', 'virtio_blk']));
   });
 
+  it('renders stage 1 /init stacking two layers under the root image', () => {
+    assertGolden(testdata('stage1-init-layered.sh'), renderStage1Init(['virtio_mmio', 'erofs'], 2));
+  });
+
   it('renders rc.sysinit', () => {
     assertGolden(testdata('rc.sysinit'), renderSysinit());
   });

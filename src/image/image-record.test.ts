@@ -13,6 +13,7 @@ const INPUTS: BuildInputs = {
   agent: digest('3'),
   node: digest('4'),
   busybox: digest('5'),
+  layers: [],
 };
 
 describe('image keys', () => {
@@ -22,7 +23,10 @@ describe('image keys', () => {
     assert.notEqual(imageKeyOf(digest('b'), INPUTS), base);
     for (const field of Object.keys(INPUTS) as (keyof BuildInputs)[]) {
       assert.notEqual(
-        imageKeyOf(digest('a'), { ...INPUTS, [field]: field === 'builder' ? 'b/2' : digest('9') }),
+        imageKeyOf(digest('a'), {
+          ...INPUTS,
+          [field]: field === 'builder' ? 'b/2' : field === 'layers' ? [digest('9')] : digest('9'),
+        }),
         base,
         field,
       );
@@ -39,6 +43,11 @@ describe('image keys', () => {
       guestFilesDigest(manifest, { formulaHash: hash, owner: `b${OWNER.slice(1)}` }),
       before,
       'another owner',
+    );
+    assert.notEqual(
+      guestFilesDigest(manifest, { formulaHash: hash, owner: OWNER, layers: 2 }),
+      before,
+      'a stack of layers under the root',
     );
   });
 });

@@ -18,6 +18,8 @@ export const BUILD_INPUTS_SCHEMA = z.strictObject({
   agent: digest,
   node: digest,
   busybox: digest,
+  /** The keys of a Debian image's layers, bottom first (empty for micro images). */
+  layers: z.array(digest),
 });
 
 /** The inputs of a build besides the formula. */

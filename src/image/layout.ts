@@ -1,6 +1,6 @@
 /**
  * @module Where the image store keeps things under the state folder: kernels, content-addressed blobs and
- * the image records that name them.
+ * the image records that name them, each with the owner's signature of its manifest beside it.
  * Pure: no I/O.
  */
 
@@ -10,6 +10,7 @@ export function storeLayout(stateRoot: string) {
     kernels: `${stateRoot}/kernels`,
     blobs: `${stateRoot}/store/sha256`,
     images: `${stateRoot}/images`,
+    layers: `${stateRoot}/store/layers`,
     staging: `${stateRoot}/store/staging`,
   } as const;
 }
@@ -27,4 +28,14 @@ export function blobPath(stateRoot: string, digest: string): string {
 /** The record of the image built for a formula node with a given image key. */
 export function imageRecordPath(stateRoot: string, node: string, imageKey: string): string {
   return `${storeLayout(stateRoot).images}/${node}/${imageKey.replace(/^sha256:/, '')}.json`;
+}
+
+/** The owner's signature of an image's manifest, stored beside its record. */
+export function imageSignaturePath(stateRoot: string, node: string, imageKey: string): string {
+  return imageRecordPath(stateRoot, node, imageKey).replace(/\.json$/, '.signature.json');
+}
+
+/** The record of a built Debian layer, by its layer key. */
+export function layerRecordPath(stateRoot: string, key: string): string {
+  return `${storeLayout(stateRoot).layers}/${key.replace(/^sha256:/, '')}.json`;
 }

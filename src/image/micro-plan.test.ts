@@ -169,3 +169,47 @@ describe('planMicroImage: initramfs', () => {
     assert.equal(initramfs('bin/ip'), undefined);
   });
 });
+
+describe('planMicroImage: the root image of a Debian image', () => {
+  const debianPlan = async () => {
+    const { manifest } = await bundledFormula('application/console');
+    return planMicroImage(manifest, { ...INPUTS, debianLayers: 2 });
+  };
+
+  it("stays out of Debian's way: nothing in /bin, /sbin or /lib, no accounts, no host libraries", async () => {
+    const plan = await debianPlan();
+    assertParentsFirst(plan.base);
+    const paths = plan.base.map((f) => f.path);
+    for (const path of paths) {
+      assert.match(path, /^(usr|etc)(\/|$)/, `${path} lies under /usr or /etc`);
+    }
+    for (const absent of ['etc/passwd', 'etc/group', 'usr/lib/x86_64-linux-gnu/libnftables.so.1']) {
+      assert.ok(!paths.includes(absent), `${absent} is left to Debian`);
+    }
+  });
+
+  it('keeps busybox in /usr/bin, its applets apart, and makes it /sbin/init', async () => {
+    const plan = await debianPlan();
+    const at = (path: string) => plan.base.find((f) => f.path === path);
+    assert.equal(at('usr/bin/busybox')?.kind, 'host-file');
+    assert.deepEqual(at('usr/lib/multiverse/bin/sh'), {
+      kind: 'symlink',
+      path: 'usr/lib/multiverse/bin/sh',
+      target: '/usr/bin/busybox',
+    });
+    assert.deepEqual(at('usr/sbin/init'), {
+      kind: 'symlink',
+      path: 'usr/sbin/init',
+      target: '/usr/bin/busybox',
+    });
+    assert.equal(at('usr/bin/node')?.kind, 'host-file');
+  });
+
+  it('stacks the layers in stage 1', async () => {
+    const plan = await debianPlan();
+    const init = plan.initramfs.find((f) => f.path === 'init');
+    assert.ok(init?.kind === 'text');
+    assert.match(init.text, /for i in \$\(seq 1 -1 0\)/);
+    assert.match(init.text, /mount -t overlay overlay/);
+  });
+});

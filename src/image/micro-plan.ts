@@ -9,12 +9,14 @@ import { digestJson } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { renderFstab } from '../share/index.js';
 import {
+  DEBIAN_APPLET_DIR,
   GUEST_PATHS,
   renderAgentConfig,
   renderInittab,
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
+import { PROGRAM_SCRIPT, renderProgramScript } from './guest-program.js';
 import { modulesFor } from './modules.js';
 import { routerFiles, TOR_ACCOUNT } from './router-files.js';
 
@@ -41,6 +43,11 @@ export interface MicroImageInputs {
   readonly agentBundle: string;
   /** Shared libraries and package programs: guest path → host file (libraries keep their host paths). */
   readonly hostFiles: readonly { readonly path: string; readonly source: string; readonly mode: number }[];
+  /**
+   * For a Debian image, how many read-only layers lie under this root image. The root image then carries
+   * only the portal's runtime, kept out of Debian's way (see `DEBIAN_RUNTIME`).
+   */
+  readonly debianLayers?: number;
 }
 
 /** Accounts of every micro image; Tor's is used only where Tor runs, and owns nothing elsewhere. */
@@ -111,7 +118,15 @@ function planInitramfs(manifest: Manifest, inputs: MicroImageInputs): ImageFile[
       (path): ImageFile => ({ kind: 'dir', path, mode: 0o755 }),
     ),
     { kind: 'host-file', path: 'bin/busybox', source: inputs.busybox, mode: 0o755 },
-    { kind: 'text', path: 'init', text: renderStage1Init(inputs.modules.map((m) => m.name)), mode: 0o755 },
+    {
+      kind: 'text',
+      path: 'init',
+      text: renderStage1Init(
+        inputs.modules.map((m) => m.name),
+        inputs.debianLayers ?? 0,
+      ),
+      mode: 0o755,
+    },
     {
       kind: 'text',
       path: 'etc/portal',
@@ -129,16 +144,53 @@ function planInitramfs(manifest: Manifest, inputs: MicroImageInputs): ImageFile[
   ];
 }
 
-/** The root image: the portal's whole userland. Later entries replace earlier ones at the same path. */
+/**
+ * Where the userland goes. A micro root is the whole userland: busybox and its applets in /bin and /sbin,
+ * its own accounts, the host programs of its packages with their libraries. A Debian root image sits on top
+ * of Debian's layers, whose /bin, /sbin and /lib are symlinks into /usr (a directory here would hide them):
+ * so it puts everything under /usr and /etc, busybox's applets apart in their own folder, and leaves the
+ * accounts, libraries and package programs to Debian.
+ */
+interface UserlandLayout {
+  readonly busybox: string;
+  readonly applet: (path: string) => string;
+  readonly extra: readonly ImageFile[];
+  readonly dirs: readonly string[];
+  readonly debian: boolean;
+}
+
+const MICRO_RUNTIME: UserlandLayout = {
+  busybox: 'bin/busybox',
+  applet: (path) => path,
+  // The agent runs /bin/ip (where Debian's iproute2 puts it); busybox's applet lives in /sbin.
+  extra: [{ kind: 'symlink', path: 'bin/ip', target: '/bin/busybox' }],
+  dirs: BASE_DIRS,
+  debian: false,
+};
+
+const DEBIAN_RUNTIME: UserlandLayout = {
+  busybox: 'usr/bin/busybox',
+  applet: (path) => `${DEBIAN_APPLET_DIR.slice(1)}/${path.split('/').at(-1)}`,
+  extra: [
+    { kind: 'symlink', path: 'usr/sbin/init', target: '/usr/bin/busybox' },
+    { kind: 'symlink', path: 'usr/bin/ip', target: '/usr/bin/busybox' },
+  ],
+  dirs: ['usr', 'usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib/multiverse', 'etc', 'etc/multiverse'],
+  debian: true,
+};
+
+/** The root image: the portal's userland. Later entries replace earlier ones at the same path. */
 function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
+  const layout = inputs.debianLayers ? DEBIAN_RUNTIME : MICRO_RUNTIME;
   const files: ImageFile[] = [
-    { kind: 'host-file', path: 'bin/busybox', source: inputs.busybox, mode: 0o755 },
+    { kind: 'host-file', path: layout.busybox, source: inputs.busybox, mode: 0o755 },
     ...inputs.applets
       .filter((a) => a !== 'bin/busybox')
-      .map((path): ImageFile => ({ kind: 'symlink', path, target: '/bin/busybox' })),
-    // The agent runs /bin/ip (where Debian's iproute2 puts it); busybox's applet lives in /sbin.
-    { kind: 'symlink', path: 'bin/ip', target: '/bin/busybox' },
-    ...inputs.hostFiles.map(
+      .map(
+        (path): ImageFile => ({ kind: 'symlink', path: layout.applet(path), target: `/${layout.busybox}` }),
+      ),
+    ...layout.extra,
+    ...(layout.debian ? [] : inputs.hostFiles).map(
       (f): ImageFile => ({
         kind: 'host-file',
         path: f.path.replace(/^\/+/, ''),
@@ -163,14 +215,14 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
       mode: 0o644,
     },
     { kind: 'text', path: 'etc/hostname', text: 'host\n', mode: 0o644 },
-    {
-      kind: 'text',
-      path: 'etc/passwd',
-      text: renderPasswd(),
-      mode: 0o644,
-    },
-    { kind: 'text', path: 'etc/group', text: renderGroup(), mode: 0o644 },
+    ...(layout.debian
+      ? []
+      : [
+          { kind: 'text', path: 'etc/passwd', text: renderPasswd(), mode: 0o644 } as const,
+          { kind: 'text', path: 'etc/group', text: renderGroup(), mode: 0o644 } as const,
+        ]),
     { kind: 'text', path: 'etc/multiverse/udhcpc.script', text: UDHCPC_SCRIPT, mode: 0o755 },
+    ...programFile(manifest),
     ...routerFiles(manifest).map(
       (f): ImageFile => ({ kind: 'text', path: f.path.slice(1), text: f.text, mode: f.mode }),
     ),
@@ -180,12 +232,18 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
   const leaves = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const dirs = new Map<string, ImageFile>();
   for (const dir of [
-    ...BASE_DIRS.map((path): ImageFile => ({ kind: 'dir', path, mode: path === 'tmp' ? 0o1777 : 0o755 })),
+    ...layout.dirs.map((path): ImageFile => ({ kind: 'dir', path, mode: path === 'tmp' ? 0o1777 : 0o755 })),
     ...dirsFor(leaves.map((f) => f.path)),
   ]) {
     if (!dirs.has(dir.path)) dirs.set(dir.path, dir);
   }
   return [...[...dirs.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...leaves];
+}
+
+/** The script that runs the formula's program, if it names one. */
+function programFile(manifest: Manifest): ImageFile[] {
+  const text = renderProgramScript(manifest);
+  return text === undefined ? [] : [{ kind: 'text', path: PROGRAM_SCRIPT.slice(1), text, mode: 0o755 }];
 }
 
 /** The full plan of a micro image. */
@@ -197,14 +255,15 @@ export function planMicroImage(manifest: Manifest, inputs: MicroImageInputs): Mi
  * fstab, the wanted modules), so a change to any of them gives the image a new key. */
 export function guestFilesDigest(
   manifest: Manifest,
-  options: { formulaHash: string; owner: string },
+  options: { formulaHash: string; owner: string; layers?: number },
 ): string {
   return digestJson([
-    renderStage1Init(modulesFor(manifest)),
+    renderStage1Init(modulesFor(manifest), options.layers ?? 0),
     renderSysinit(),
     renderInittab(manifest),
     renderAgentConfig(manifest, options.owner),
     renderFstab(manifest, { hash: options.formulaHash }),
     JSON.stringify(routerFiles(manifest)),
+    renderProgramScript(manifest) ?? '',
   ]);
 }

@@ -33,11 +33,18 @@ export const ROUTER_MODULES = [
   'nft_reject_inet',
 ] as const;
 
-/** The modules a portal's initramfs loads: the base set, netfilter for routers, WireGuard where it is used. */
+/** What a Debian image's stage 1 needs besides: its read-only erofs layers and the overlay that stacks them. */
+export const LAYER_MODULES = ['erofs', 'overlay'] as const;
+
+/**
+ * The modules a portal's initramfs loads: the base set, the layer stack for Debian images, netfilter for
+ * routers, WireGuard where it is used.
+ */
 export function modulesFor(manifest: Manifest): string[] {
   const routes = manifest.networks.some((attachment) => attachment.router);
   return [
     ...PORTAL_MODULES,
+    ...(manifest.image.backend === 'debian' ? LAYER_MODULES : []),
     ...(routes ? ROUTER_MODULES : []),
     ...(manifest.packages.includes('wireguard-tools') ? ['wireguard'] : []),
   ];

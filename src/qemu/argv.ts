@@ -99,6 +99,9 @@ function bootArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   return args;
 }
 
+/** Layer disks show up in the guest with serials `layer0`, `layer1`, … (bottom first). */
+export const LAYER_SERIAL_PREFIX = 'layer';
+
 function blockdev(props: Readonly<Record<string, string | boolean>>): QemuArg {
   return arg('-blockdev', qemuOpts(null, props));
 }
@@ -116,6 +119,23 @@ function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
       device(virtioDevice(manifest, 'blk'), { drive: 'root', id: 'root-disk', serial: 'root' }),
     );
   }
+  instance.artifacts.layers.forEach((file, index) => {
+    // Layers are shared by every portal of every image above them: read-only at both block layers.
+    args.push(
+      blockdev({ driver: 'file', filename: file, 'node-name': `layer${index}-file`, 'read-only': true }),
+      blockdev({
+        driver: 'raw',
+        file: `layer${index}-file`,
+        'node-name': `layer${index}`,
+        'read-only': true,
+      }),
+      device(virtioDevice(manifest, 'blk'), {
+        drive: `layer${index}`,
+        id: `layer${index}-disk`,
+        serial: `${LAYER_SERIAL_PREFIX}${index}`,
+      }),
+    );
+  });
   for (const name of Object.keys(manifest.disks).sort()) {
     const file = instance.disks[name] ?? '';
     args.push(

@@ -18,6 +18,8 @@ export interface BootArtifacts {
   readonly initrd: string | null;
   /** Read-only base image under the overlay, or null for an initramfs-only portal. */
   readonly base: { readonly path: string; readonly format: 'qcow2' | 'raw' } | null;
+  /** Read-only root layers (erofs, bottom first) that the guest stacks under the base with overlayfs. */
+  readonly layers: readonly string[];
   /** UEFI code and this instance's copy of the variable store, when the formula asks for OVMF. */
   readonly firmware: { readonly code: string; readonly vars: string } | null;
 }

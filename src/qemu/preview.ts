@@ -46,6 +46,7 @@ export function previewInstance(manifest: Manifest, options: PreviewOptions = {}
       kernel: `${stateRoot}/kernels/${manifest.boot.kernel}/vmlinux`,
       initrd: manifest.boot.initrd ? `${image}/initrd.cpio` : null,
       base: { path: `${image}/base.qcow2`, format: 'qcow2' },
+      layers: [],
       firmware: manifest.boot.firmware === 'ovmf' ? { code: ovmfCode, vars: `${runDir}/OVMF_VARS.fd` } : null,
     },
     accel: options.accel ?? 'tcg',

@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
+  /** Called with each complete line of stdout as it arrives (progress of long work). */
+  readonly onStdoutLine?: (line: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -63,7 +65,14 @@ export function runCommand(
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      if (!options.onStdoutLine) return;
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onStdoutLine(line);
+    });
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {

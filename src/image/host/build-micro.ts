@@ -2,7 +2,9 @@
  * @module Builds a micro image for a resolved formula: gathers the host files (busybox, node, the agent,
  * the formula's package programs and their libraries, kernel modules), plans the image, writes the
  * initramfs and the ext4 root image, moves them into the content-addressed store and writes the image
- * record. A failed build leaves nothing behind but its cleaned-up staging folder.
+ * record. Given a Debian image's layers, it builds that image's initramfs and root image instead (the
+ * portal runtime only) and records the layers. A failed build leaves nothing behind but its cleaned-up
+ * staging folder.
  */
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { storeLayout } from '../layout.js';
 import { planMicroImage } from '../micro-plan.js';
 import { modulesFor } from '../modules.js';
 import { readBuildInputs } from './build-inputs.js';
+import type { LayerRecord } from './build-layers.js';
 import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
 import { readKernel } from './kernel.js';
 import { writeBaseImage, writeInitramfs } from './materialize.js';
@@ -32,6 +35,11 @@ export interface MicroBuildOptions {
   readonly node?: string;
   readonly busybox?: string;
   readonly log?: (line: string) => void;
+  /**
+   * A Debian image's layers, bottom first (see build-layers.ts): the root image then carries only the
+   * portal's runtime, and the packages are Debian's, installed in the layers.
+   */
+  readonly layers?: readonly LayerRecord[];
 }
 
 async function gatherHostFiles(manifest: Manifest, node: string): Promise<HostFile[]> {
@@ -43,13 +51,11 @@ async function gatherHostFiles(manifest: Manifest, node: string): Promise<HostFi
 
 /** Builds the micro image of a manifest and returns its record. */
 export async function buildMicroImage(manifest: Manifest, options: MicroBuildOptions): Promise<ImageRecord> {
-  if (manifest.image.backend !== 'micro') {
+  const layers = options.layers ?? [];
+  if ((manifest.image.backend === 'debian') !== layers.length > 0) {
     throw new MvError(
-      'image.unsupported-backend',
-      `${manifest.node} uses the ${manifest.image.backend} image backend, which is not built yet`,
-      {
-        hint: 'Only micro images can be built so far (debian images: issue #6).',
-      },
+      'internal.bug',
+      `${manifest.node} (${manifest.image.backend} backend) was built with ${layers.length} layers (please report)`,
     );
   }
   const log = options.log ?? (() => undefined);
@@ -69,11 +75,13 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     agentBundle: options.agentBundle,
     node,
     busybox,
+    layerKeys: layers.map((layer) => layer.key),
   });
   log('resolving kernel modules');
   const modules = await resolveModuleFiles(kernel.modules, modulesFor(manifest));
   log('gathering host files');
-  const hostFiles = await gatherHostFiles(manifest, node);
+  // A Debian image's packages and libraries are Debian's own, in its layers.
+  const hostFiles = layers.length > 0 ? [] : await gatherHostFiles(manifest, node);
   const applets = (await runCommand(busybox, ['--list-full'])).stdout.toString().split('\n').filter(Boolean);
   const plan = planMicroImage(manifest, {
     formulaHash: options.formulaHash,
@@ -84,6 +92,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     node,
     agentBundle: options.agentBundle,
     hostFiles,
+    debianLayers: layers.length,
   });
 
   const staging = storeLayout(options.stateRoot).staging;
@@ -108,12 +117,13 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
       formulaHash: options.formulaHash,
       imageKey: imageKeyOf(options.formulaHash, inputs),
       inputs,
-      backend: 'micro',
+      backend: manifest.image.backend,
       kernel: { digest: kernel.vmlinuxDigest, release: kernel.release },
       initrd: { digest: initrd, size: initrdSize },
       base: { digest: base, size: baseSize, format: 'raw' },
-      layers: [],
-      packages: [...manifest.packages],
+      layers: layers.map((layer) => ({ node: layer.node, digest: layer.digest, size: layer.size })),
+      // The SBOM: every Debian package with its version, or the micro image's host packages.
+      packages: layers.at(-1)?.installed ?? [...manifest.packages],
       modules: modules.map((m) => m.name),
     };
     await writeImageRecord(options.stateRoot, record);

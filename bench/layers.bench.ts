@@ -1,0 +1,77 @@
+/**
+ * Benchmark: building Debian layers, cold and with the parents cached, against plain debootstrap in the
+ * same run.
+ * - Baseline: `debootstrap --variant=minbase bookworm` into a folder, nothing else.
+ * - Cold: every layer of a three-level branch in an empty store (minbase, a formula adding jq, its child
+ *   adding less): the time of each layer.
+ * - Cached: a sibling of the child (adding file) once its parents are built: only its own layer is made.
+ * Needs root, network access to the Debian mirror, scripts/setup.sh. Run: npm run bench:layers
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../src/formula/index.js';
+import { debianMirror, ensureLayers } from '../src/image/host/build-layers.js';
+import { DEBIAN_SUITE, planLayers } from '../src/image/index.js';
+import { bundledFormula } from '../test/support/catalogue.js';
+import { ms } from './measure.js';
+
+async function branch(): Promise<Map<string, Manifest>> {
+  const { manifest } = await bundledFormula('application/console');
+  const debian = (node: string, packages: string[]): Manifest => ({
+    ...manifest,
+    node,
+    image: { ...manifest.image, backend: 'debian' },
+    packages,
+  });
+  return new Map([
+    ['bench', debian('bench', ['jq'])],
+    ['bench/pager', debian('bench/pager', ['jq', 'less'])],
+    ['bench/file', debian('bench/file', ['jq', 'file'])],
+  ]);
+}
+
+/** Builds the layers of `node` one at a time (the ones below are already there) and times each. */
+async function timedLayers(stateRoot: string, node: string, manifests: Map<string, Manifest>) {
+  const specs = planLayers(node, (n) => manifests.get(n));
+  const times: { node: string; ms: number }[] = [];
+  for (let i = 1; i <= specs.length; i++) {
+    const started = performance.now();
+    await ensureLayers(stateRoot, specs.slice(0, i), () => undefined);
+    times.push({ node: specs[i - 1]?.node ?? '', ms: performance.now() - started });
+  }
+  return times;
+}
+
+async function main(): Promise<void> {
+  const manifests = await branch();
+  const root = mkdtempSync('/tmp/mv-bench-layers-');
+  try {
+    const raw = path.join(root, 'raw');
+    const t0 = performance.now();
+    const debootstrap = spawnSync(
+      'debootstrap',
+      ['--variant=minbase', '--components=main', DEBIAN_SUITE, raw, debianMirror()],
+      { stdio: 'ignore' },
+    );
+    if (debootstrap.status !== 0) throw new Error('debootstrap failed');
+    const baseline = performance.now() - t0;
+    rmSync(raw, { recursive: true, force: true });
+    const cold = await timedLayers(root, 'bench/pager', manifests);
+    const cached = await timedLayers(root, 'bench/file', manifests);
+    const ratio = (value: number) => `${(value / baseline).toFixed(2)}×`;
+    console.log('| measure | time | vs debootstrap |');
+    console.log('|---|---|---|');
+    console.log(`| debootstrap --variant=minbase (baseline) | ${ms(baseline)} | 1.00× |`);
+    for (const layer of cold)
+      console.log(`| cold: layer ${layer.node} | ${ms(layer.ms)} | ${ratio(layer.ms)} |`);
+    const total = cold.reduce((sum, layer) => sum + layer.ms, 0);
+    console.log(`| cold: whole branch | ${ms(total)} | ${ratio(total)} |`);
+    const reuse = cached.reduce((sum, layer) => sum + layer.ms, 0);
+    console.log(`| parents cached: sibling bench/file, whole build | ${ms(reuse)} | ${ratio(reuse)} |`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();

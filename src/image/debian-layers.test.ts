@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bundledCatalogue } from '../../test/support/catalogue.js';
+import type { Manifest } from '../formula/index.js';
+import { DEBIAN_BASE_NODE, planLayers } from './debian-layers.js';
+
+async function manifests(): Promise<Map<string, Manifest>> {
+  const catalogue = await bundledCatalogue();
+  return new Map([...catalogue.formulas].map(([node, resolved]) => [node, resolved.manifest]));
+}
+
+describe('planLayers', () => {
+  it('puts minbase at the bottom and one layer per formula that adds packages, in tree order', async () => {
+    const all = await manifests();
+    const layers = planLayers('application/browser/firefox', (node) => all.get(node));
+    assert.deepEqual(
+      layers.map((l) => [l.node, l.packages]),
+      [
+        [DEBIAN_BASE_NODE, []],
+        ['application/browser', ['dbus-x11', 'fonts-dejavu-core', 'xauth']],
+        ['application/browser/firefox', ['firefox-esr']],
+      ],
+    );
+    for (const [i, layer] of layers.entries()) {
+      assert.equal(layer.parentKey, i === 0 ? null : layers[i - 1]?.key);
+    }
+  });
+
+  it('shares the layers of a common parent between siblings', async () => {
+    const all = await manifests();
+    const firefox = planLayers('application/browser/firefox', (node) => all.get(node));
+    const chromium = planLayers('application/browser/chromium', (node) => all.get(node));
+    assert.deepEqual(firefox.slice(0, 2), chromium.slice(0, 2));
+    assert.notEqual(firefox[2]?.key, chromium[2]?.key);
+  });
+
+  it("changes a formula's layer and the layers below it in the tree when its packages change, nothing else", async () => {
+    const all = await manifests();
+    const before = planLayers('application/browser/firefox', (node) => all.get(node));
+    const browser = all.get('application/browser');
+    assert.ok(browser);
+    const changed = new Map(all).set('application/browser', {
+      ...browser,
+      packages: [...browser.packages, 'less'],
+    });
+    const firefox = changed.get('application/browser/firefox');
+    assert.ok(firefox);
+    changed.set('application/browser/firefox', { ...firefox, packages: [...firefox.packages, 'less'] });
+    const after = planLayers('application/browser/firefox', (node) => changed.get(node));
+    assert.equal(after[0]?.key, before[0]?.key, 'minbase is untouched');
+    assert.notEqual(after[1]?.key, before[1]?.key, 'the browser layer changes');
+    assert.notEqual(after[2]?.key, before[2]?.key, 'and firefox above it, though its own packages did not');
+    assert.deepEqual(after[2]?.packages, ['firefox-esr']);
+  });
+
+  it('gives the same keys for the same tree', async () => {
+    const all = await manifests();
+    assert.deepEqual(
+      planLayers('application/filebrowser', (node) => all.get(node)),
+      planLayers('application/filebrowser', (node) => all.get(node)),
+    );
+  });
+});

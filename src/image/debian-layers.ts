@@ -1,0 +1,63 @@
+/**
+ * @module The read-only layers of a Debian image, following the formula tree: Debian's minbase at the
+ * bottom, then one layer per formula on the way down from the root of the tree whose packages add to its
+ * parent's (a formula that adds none adds no layer). A layer's key chains its parent's key with its own
+ * node and packages, so a layer is built once and shared by every image above it, and changing a formula's
+ * packages changes its layer and every layer below it in the tree — and nothing else.
+ * Pure: no I/O.
+ */
+import { digestJson } from '../digest/index.js';
+import { compareText, type Manifest, parentOf } from '../formula/index.js';
+
+/** The Debian release every layer is built from. */
+export const DEBIAN_SUITE = 'bookworm';
+
+/** The layer builder's version: part of every layer key, so a builder change rebuilds every layer. */
+export const LAYER_BUILDER_VERSION = 'portalgun-debian/2';
+
+/** The node name recorded for the bottom layer, which no formula owns. */
+export const DEBIAN_BASE_NODE = `debian/${DEBIAN_SUITE}-minbase`;
+
+/** One layer to build (or find built): its key, what it adds, and the key of the layer below. */
+export interface LayerSpec {
+  readonly key: string;
+  readonly node: string;
+  /** Packages this layer installs (none for the bottom layer, which is Debian's minbase). */
+  readonly packages: readonly string[];
+  readonly parentKey: string | null;
+}
+
+/** The formula nodes from the root of the tree down to `node`, each with its manifest when it has one. */
+function treePath(node: string, manifestOf: (node: string) => Manifest | undefined): Manifest[] {
+  const path: Manifest[] = [];
+  for (let at: string | undefined = node; at !== undefined; at = parentOf(at)) {
+    const manifest = manifestOf(at);
+    if (manifest) path.unshift(manifest);
+  }
+  return path;
+}
+
+/** The layers of a Debian image of `node`, bottom first. */
+export function planLayers(node: string, manifestOf: (node: string) => Manifest | undefined): LayerSpec[] {
+  const base: LayerSpec = {
+    key: digestJson({ builder: LAYER_BUILDER_VERSION, suite: DEBIAN_SUITE, variant: 'minbase' }),
+    node: DEBIAN_BASE_NODE,
+    packages: [],
+    parentKey: null,
+  };
+  const layers = [base];
+  let inherited = new Set<string>();
+  for (const manifest of treePath(node, manifestOf)) {
+    const own = manifest.packages.filter((name) => !inherited.has(name)).sort(compareText);
+    inherited = new Set(manifest.packages);
+    if (own.length === 0) continue;
+    const parentKey = layers.at(-1)?.key ?? null;
+    layers.push({
+      key: digestJson({ parentKey, node: manifest.node, packages: own }),
+      node: manifest.node,
+      packages: own,
+      parentKey,
+    });
+  }
+  return layers;
+}

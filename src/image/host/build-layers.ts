@@ -1,0 +1,132 @@
+/**
+ * @module Finds or builds the Debian layers of an image, bottom first. A layer is built once per key and
+ * shared by every image above it; its erofs file goes into the content-addressed store and its record (key,
+ * node, installed packages, digest) into store/layers. A build runs the rendered layer script as root in a
+ * private mount namespace, in its own staging folder, which is removed however the build ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { runCommand } from '../../exec/host/run-command.js';
+import type { LayerSpec } from '../debian-layers.js';
+import { layerUuid, renderLayerScript } from '../layer-script.js';
+import { blobPath, layerRecordPath, storeLayout } from '../layout.js';
+import { putBlob } from './store.js';
+
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+
+/** The record of a built layer. */
+export const LAYER_RECORD_SCHEMA = z.strictObject({
+  key: digest,
+  node: z.string(),
+  parentKey: digest.nullable(),
+  /** What this layer installs itself. */
+  adds: z.array(z.string()),
+  /** Every package installed once this layer is on, `name=version`: the SBOM up to here. */
+  installed: z.array(z.string()),
+  digest,
+  size: z.number().int().nonnegative(),
+});
+
+/** A built layer. */
+export type LayerRecord = z.output<typeof LAYER_RECORD_SCHEMA>;
+
+/** The Debian mirror layers are built from: `PORTALGUN_DEBIAN_MIRROR`, or Debian's own redirector. */
+export function debianMirror(): string {
+  return process.env.PORTALGUN_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+}
+
+async function readLayerRecord(stateRoot: string, key: string): Promise<LayerRecord | undefined> {
+  const file = layerRecordPath(stateRoot, key);
+  if (!existsSync(file)) return undefined;
+  const parsed = LAYER_RECORD_SCHEMA.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  // A damaged record, or one whose blob is gone, is simply built again.
+  if (!parsed.success || !existsSync(blobPath(stateRoot, parsed.data.digest))) return undefined;
+  return parsed.data;
+}
+
+async function writeLayerRecord(stateRoot: string, record: LayerRecord): Promise<void> {
+  const file = layerRecordPath(stateRoot, record.key);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(temporary, file);
+}
+
+async function buildLayer(
+  stateRoot: string,
+  spec: LayerSpec,
+  parents: readonly LayerRecord[],
+  log: (line: string) => void,
+): Promise<LayerRecord> {
+  const staging = storeLayout(stateRoot).staging;
+  await mkdir(staging, { recursive: true });
+  const work = await mkdtemp(path.join(staging, 'layer-'));
+  try {
+    const output = path.join(work, 'layer.erofs');
+    const sbom = path.join(work, 'packages.txt');
+    const script = path.join(work, 'build.sh');
+    await writeFile(
+      script,
+      renderLayerScript({
+        work,
+        output,
+        sbom,
+        parents: parents.map((parent) => blobPath(stateRoot, parent.digest)),
+        packages: spec.packages,
+        mirror: debianMirror(),
+        uuid: layerUuid(spec.key),
+      }),
+    );
+    await runCommand('unshare', ['--mount', '--propagation', 'private', '--', 'sh', script], {
+      onStdoutLine: (line) => {
+        if (line.startsWith('step: ')) log(`${spec.node}: ${line.slice('step: '.length)}`);
+      },
+    });
+    const size = (await stat(output)).size;
+    const installed = (await readFile(sbom, 'utf8')).split('\n').filter(Boolean).sort();
+    const record: LayerRecord = {
+      key: spec.key,
+      node: spec.node,
+      parentKey: spec.parentKey,
+      adds: [...spec.packages],
+      installed,
+      digest: await putBlob(stateRoot, output),
+      size,
+    };
+    await writeLayerRecord(stateRoot, record);
+    return record;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Builds in progress by layer key: two images sharing a missing layer wait for the same build. */
+const building = new Map<string, Promise<LayerRecord>>();
+
+/** The records of every layer, bottom first, building the ones that are missing. */
+export async function ensureLayers(
+  stateRoot: string,
+  specs: readonly LayerSpec[],
+  log: (line: string) => void,
+): Promise<LayerRecord[]> {
+  const records: LayerRecord[] = [];
+  for (const spec of specs) {
+    const found = await readLayerRecord(stateRoot, spec.key);
+    if (found) {
+      log(`${spec.node}: layer already built`);
+      records.push(found);
+    } else {
+      let build = building.get(spec.key);
+      if (!build) {
+        log(`${spec.node}: building the layer`);
+        build = buildLayer(stateRoot, spec, [...records], log).finally(() => building.delete(spec.key));
+        building.set(spec.key, build);
+      }
+      records.push(await build);
+    }
+  }
+  return records;
+}

@@ -1,0 +1,172 @@
+/**
+ * Debian images, built for real in a store of their own: debootstrap's minbase from the Debian mirror, then
+ * one erofs layer per formula of the tree that adds packages (apt in a chroot on the host), signed by the
+ * owner's session, verified and booted through the daemon with the layers stacked by overlayfs in the guest
+ * under the portal's own root image and a throwaway tmpfs. A changed byte in any layer stops the boot.
+ */
+import assert from 'node:assert/strict';
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MvError } from '../../../src/errors/index.js';
+import { blobPath, DEBIAN_BASE_NODE, type ImageRecord } from '../../../src/image/index.js';
+import { layerRecordPath } from '../../../src/image/layout.js';
+import { REPO_ROOT } from '../../support/catalogue.js';
+import { portalgun } from '../../support/cli.js';
+import { assertNoLeaks, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+
+/** XORs one byte in the middle of a file (root may write the read-only blob); calling it again undoes it. */
+function flipMiddleByte(file: string): void {
+  const offset = Math.floor(statSync(file).size / 2);
+  const fd = openSync(file, 'r+');
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, offset);
+    writeSync(fd, Buffer.from([(byte[0] ?? 0) ^ 0xff]), 0, 1, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A Debian branch of the tree: `tools` adds jq, `tools/pager` adds less on top of it. */
+function testTree(): string {
+  const root = mkdtempSync('/tmp/mv-debian-formulas-');
+  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
+  const tools = path.join(root, 'application', 'tools');
+  mkdirSync(path.join(tools, 'pager'), { recursive: true });
+  writeFileSync(
+    path.join(tools, 'formula.yaml'),
+    `description: a small Debian portal
+machine: { type: microvm, memory: 512 }
+image: { backend: debian }
+networks: []
+packages: [jq]
+agent:
+  verbs: [run, status]
+  run: [/usr/bin/jq, /usr/bin/dpkg-query, /bin/cat]
+`,
+  );
+  writeFileSync(
+    path.join(tools, 'pager', 'formula.yaml'),
+    'description: the small Debian portal with a pager\npackages: [less]\nagent:\n  run: [/usr/bin/less]\n',
+  );
+  return root;
+}
+
+describe('Debian images from layers', { timeout: 1_200_000 }, () => {
+  let daemon: TestDaemon;
+  let tree: string;
+  const run = async (portal: string, args: string[]) =>
+    (await daemon.call('portal.exec', { name: portal, verb: 'run', args })).result as {
+      exitCode: number;
+      stdout: string;
+      stderr: string;
+    };
+  const layerRecordOf = (key: string): { digest: string } =>
+    JSON.parse(readFileSync(layerRecordPath(daemon.state, key), 'utf8')) as { digest: string };
+  /** The newest image record of a node in the store. */
+  const imageOf = (node: string): ImageRecord => {
+    const dir = path.join(daemon.state, 'images', node);
+    const [newest] = readdirSync(dir)
+      .filter((name) => /^[0-9a-f]{64}\.json$/.test(name))
+      .map((name) => path.join(dir, name))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    return JSON.parse(readFileSync(newest ?? '', 'utf8')) as ImageRecord;
+  };
+
+  before(async () => {
+    tree = testTree();
+    // A store of its own: cold builds, and the test breaks blobs that other tests must not see.
+    daemon = await startTestDaemon({ formulas: tree, store: 'private' });
+  });
+  after(async () => {
+    await daemon.dispose();
+    rmSync(tree, { recursive: true, force: true });
+  });
+
+  it('builds minbase and one layer per formula, boots them stacked, and runs Debian programs', async () => {
+    await daemon.call('portal.up', { formula: 'application/tools/pager', name: 'pager' });
+    const jq = await run('pager', ['/usr/bin/jq', '--version']);
+    assert.equal(jq.exitCode, 0, jq.stderr);
+    assert.match(jq.stdout, /^jq-1\./, 'jq from the tools layer runs');
+    const less = await run('pager', ['/usr/bin/less', '--version']);
+    assert.match(less.stdout, /^less \d+/, 'less from the pager layer runs');
+    const release = await run('pager', ['/bin/cat', '/etc/debian_version']);
+    assert.match(release.stdout, /^12\./, 'the root is Debian bookworm');
+    const view = portalgun(['--run', daemon.run, 'view', 'pager']);
+    assert.equal(view.status, 2, 'a portal without a display has nothing to view');
+    assert.match(view.stderr, /Portal pager has no display/);
+  });
+
+  it("records the layers bottom first, and the image's package list with versions (the SBOM)", async () => {
+    const image = imageOf('application/tools/pager');
+    assert.equal(image.backend, 'debian');
+    assert.deepEqual(
+      image.layers.map((l) => l.node),
+      [DEBIAN_BASE_NODE, 'application/tools', 'application/tools/pager'],
+    );
+    assert.ok(image.packages.some((p) => /^jq=1\./.test(p)));
+    assert.ok(image.packages.some((p) => /^less=\d/.test(p)));
+    assert.ok(image.packages.some((p) => /^dpkg=1\.21/.test(p)));
+  });
+
+  it('reuses the layers already built for a parent formula: same digests, nothing rebuilt', async () => {
+    const pager = imageOf('application/tools/pager');
+    const keys = pager.inputs.layers;
+    const before = keys.map((key) => statSync(layerRecordPath(daemon.state, key)).mtimeMs);
+    await daemon.call('portal.up', { formula: 'application/tools', name: 'tools' });
+    const tools = imageOf('application/tools');
+    assert.deepEqual(tools.inputs.layers, keys.slice(0, 2), 'the same two layer keys');
+    assert.deepEqual(
+      tools.layers.map((l) => l.digest),
+      pager.layers.slice(0, 2).map((l) => l.digest),
+      'the same two layer files',
+    );
+    assert.deepEqual(
+      keys.slice(0, 2).map((key) => statSync(layerRecordPath(daemon.state, key)).mtimeMs),
+      before.slice(0, 2),
+      'neither layer was built again',
+    );
+    assert.equal(layerRecordOf(keys[0] ?? '').digest, tools.layers[0]?.digest);
+    const jq = await run('tools', ['/usr/bin/jq', '--version']);
+    assert.equal(jq.exitCode, 0, jq.stderr);
+  });
+
+  it('refuses to boot when one byte of any layer changed, naming the layer; the restored image boots', async () => {
+    const image = imageOf('application/tools/pager');
+    for (const layer of image.layers) {
+      const file = blobPath(daemon.state, layer.digest);
+      flipMiddleByte(file);
+      try {
+        await assert.rejects(
+          daemon.call('portal.up', { formula: 'application/tools/pager', name: 'bad' }),
+          (error) => {
+            assert.ok(error instanceof MvError, String(error));
+            assert.equal(error.code, 'image.tampered', error.message);
+            const named = `layer ${layer.node} ${layer.digest.slice(0, 19)} does not match its signed digest`;
+            assert.ok(error.message.includes(named), error.message);
+            return true;
+          },
+        );
+      } finally {
+        flipMiddleByte(file);
+      }
+      assertNoLeaks(daemon.run);
+    }
+    await daemon.call('portal.up', { formula: 'application/tools/pager', name: 'restored' });
+    await daemon.call('portal.down', { name: 'restored' });
+  });
+});
