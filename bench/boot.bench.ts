@@ -54,6 +54,7 @@ async function rawBoot(
       kernel: blob(image.kernel),
       initrd: blob(image.initrd),
       base: { path: blob(image.base), format: 'raw' },
+      layers: [],
       firmware: null,
     },
   });

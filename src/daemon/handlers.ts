@@ -1,22 +1,22 @@
 /**
  * @module The daemon's method handlers: each takes validated parameters (see protocol/methods.ts) and
- * calls the portal manager. The only place that knows both the API and the manager.
+ * calls the portal manager (the image methods live in image-handlers.ts). The only place that knows both
+ * the API and the manager.
  */
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { MvError } from '../errors/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import { runFiles } from '../qemu/index.js';
-import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { readOwner } from './host-identity.js';
-import { ensureImage } from './images.js';
+import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
 import { agentRequest } from './portal-agent.js';
 import { portalPaths } from './portal-files.js';
 import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
 import { storeRevocation } from './revocations.js';
-import type { Handler, HandlerContext } from './server.js';
+import { type Handler, requireCaller } from './server.js';
 import type { PortalStore } from './state/portal-store.js';
 
 type Typed<M extends MethodName> = (
@@ -24,11 +24,17 @@ type Typed<M extends MethodName> = (
   context: Parameters<Handler>[1],
 ) => Promise<unknown>;
 
+/** What the handlers call: the portal table and manager, and the image side. */
+export interface HandlerDeps {
+  readonly store: PortalStore;
+  readonly manager: PortalManager;
+  readonly images: ImageHandlerDeps;
+}
+
 /** Every handler, keyed by method. */
 export function buildHandlers(
   config: DaemonConfig,
-  store: PortalStore,
-  manager: PortalManager,
+  { store, manager, images }: HandlerDeps,
 ): Record<MethodName, Handler> {
   const handlers: { [M in MethodName]: Typed<M> } = {
     'system.version': async () => ({ version: config.version, protocol: 1, hostId: config.hostId }),
@@ -106,26 +112,7 @@ export function buildHandlers(
       });
       return { attached: true };
     },
-    'image.build': async ({ formula }, context) => {
-      const image = await ensureImage(
-        config,
-        await findResolvedFormula(config.formulasDir, formula),
-        context.progress,
-      );
-      return {
-        node: image.node,
-        formulaHash: image.formulaHash,
-        kernel: image.kernel.digest,
-        initrd: image.initrd.digest,
-        base: image.base?.digest ?? null,
-      };
-    },
+    ...buildImageHandlers(images),
   };
   return handlers as unknown as Record<MethodName, Handler>;
-}
-
-function requireCaller(context: HandlerContext): NonNullable<HandlerContext['caller']> {
-  if (!context.caller)
-    throw new MvError('internal.bug', 'A command ran without a verified caller (please report)');
-  return context.caller;
 }

@@ -19,9 +19,12 @@ import { Authorizer, policyDir } from './authorizer.js';
 import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
 import { buildHandlers } from './handlers.js';
 import { readOrCreateHostId, registerOwner } from './host-identity.js';
+import { ImageCatalog } from './image-catalog.js';
+import { ImageTrust } from './image-trust.js';
 import { PortalManager } from './portal-manager.js';
 import { serve } from './server.js';
 import { handleSignedCall } from './signed-call.js';
+import { ImageState } from './state/image-state.js';
 import { PortalStore } from './state/portal-store.js';
 import { ReplayStore } from './state/replay-store.js';
 
@@ -129,11 +132,18 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
     });
   }
   const store = new PortalStore(path.join(config.stateRoot, 'portalgun.db'));
-  const manager = new PortalManager(config, store);
+  const imageState = new ImageState(store.db);
+  const trust = new ImageTrust(config, imageState);
+  const manager = new PortalManager(config, store, trust);
   const adopted = await adoptPortals(config, store, manager);
   const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
   policyDir(config.stateRoot);
-  const handlers = buildHandlers(config, store, manager);
+  const catalog = new ImageCatalog({ config, trust, state: imageState, portals: store });
+  const handlers = buildHandlers(config, {
+    store,
+    manager,
+    images: { config, trust, state: imageState, catalog },
+  });
   const signedDeps = {
     stateRoot: config.stateRoot,
     hostId: config.hostId,

@@ -6,14 +6,15 @@
  */
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
-import { blobPath, type ImageRecord } from '../image/index.js';
+import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
 import { GUEST_NET_PARAM, namespaceName, renderGuestNetArg } from '../net/index.js';
 import type { PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
 import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
-import { findResolvedFormula } from './catalogue.js';
+import { findResolvedFormula, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, portalPaths, preparePortalFiles } from './portal-files.js';
@@ -48,6 +49,7 @@ export class PortalManager {
   constructor(
     private readonly config: DaemonConfig,
     private readonly store: PortalStore,
+    private readonly trust: ImageTrust,
   ) {}
 
   /** Every portal as the API reports it. */
@@ -78,18 +80,15 @@ export class PortalManager {
   ): Promise<PortalSummary> {
     const resolved = await findResolvedFormula(this.config.formulasDir, params.formula);
     const { manifest } = resolved;
-    if (manifest.abstract) {
-      throw new MvError('formula.invalid', `"${manifest.node}" is an abstract layer, not a portal`, {
-        hint: 'Start one of its children; "portalgun formula list" shows which nodes are portals.',
-      });
-    }
+    requireStartable(manifest);
     checkUplinkSupported(manifest);
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {
       const image = await ensureImage(this.config, resolved, context.progress);
+      const imageManifest = this.trust.record(image);
       context.signal.throwIfAborted();
-      return await this.start(name, { resolved, image }, context);
+      return await this.start(name, { resolved, image, imageManifest }, context);
     } finally {
       this.busy.delete(name);
     }
@@ -149,6 +148,7 @@ export class PortalManager {
         kernel: blob(image.kernel.digest),
         initrd: blob(image.initrd.digest),
         base: image.base ? { path: blob(image.base.digest), format: image.base.format } : null,
+        layers: image.layers.map((layer) => blob(layer.digest)),
         firmware: null,
       },
       accel: this.config.accel.accel,
@@ -187,7 +187,12 @@ export class PortalManager {
     {
       resolved,
       image,
-    }: { resolved: { manifest: PortalRecord['manifest']; hash: string }; image: ImageRecord },
+      imageManifest,
+    }: {
+      resolved: { manifest: PortalRecord['manifest']; hash: string };
+      image: ImageRecord;
+      imageManifest: ImageManifest;
+    },
     context: RequestContext,
   ): Promise<PortalSummary> {
     const { manifest } = resolved;
@@ -234,6 +239,9 @@ export class PortalManager {
           exitReason: 'failed to start',
         }),
       );
+      // Last step before QEMU: no flag skips it (see ImageTrust.verifyForBoot for the window that remains).
+      context.progress('verifying the image');
+      await this.trust.verifyForBoot(image, imageManifest, context.progress);
       context.progress(`starting QEMU (${instance.accel})`);
       const files = runFiles(instance.runDir);
       const launched = await spawnQemu({

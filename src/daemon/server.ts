@@ -33,6 +33,13 @@ export interface HandlerContext {
   readonly caller?: Caller;
 }
 
+/** The verified caller of a command; every method but the version probe has one. */
+export function requireCaller(context: HandlerContext): Caller {
+  if (!context.caller)
+    throw new MvError('internal.bug', 'A command ran without a verified caller (please report)');
+  return context.caller;
+}
+
 /** A method implementation. */
 export type Handler = (params: unknown, context: HandlerContext) => Promise<unknown>;
 

@@ -132,10 +132,9 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
   }
 }
 
-/** What the policy's target pattern is matched against: the portal or formula named, else this host. */
+/** What the policy's target pattern is matched against: the portal, formula, node or image named, else this host. */
 function policyTarget(params: unknown, hostId: string): string {
-  const named = params as { name?: unknown; formula?: unknown };
-  if (typeof named.name === 'string') return named.name;
-  if (typeof named.formula === 'string') return named.formula;
-  return hostId;
+  const named = params as Record<string, unknown>;
+  const target = [named.name, named.formula, named.node, named.image].find((v) => typeof v === 'string');
+  return typeof target === 'string' ? target : hostId;
 }

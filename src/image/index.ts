@@ -1,9 +1,16 @@
 /**
- * @module Public surface of the image domain: image records, the store layout, micro image planning and
- * the kernel formats.
+ * @module Public surface of the image domain: image records and their signed manifests, the store layout,
+ * micro image planning and the kernel formats.
  * Pure: no I/O (building and the store live in `image/host`).
  */
 export { type CpioEntry, renderCpio } from './cpio.js';
+export {
+  DEBIAN_BASE_NODE,
+  DEBIAN_SUITE,
+  LAYER_BUILDER_VERSION,
+  type LayerSpec,
+  planLayers,
+} from './debian-layers.js';
 export {
   GUEST_PATHS,
   renderAgentConfig,
@@ -11,6 +18,18 @@ export {
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
+export {
+  ARTIFACT_ROLES,
+  describeArtifact,
+  IMAGE_MANIFEST_SCHEMA,
+  type ImageArtifact,
+  type ImageManifest,
+  imageManifestDigest,
+  type ManifestFacts,
+  planImageManifest,
+  recordMatchesManifest,
+  shortDigest,
+} from './image-manifest.js';
 export {
   BUILD_INPUTS_SCHEMA,
   BUILDER_VERSION,
@@ -20,6 +39,6 @@ export {
   imageKeyOf,
 } from './image-record.js';
 export { findBzImagePayload, hasPvhEntryNote } from './kernel-image.js';
-export { blobPath, imageRecordPath, kernelDir, storeLayout } from './layout.js';
+export { blobPath, imageRecordPath, imageSignaturePath, kernelDir, storeLayout } from './layout.js';
 export { type ImageFile, type MicroImageInputs, type MicroImagePlan, planMicroImage } from './micro-plan.js';
 export { PORTAL_MODULES, parseModinfoDepends, resolveModuleOrder } from './modules.js';

@@ -17,6 +17,14 @@ const DAEMON_VERBS = [
   'portal.exec',
   'portal.console',
   'image.build',
+  'image.prepare',
+  'image.sign',
+  'image.allow-downgrade',
+  'image.list',
+  'image.show',
+  'image.verify',
+  'image.remove',
+  'image.gc',
 ];
 const AGENT_VERBS = ['ping', 'status', 'hostname', 'net-config', 'mount-share', 'run', 'poweroff'];
 

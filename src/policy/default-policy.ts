@@ -40,6 +40,22 @@ portal.exec        @owner  *  allow  rate=5/s burst=10 max-inflight=4
 portal.console     @owner  *  allow  rate=1/s burst=3 max-inflight=2
 # Building an image is minutes of CPU and gigabytes of disk: a few an hour, one at a time per formula.
 image.build        @owner  *  allow  rate=10/h burst=2 max-inflight=1
+# Preparing an image builds it when missing, but it is also the first step of every up: limited like a boot.
+image.prepare      @owner  *  allow  rate=10/m burst=3 max-inflight=2
+# Storing the owner's signature of an image manifest; the daemon checks it against the owner's keys first.
+image.sign         @owner  *  allow  rate=10/m burst=3
+# Allowing an older image version to boot lowers rollback protection for one boot: deliberate and rare.
+image.allow-downgrade @owner  *  allow  rate=6/m burst=2
+# Listing images is read-only (each listed signature is checked, which is cheap).
+image.list         @owner  *  allow  rate=2/s burst=5
+# Showing one image is read-only.
+image.show         @owner  *  allow  rate=2/s burst=5
+# Verifying re-hashes every artifact (gigabytes of reads): a few a minute, one at a time.
+image.verify       @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# Removing an image deletes files: deliberate and rare.
+image.remove       @owner  *  allow  rate=10/m burst=3
+# Garbage collection deletes every unreferenced image: deliberate, rare, one at a time.
+image.gc           @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Revoking a key is always the owner's to do (the record itself must carry their root signature).
 identity.revoke    @owner  *  allow  rate=1/s burst=5
 # Agent verbs reach into a portal through its small, single-threaded guest agent, so every one of them is

@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { IMAGE_METHODS } from './image-methods.js';
 
 /** A portal instance name: a DNS label, unique on the host. */
 export const PORTAL_NAME = z
@@ -37,6 +38,8 @@ export const PORTAL_SUMMARY = z.strictObject({
   uptimeSeconds: z.number().nullable(),
   exitReason: z.string().nullable(),
   addresses: z.array(z.strictObject({ network: z.string(), address: z.string(), mac: z.string() })),
+  /** The graphical display's unix socket (never a TCP port), or null for a portal without one. */
+  display: z.strictObject({ protocol: z.enum(['spice', 'vnc']), socket: z.string() }).nullable(),
 });
 
 /** One portal as the API reports it. */
@@ -108,6 +111,7 @@ export const METHODS = {
       base: z.string().nullable(),
     }),
   },
+  ...IMAGE_METHODS,
 } as const;
 
 /** A method name. */

@@ -1,8 +1,9 @@
 /**
  * @module Public surface of the Scramble domain: Scramble IDs (onion-style Ed25519 root keys), passphrase
  * derivation, session and encryption keys with root certificates and revocations, signed command envelopes,
- * HPKE-sealed replies and the encrypted root key file. Security failures carry precise `scramble.*` codes
- * for the audit log; callers facing the network report them as `auth.denied`.
+ * owner signatures of image manifests, HPKE-sealed replies and the encrypted root key file. Security failures
+ * carry precise `scramble.*` codes for the audit log; callers facing the network report them as `auth.denied`
+ * (image signatures carry `image.*` codes: they are checked before a boot, not at the door).
  * Pure: no I/O; clocks, randomness and revocation lists are passed in.
  */
 export {
@@ -17,6 +18,16 @@ export {
   verbPermitted,
   verifyEnvelope,
 } from './envelope.js';
+export {
+  IMAGE_SIGN_PERMISSION,
+  type ImageSignature,
+  imageSignatureDigest,
+  parseImageSignature,
+  signImageManifest,
+  type VerifiedImageSignature,
+  type VerifyImageSignatureOptions,
+  verifyImageSignature,
+} from './image-signature.js';
 export { ARGON2ID_PARAMS, type Argon2idParams, deriveFileKey, deriveRootSeed } from './kdf.js';
 export { decryptRootSeed, encryptRootSeed, type RootKeyFile } from './key-file.js';
 export {

@@ -1,12 +1,14 @@
 /**
  * @module A real portalgun daemon for integration tests: its own state and run folders (sharing the host's
- * installed kernel and image store, so images are built once per machine), started as a separate process
+ * installed kernel and image store, so images are built once per machine, unless a test asks for a store of
+ * its own), started as a separate process
  * the way `portalgun daemon` starts it, and a leak cop that proves a test left nothing behind.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,6 +23,9 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callDaemon } from '../../src/cli/daemon-client.js';
+import { upPortal } from '../../src/cli/signed-images.js';
+import { readKernel } from '../../src/image/host/kernel.js';
+import { blobPath } from '../../src/image/index.js';
 import { namespaceName } from '../../src/net/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../../src/policy/index.js';
 import type { MethodName, MethodParamsInput, MethodResult } from '../../src/protocol/index.js';
@@ -37,7 +42,10 @@ export interface TestDaemon {
   readonly run: string;
   readonly socketPath: string;
   readonly logFile: string;
+  /** Calls a method as the CLI would: `portal.up` prepares and signs the image first, like `portalgun up`. */
   call<M extends MethodName>(method: M, params: MethodParamsInput<M>): Promise<MethodResult<M>>;
+  /** Calls exactly one method, nothing first (to boot an image whose signature the test has changed). */
+  callDirect<M extends MethodName>(method: M, params: MethodParamsInput<M>): Promise<MethodResult<M>>;
   /** Kills the daemon process with SIGKILL (portals keep running). */
   kill9(): Promise<void>;
   /** Starts the daemon again on the same folders. */
@@ -70,9 +78,30 @@ function startProcess(state: string, run: string, logFile: string, formulas?: st
  */
 export const TEST_POLICY = '# integration tests: the owner may do anything, unthrottled\n* @owner * allow\n';
 
-/** Starts a daemon on fresh folders; `formulas` picks another formula tree. */
+/**
+ * Gives a state folder the host's kernels and a store of its own holding a copy of the kernel blob, for tests
+ * that change or delete blobs (the shared store is used by every test running at the same time).
+ */
+async function privateStore(state: string): Promise<void> {
+  const kernel = await readKernel(HOST_STATE, 'debian-generic');
+  assert.ok(kernel, 'no kernel installed: run scripts/setup.sh');
+  symlinkSync(path.join(HOST_STATE, 'kernels'), path.join(state, 'kernels'));
+  mkdirSync(path.join(state, 'store/sha256'), { recursive: true });
+  copyFileSync(blobPath(HOST_STATE, kernel.vmlinuxDigest), blobPath(state, kernel.vmlinuxDigest));
+  chmodSync(blobPath(state, kernel.vmlinuxDigest), 0o444);
+}
+
+/**
+ * Starts a daemon on fresh folders; `formulas` picks another formula tree; `store: 'private'` gives it an
+ * image store of its own (builds start from scratch), `withKernel: false` none at all.
+ */
 export async function startTestDaemon(
-  options: { formulas?: string; withKernel?: boolean; policy?: string | null } = {},
+  options: {
+    formulas?: string;
+    withKernel?: boolean;
+    policy?: string | null;
+    store?: 'shared' | 'private';
+  } = {},
 ): Promise<TestDaemon> {
   const root = mkdtempSync('/tmp/mv-it-');
   chmodSync(root, 0o755);
@@ -80,7 +109,9 @@ export async function startTestDaemon(
   const run = path.join(root, 'run');
   mkdirSync(state, { mode: 0o755 });
   mkdirSync(run, { mode: 0o755 });
-  if (options.withKernel !== false) {
+  if (options.store === 'private') {
+    await privateStore(state);
+  } else if (options.withKernel !== false) {
     assert.ok(existsSync(path.join(HOST_STATE, 'kernels')), 'no kernel installed: run scripts/setup.sh');
     for (const shared of ['kernels', 'store', 'images']) {
       mkdirSync(path.join(HOST_STATE, shared), { recursive: true });
@@ -108,7 +139,11 @@ export async function startTestDaemon(
     run,
     socketPath,
     logFile,
-    call: (method, params) => callDaemon(method, params, { socketPath }),
+    call: (method, params) =>
+      method === 'portal.up'
+        ? (upPortal(params as MethodParamsInput<'portal.up'>, { socketPath }) as Promise<never>)
+        : callDaemon(method, params, { socketPath }),
+    callDirect: (method, params) => callDaemon(method, params, { socketPath }),
     async kill9() {
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));

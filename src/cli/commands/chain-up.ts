@@ -17,6 +17,7 @@ import {
 } from '../net/chain-plan.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
+import { upPortal } from '../signed-images.js';
 import type { GlobalOptions } from './global-options.js';
 
 interface StepContext {
@@ -37,8 +38,7 @@ async function runStep(step: ChainStep, context: StepContext): Promise<ChainOutc
   }
   progress(`${label}: starting ${step.node} as "${step.name}"`);
   try {
-    const summary = await callDaemon(
-      'portal.up',
+    const summary = await upPortal(
       { formula: step.node, name: step.name },
       { socketPath: context.socketPath, onProgress: (message) => progress(`${step.network}: ${message}`) },
     );

@@ -1,6 +1,6 @@
 /**
- * @module `portalgun up | down | rm`: start a portal from a formula and wait until it is ready (or the
- * router chain, with --chain), stop one (gracefully unless --force), and forget a stopped one (its share
+ * @module `portalgun up | down | rm`: start a portal from a formula (its image built and signed with the
+ * user's session first) and wait until it is ready (or the router chain, with --chain), stop one (gracefully unless --force), and forget a stopped one (its share
  * too; persistent volumes are kept).
  */
 import type { Command } from 'commander';
@@ -9,6 +9,7 @@ import type { PortalSummary } from '../../protocol/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
+import { upPortal } from '../signed-images.js';
 import { upChain } from './chain-up.js';
 import { globalOptions } from './global-options.js';
 
@@ -55,8 +56,7 @@ export function registerLifecycle(program: Command): void {
           hint: 'portalgun up <formula> (e.g. application/console), or portalgun up --chain for the routers.',
         });
       }
-      const summary = await callDaemon(
-        'portal.up',
+      const summary = await upPortal(
         { formula, ...(options.name ? { name: options.name } : {}) },
         {
           socketPath: daemonSocketPath(global.run),

@@ -1,14 +1,10 @@
 /**
  * @module `portalgun daemon` and `portalgun image kernel`: privileged work runs in its own process (the
  * daemon entry point), which these commands start and wait for; the CLI never loads that code itself.
- * `portalgun image build` asks the running daemon to build a formula's image.
  */
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { privilegedEntryPath } from '../../install/host/package-root.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
-import { writeJson, writeText } from '../output.js';
-import { progressPrinter } from '../progress.js';
 import { globalOptions } from './global-options.js';
 
 function runPrivileged(args: readonly string[]): Promise<number> {
@@ -38,7 +34,7 @@ function dirArgs(
   ];
 }
 
-/** Registers `daemon` and the `image` group. */
+/** Registers `daemon`. */
 export function registerPrivileged(program: Command): void {
   program
     .command('daemon')
@@ -49,8 +45,10 @@ export function registerPrivileged(program: Command): void {
     .action(async (options: { state?: string }, command: Command) => {
       process.exitCode = await runPrivileged(['run', ...dirArgs(options, globalOptions(command))]);
     });
+}
 
-  const image = program.command('image').description('Portal images: the kernel and per-formula images');
+/** Registers `image kernel`. */
+export function registerImageKernel(image: Command): void {
   image
     .command('kernel')
     .description('Install the Debian generic kernel (PVH vmlinux + modules) into the image store (as root)')
@@ -64,21 +62,4 @@ export function registerPrivileged(program: Command): void {
       ];
       process.exitCode = await runPrivileged(args);
     });
-  image
-    .command('build')
-    .description("Build a formula's image (the daemon also builds it on first `up`)")
-    .argument('<formula>', 'node path or portal name')
-    .action(async (formula: string, _options: unknown, command: Command) => {
-      const global = globalOptions(command);
-      const result = await callDaemon(
-        'image.build',
-        { formula },
-        { socketPath: daemonSocketPath(global.run), onProgress: progressPrinter() },
-      );
-      if (global.json) return writeJson(result);
-      writeText(
-        `${result.node}: kernel ${result.kernel}\n  initrd ${result.initrd}\n  base ${result.base ?? '-'}`,
-      );
-    });
-  for (const command of [...image.commands, image]) command.exitOverride();
 }

@@ -10,21 +10,22 @@ import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { MvError } from '../../errors/index.js';
-import type { PortalSummary } from '../../protocol/index.js';
+import type { MethodParamsInput, PortalSummary } from '../../protocol/index.js';
 import { scrambleHome } from '../../scramble/host/keyring.js';
 import { globalOptions } from '../commands/global-options.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
 import { formatDuration } from '../render/duration.js';
+import { upPortal } from '../signed-images.js';
 import { completeLine, SHELL_COMMANDS, type ShellCall, shellCall } from './shell-commands.js';
 import { tokenize } from './tokenize.js';
 
 async function perform(call: ShellCall, socketPath: string): Promise<unknown> {
-  return callDaemon(call.method, call.params as never, {
-    socketPath,
-    onProgress: (m) => process.stderr.write(`${styleText('dim', m)}\n`),
-  });
+  const options = { socketPath, onProgress: (m: string) => process.stderr.write(`${styleText('dim', m)}\n`) };
+  // A boot needs its image signed by the owner first, the same way `portalgun up` does it.
+  if (call.method === 'portal.up') return upPortal(call.params as MethodParamsInput<'portal.up'>, options);
+  return callDaemon(call.method, call.params as never, options);
 }
 
 /** Prints a result: run output with stderr in red, everything else as YAML; returns a run's exit status. */

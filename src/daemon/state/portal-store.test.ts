@@ -30,6 +30,7 @@ async function recordOf(name: string): Promise<PortalRecord> {
       agent: `sha256:${'4'.repeat(64)}`,
       node: `sha256:${'5'.repeat(64)}`,
       busybox: `sha256:${'6'.repeat(64)}`,
+      layers: [],
     },
     formulaHash: hash,
     backend: 'micro',

@@ -21,7 +21,7 @@ function ip(args: readonly string[]): string {
 /**
  * The bundled tree with a bootable chain: universe's uplink goes into the test's LAN namespace, galaxy has
  * a WireGuard peer (which never answers: the tunnel stays down, which is not a boot failure), and star
- * asks for an image backend that cannot be built yet, so its hop fails at once until the test restores it.
+ * asks for a kernel the store does not have, so its hop fails at once until the test restores it.
  */
 function chainTree(): string {
   const root = mkdtempSync('/tmp/mv-chain-formulas-');
@@ -37,7 +37,7 @@ function chainTree(): string {
   );
   writeFileSync(
     path.join(root, STAR),
-    `${readFileSync(path.join(root, STAR), 'utf8')}image: { backend: debian }\n`,
+    `${readFileSync(path.join(root, STAR), 'utf8')}boot: { kernel: missing-kernel }\n`,
   );
   return root;
 }
@@ -73,10 +73,10 @@ describe('portalgun up --chain against a real daemon', { timeout: 900_000 }, () 
 
   it('starts the routers in order and stops at the first failing hop, leaving the ones before it up', () => {
     const result = cli('up', '--chain');
-    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.status, 6, result.stderr);
     assert.match(
       result.stderr,
-      /The star router \(service\/router\/star\) did not start: service\/router\/star uses the debian image backend.* \[image\.unsupported-backend\]/,
+      /The star router \(service\/router\/star\) did not start: Kernel "missing-kernel" is not in the image store \[image\.kernel-missing\]/,
     );
     assert.match(result.stderr, /The routers before it stay up \("universe", "galaxy"\)/);
     const at = (pattern: RegExp) => result.stderr.split('\n').findIndex((line) => pattern.test(line));

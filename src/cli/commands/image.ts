@@ -1,0 +1,59 @@
+/**
+ * @module `portalgun image build | ls | show`: build a formula's image and sign its manifest with the user's
+ * session key; list the store's images with version, size, signature and the portals using them; show one
+ * image's manifest (artifacts, digests, packages) and who signed it.
+ */
+import type { Command } from 'commander';
+import { IMAGE_MANIFEST_SCHEMA } from '../../image/index.js';
+import { callDaemon, daemonSocketPath } from '../daemon-client.js';
+import { writeJson, writeText } from '../output.js';
+import { progressPrinter } from '../progress.js';
+import { renderImageDetail, renderImageTable, shortKey } from '../render/image-views.js';
+import { prepareSignedImage } from '../signed-images.js';
+import { globalOptions } from './global-options.js';
+
+/** Registers `image build`, `image ls` and `image show`. */
+export function registerImageCommands(image: Command): void {
+  image
+    .command('build')
+    .description("Build a formula's image and sign its manifest with your session (up does this too)")
+    .argument('<formula>', 'node path or portal name')
+    .action(async (formula: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const { prepared, signedNow } = await prepareSignedImage(formula, {
+        socketPath: daemonSocketPath(global.run),
+        onProgress: progressPrinter(),
+      });
+      if (global.json) return writeJson({ ...prepared, signedNow });
+      writeText(
+        `${prepared.node}: version ${prepared.version}, key ${shortKey(prepared.imageKey)}, ` +
+          `${signedNow ? 'signed now' : 'already signed'} by ${prepared.signer ?? '?'}`,
+      );
+    });
+
+  image
+    .command('ls')
+    .description('List images: node, version, key, size, signature, portals using it (* = current)')
+    .action(async (_options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const { images } = await callDaemon('image.list', {}, { socketPath: daemonSocketPath(global.run) });
+      if (global.json) return writeJson(images);
+      writeText(renderImageTable(images));
+    });
+
+  image
+    .command('show')
+    .description("Show an image's manifest (artifacts, digests, packages) and its signature")
+    .argument('<image>', 'a formula (its current image) or an image key (a prefix of 6+ hex digits)')
+    .action(async (reference: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const shown = await callDaemon(
+        'image.show',
+        { image: reference },
+        { socketPath: daemonSocketPath(global.run) },
+      );
+      if (global.json) return writeJson(shown);
+      const manifest = shown.manifest ? IMAGE_MANIFEST_SCHEMA.parse(shown.manifest) : undefined;
+      writeText(renderImageDetail(shown, manifest));
+    });
+}

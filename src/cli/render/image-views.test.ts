@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ImageManifest } from '../../image/index.js';
+import type { ImageSummary } from '../../protocol/index.js';
+import { renderFreed, renderImageDetail, renderImageTable, renderVerifyReport } from './image-views.js';
+
+const key = (c: string) => `sha256:${c.repeat(64)}`;
+const summary: ImageSummary = {
+  node: 'application/console',
+  imageKey: key('a'),
+  version: 2,
+  backend: 'micro',
+  sizeBytes: 3 * 1_048_576,
+  signature: 'valid',
+  signer: 'kabc',
+  current: true,
+  inUse: ['console', 'console-2'],
+};
+const manifest: ImageManifest = {
+  schemaVersion: 1,
+  node: 'application/console',
+  formulaHash: key('f'),
+  imageKey: key('a'),
+  backend: 'micro',
+  builder: 'portalgun-micro/2',
+  version: 2,
+  artifacts: [
+    { role: 'kernel', digest: key('1'), size: 1_048_576 },
+    { role: 'layer', node: 'application', digest: key('2'), size: 2_097_152 },
+  ],
+  packages: [
+    { name: 'less', version: null },
+    { name: 'firefox-esr', version: '115.0' },
+  ],
+};
+
+describe('image views', () => {
+  it('tables images with version, short key, size, signer and users; * marks the current one', () => {
+    const table = renderImageTable([
+      summary,
+      { ...summary, current: false, version: null, signature: 'missing', inUse: [] },
+    ]);
+    assert.equal(
+      table,
+      [
+        '  NODE                 VERSION  KEY           SIZE     SIGNATURE      IN USE',
+        '* application/console  2        aaaaaaaaaaaa  3.0 MiB  signed (kabc)  console,console-2',
+        '  application/console  -        aaaaaaaaaaaa  3.0 MiB  missing        -',
+      ].join('\n'),
+    );
+    assert.equal(renderImageTable([]), 'No images in the store.');
+  });
+
+  it('shows the manifest: artifacts with digests and sizes, packages with versions, and the signer', () => {
+    const text = renderImageDetail(
+      {
+        image: summary,
+        manifest,
+        manifestDigest: key('d'),
+        signature: { state: 'valid', kid: 'kabc', signedAt: 0, acceptedAt: 1000, problem: null },
+      },
+      manifest,
+    );
+    assert.match(text, /signature {2}valid by session key kabc/);
+    assert.match(text, /signed 1970-01-01T00:00:00.000Z, accepted 1970-01-01T00:00:01.000Z/);
+    assert.match(text, new RegExp(`kernel\\s+${key('1')}\\s+1.0 MiB`));
+    assert.match(text, new RegExp(`layer application\\s+${key('2')}\\s+2.0 MiB`));
+    assert.match(text, /packages {3}less, firefox-esr 115.0/);
+  });
+
+  it('reports verification per image with each problem and its code', () => {
+    const text = renderVerifyReport({
+      results: [
+        { node: 'application/console', imageKey: key('a'), version: 1, ok: true, problems: [] },
+        {
+          node: 'application/probe',
+          imageKey: key('b'),
+          version: 3,
+          ok: false,
+          problems: [
+            { code: 'image.tampered', message: 'base sha256:333333333333 does not match its signed digest' },
+          ],
+        },
+      ],
+    });
+    assert.equal(
+      text,
+      [
+        'ok      application/console v1 aaaaaaaaaaaa',
+        'FAILED  application/probe v3 bbbbbbbbbbbb',
+        '        base sha256:333333333333 does not match its signed digest [image.tampered]',
+      ].join('\n'),
+    );
+  });
+
+  it('says what was removed and kept, and how much was freed', () => {
+    const text = renderFreed(
+      {
+        removed: [{ node: 'application/console', imageKey: key('a') }],
+        blobs: [key('1')],
+        freedBytes: 1_572_864,
+      },
+      [{ node: 'application/probe', imageKey: key('b'), why: 'in use' }],
+    );
+    assert.equal(
+      text,
+      [
+        'removed  application/console aaaaaaaaaaaa',
+        'kept     application/probe bbbbbbbbbbbb (in use)',
+        'freed 1.5 MiB in 1 blob: sha256:111111111111',
+      ].join('\n'),
+    );
+  });
+});

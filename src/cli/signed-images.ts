@@ -1,0 +1,56 @@
+/**
+ * @module Booting goes prepare → sign → up, and this is the one place that does it. The daemon builds the
+ * image if it is missing and returns its manifest; if the store holds no signature of it that the host
+ * accepts, the CLI checks the manifest, signs its digest with the user's session key (no prompt: the session
+ * is the owner's day-to-day authority) and hands the signature back. Then `portal.up` boots it, and the daemon
+ * verifies the signature and every artifact right before QEMU starts. The daemon never holds a signing key.
+ */
+import { MvError } from '../errors/index.js';
+import { IMAGE_MANIFEST_SCHEMA, imageManifestDigest } from '../image/index.js';
+import type { MethodParamsInput, MethodResult } from '../protocol/index.js';
+import { loadSession } from '../scramble/host/keyring.js';
+import { type JsonValue, signImageManifest } from '../scramble/index.js';
+import { type CallOptions, callDaemon } from './daemon-client.js';
+
+/** A prepared image, signed by the owner. */
+export interface SignedImage {
+  readonly prepared: MethodResult<'image.prepare'>;
+  /** Whether this call signed it (false: the store already held a valid signature). */
+  readonly signedNow: boolean;
+}
+
+/** Builds the formula's image if needed and makes sure it carries the owner's signature. */
+export async function prepareSignedImage(formula: string, options: CallOptions): Promise<SignedImage> {
+  const prepared = await callDaemon('image.prepare', { formula }, options);
+  if (prepared.signed) return { prepared, signedNow: false };
+  const manifest = IMAGE_MANIFEST_SCHEMA.parse(prepared.manifest);
+  const digest = imageManifestDigest(manifest);
+  // Sign what was received and checked here, never a digest taken on trust.
+  if (digest !== prepared.manifestDigest || manifest.imageKey !== prepared.imageKey) {
+    throw new MvError(
+      'daemon.protocol',
+      `The daemon's manifest of ${prepared.node} does not match its digest`,
+    );
+  }
+  options.onProgress?.(`signing ${manifest.node} version ${manifest.version} (${digest.slice(0, 19)})`);
+  const signature = signImageManifest(digest, loadSession().signing, { now: Date.now() });
+  const signed = await callDaemon(
+    'image.sign',
+    {
+      node: prepared.node,
+      imageKey: prepared.imageKey,
+      signature: signature as unknown as Record<string, JsonValue>,
+    },
+    options,
+  );
+  return { prepared: { ...prepared, signed: true, signer: signed.signer }, signedNow: true };
+}
+
+/** Starts a portal: its image prepared and signed first, then `portal.up`. */
+export async function upPortal(
+  params: MethodParamsInput<'portal.up'>,
+  options: CallOptions,
+): Promise<MethodResult<'portal.up'>> {
+  await prepareSignedImage(params.formula, options);
+  return callDaemon('portal.up', params, options);
+}

@@ -1,0 +1,92 @@
+/**
+ * @module The handlers of the image methods. `image.prepare` builds a formula's image if missing (with
+ * progress), records it and returns its manifest and whether the owner's signature is stored; the CLI then
+ * signs the manifest with the user's session key and sends it back with `image.sign`. The daemon only ever
+ * verifies signatures.
+ */
+import { MvError } from '../errors/index.js';
+import { readImageRecord } from '../image/host/store.js';
+import { imageManifestDigest } from '../image/index.js';
+import type { MethodName, MethodParams } from '../protocol/index.js';
+import { findResolvedFormula, requireStartable } from './catalogue.js';
+import type { DaemonConfig } from './config.js';
+import type { ImageCatalog } from './image-catalog.js';
+import { collectImages, removeImage } from './image-cleanup.js';
+import type { ImageTrust } from './image-trust.js';
+import { ensureImage } from './images.js';
+import { type HandlerContext, requireCaller } from './server.js';
+import type { ImageState } from './state/image-state.js';
+
+type ImageMethod = Extract<MethodName, `image.${string}`>;
+type Typed<M extends MethodName> = (params: MethodParams<M>, context: HandlerContext) => Promise<unknown>;
+
+/** What the image handlers work with. */
+export interface ImageHandlerDeps {
+  readonly config: DaemonConfig;
+  readonly trust: ImageTrust;
+  readonly state: ImageState;
+  readonly catalog: ImageCatalog;
+}
+
+/** The handlers of every `image.*` method. */
+export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]: Typed<M> } {
+  const { config, trust, catalog } = deps;
+  return {
+    // Builds without recording or signing: for tools that want the artifacts (benchmarks, tests).
+    'image.build': async ({ formula }, context) => {
+      const image = await ensureImage(
+        config,
+        await findResolvedFormula(config.formulasDir, formula),
+        context.progress,
+      );
+      return {
+        node: image.node,
+        formulaHash: image.formulaHash,
+        kernel: image.kernel.digest,
+        initrd: image.initrd.digest,
+        base: image.base?.digest ?? null,
+      };
+    },
+    'image.prepare': async ({ formula }, context) => {
+      const resolved = await findResolvedFormula(config.formulasDir, formula);
+      requireStartable(resolved.manifest);
+      const image = await ensureImage(config, resolved, context.progress);
+      const manifest = trust.record(image);
+      const status = await trust.signatureStatus(image, manifest);
+      return {
+        node: image.node,
+        imageKey: image.imageKey,
+        version: manifest.version,
+        manifest,
+        manifestDigest: imageManifestDigest(manifest),
+        signed: status.state === 'valid',
+        signer: status.state === 'valid' ? status.kid : null,
+      };
+    },
+    'image.sign': async ({ node, imageKey, signature }) => {
+      const image = await readImageRecord(config.stateRoot, node, imageKey);
+      if (!image || image.node !== node || image.imageKey !== imageKey) {
+        throw new MvError('image.not-found', `No image ${imageKey} of ${node} in the store`, {
+          hint: 'Prepare it first: portalgun image build <formula>.',
+        });
+      }
+      const accepted = await trust.acceptSignature(image, signature);
+      return { node, imageKey, manifestDigest: accepted.manifestDigest, signer: accepted.kid };
+    },
+    'image.allow-downgrade': async ({ node, version }, context) => ({
+      node,
+      version,
+      ...trust.allowDowngrade(node, version, requireCaller(context).kid),
+    }),
+    'image.list': () => catalog.list(),
+    'image.show': ({ image }) => catalog.show(image),
+    'image.verify': ({ image }, context) => catalog.verify(image, context.progress),
+    'image.remove': ({ image }) => removeImage(catalog, { stateRoot: config.stateRoot, reference: image }),
+    'image.gc': () =>
+      collectImages(catalog, {
+        stateRoot: config.stateRoot,
+        formulasDir: config.formulasDir,
+        state: deps.state,
+      }),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * @module The daemon's image methods: preparing (building) an image and signing its manifest, the owner's
+ * downgrade allowance, and the store's management (list, show, verify, remove, gc). Manifests travel as
+ * objects; both sides parse them with `IMAGE_MANIFEST_SCHEMA` (image/image-manifest.ts), which the protocol
+ * domain does not import because it sits below the image domain.
+ * Pure: no I/O.
+ */
+import { z } from 'zod';
+
+const DIGEST = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
+const FORMULA = z.string().min(1).max(300);
+/** A formula node path (`application/console`): DNS labels only, so it is safe inside a store path. */
+const NODE = z
+  .string()
+  .max(240)
+  .regex(/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)*$/, 'must be a formula node such as application/console');
+/** A formula (node path or portal name), or an image key (`sha256:<hex>` or at least 6 of its hex digits). */
+const IMAGE_REF = z.string().min(1).max(300);
+const JSON_OBJECT = z.record(z.string(), z.unknown());
+
+/** Whether an image carries the owner's signature that this host accepts. */
+export const SIGNATURE_STATES = ['valid', 'missing', 'invalid'] as const;
+
+/** What `image ls` shows about one image. */
+export const IMAGE_SUMMARY = z.strictObject({
+  node: z.string(),
+  imageKey: DIGEST,
+  /** Null for an image this host never used (it has no manifest here, so nothing is signed for it). */
+  version: z.number().int().positive().nullable(),
+  backend: z.string(),
+  /** Bytes of the image's own artifacts (initramfs, base, layers; the shared kernel is not counted). */
+  sizeBytes: z.number().int().nonnegative(),
+  signature: z.enum(SIGNATURE_STATES),
+  signer: z.string().nullable(),
+  /** The image its node last prepared (what `gc` keeps). */
+  current: z.boolean(),
+  /** Running portals (starting, ready or stopping) booted from it. */
+  inUse: z.array(z.string()),
+});
+
+/** One image as `image ls` reports it. */
+export type ImageSummary = z.output<typeof IMAGE_SUMMARY>;
+
+const IMAGE_ID = z.strictObject({ node: z.string(), imageKey: DIGEST });
+const PROBLEM = z.strictObject({ code: z.string(), message: z.string() });
+
+/** The image methods of the daemon API. */
+export const IMAGE_METHODS = {
+  'image.prepare': {
+    params: z.strictObject({ formula: FORMULA }),
+    result: z.strictObject({
+      node: z.string(),
+      imageKey: DIGEST,
+      version: z.number().int().positive(),
+      manifest: JSON_OBJECT,
+      manifestDigest: DIGEST,
+      /** Whether the store holds a signature of this manifest by the owner that the host accepts. */
+      signed: z.boolean(),
+      signer: z.string().nullable(),
+    }),
+  },
+  'image.sign': {
+    params: z.strictObject({ node: NODE, imageKey: DIGEST, signature: JSON_OBJECT }),
+    result: z.strictObject({
+      node: z.string(),
+      imageKey: DIGEST,
+      manifestDigest: DIGEST,
+      signer: z.string(),
+    }),
+  },
+  'image.allow-downgrade': {
+    params: z.strictObject({ node: NODE, version: z.number().int().positive() }),
+    result: z.strictObject({ node: z.string(), version: z.number().int(), newest: z.number().int() }),
+  },
+  'image.list': {
+    params: z.strictObject({}),
+    result: z.strictObject({ images: z.array(IMAGE_SUMMARY) }),
+  },
+  'image.show': {
+    params: z.strictObject({ image: IMAGE_REF }),
+    result: z.strictObject({
+      image: IMAGE_SUMMARY,
+      manifest: JSON_OBJECT.nullable(),
+      manifestDigest: DIGEST.nullable(),
+      signature: z.strictObject({
+        state: z.enum(SIGNATURE_STATES),
+        kid: z.string().nullable(),
+        signedAt: z.number().nullable(),
+        acceptedAt: z.number().nullable(),
+        problem: z.string().nullable(),
+      }),
+    }),
+  },
+  'image.verify': {
+    params: z.strictObject({ image: IMAGE_REF.optional() }),
+    result: z.strictObject({
+      results: z.array(
+        z.strictObject({
+          node: z.string(),
+          imageKey: DIGEST,
+          version: z.number().int().nullable(),
+          ok: z.boolean(),
+          problems: z.array(PROBLEM),
+        }),
+      ),
+    }),
+  },
+  'image.remove': {
+    params: z.strictObject({ image: IMAGE_REF }),
+    result: z.strictObject({
+      removed: IMAGE_ID,
+      blobs: z.array(DIGEST),
+      freedBytes: z.number().int().nonnegative(),
+    }),
+  },
+  'image.gc': {
+    params: z.strictObject({}),
+    result: z.strictObject({
+      removed: z.array(IMAGE_ID),
+      kept: z.array(IMAGE_ID.extend({ why: z.enum(['current', 'in use']) })),
+      blobs: z.array(DIGEST),
+      freedBytes: z.number().int().nonnegative(),
+    }),
+  },
+} as const;
