@@ -6,14 +6,17 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
+import { registerImageCommands } from './commands/image.js';
+import { registerImageMaintenance } from './commands/image-maintenance.js';
 import { registerInit } from './commands/init.js';
 import { registerNet } from './commands/net.js';
 import { registerPlan } from './commands/plan.js';
 import { registerInspect } from './commands/portal-inspect.js';
 import { registerPortalIo } from './commands/portal-io.js';
 import { registerLifecycle } from './commands/portal-lifecycle.js';
-import { registerPrivileged } from './commands/privileged.js';
+import { registerImageKernel, registerPrivileged } from './commands/privileged.js';
 import { registerRoute } from './commands/route.js';
+import { registerView } from './commands/view.js';
 
 /** Builds the program; `exitOverride` makes usage errors throw so main() maps them to exit code 2. */
 export function buildProgram(version: string): Command {
@@ -36,11 +39,19 @@ export function buildProgram(version: string): Command {
   registerLifecycle(program);
   registerInspect(program);
   registerPortalIo(program);
+  registerView(program);
   registerNet(program);
   registerRoute(program);
   registerPrivileged(program);
+  const image = program
+    .command('image')
+    .description('Portal images: the kernel, building and signing, the store')
+    .exitOverride();
+  registerImageKernel(image);
+  registerImageCommands(image);
+  registerImageMaintenance(image);
   registerDoctor(program);
   registerInit(program);
-  for (const command of [...program.commands, ...formula.commands]) command.exitOverride();
+  for (const command of [...program.commands, ...formula.commands, ...image.commands]) command.exitOverride();
   return program;
 }

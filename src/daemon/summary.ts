@@ -1,8 +1,9 @@
 /**
  * @module Turns a stored portal record into what the API reports (`ps`, `status`): state, uptime, memory,
- * accelerator and addresses.
+ * accelerator, addresses and display.
  */
 import type { PortalSummary } from '../protocol/index.js';
+import { runFiles } from '../qemu/index.js';
 import { residentKiB } from './process-info.js';
 import type { PortalRecord } from './state/portal-store.js';
 
@@ -31,5 +32,13 @@ export function summarize(record: PortalRecord, now: number): PortalSummary {
       address: nic.address,
       mac: nic.mac,
     })),
+    display: displayOf(record),
   };
+}
+
+/** Where a graphical portal's display listens (the socket exists only while the portal runs). */
+function displayOf(record: PortalRecord): PortalSummary['display'] {
+  const { display } = record.manifest.devices;
+  if (display === 'none') return null;
+  return { protocol: display, socket: runFiles(record.instance.runDir)[display] };
 }

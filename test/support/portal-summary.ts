@@ -23,6 +23,7 @@ export function portalSummary(
     uptimeSeconds: 60,
     exitReason: null,
     addresses: [],
+    display: null,
     ...fields,
   };
 }

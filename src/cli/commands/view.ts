@@ -1,0 +1,62 @@
+/**
+ * @module `portalgun view <portal>`: a graphical portal's display. Opens `remote-viewer` on the display's
+ * unix socket when it is installed (and `--print` was not given); otherwise prints how to connect.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { MvError } from '../../errors/index.js';
+import { callDaemon, daemonSocketPath } from '../daemon-client.js';
+import { writeJson, writeText } from '../output.js';
+import { renderViewHelp, viewerUri } from '../render/display.js';
+import { globalOptions } from './global-options.js';
+
+const VIEWER = 'remote-viewer';
+
+/** The viewer's absolute path if it is on PATH. */
+function findViewer(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, VIEWER);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return undefined;
+}
+
+/** Registers `view`. */
+export function registerView(program: Command): void {
+  program
+    .command('view')
+    .description("Show a graphical portal's display (SPICE or VNC on a unix socket)")
+    .argument('<portal>', 'portal name')
+    .option('--print', 'only print how to connect, even when remote-viewer is installed')
+    .action(async (name: string, options: { print?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const { portal } = await callDaemon(
+        'portal.status',
+        { name },
+        { socketPath: daemonSocketPath(global.run) },
+      );
+      const { display } = portal;
+      if (!display) {
+        throw new MvError('portal.no-display', `Portal ${name} has no display`, {
+          hint: 'Only formulas with devices.display set to spice or vnc (q35 machines) have one.',
+        });
+      }
+      if (portal.state !== 'ready') {
+        throw new MvError('portal.wrong-state', `Portal ${name} is ${portal.state}: its display is not up`, {
+          hint: `Start it first: portalgun up ${portal.node} --name ${name}`,
+        });
+      }
+      if (global.json) return writeJson({ ...display, uri: viewerUri(display) });
+      const viewer = options.print ? undefined : findViewer();
+      if (!viewer) return writeText(renderViewHelp(name, display));
+      const child = spawn(viewer, [viewerUri(display)], { stdio: 'inherit' });
+      process.exitCode = await new Promise<number>((resolve) =>
+        child.on('exit', (code) => resolve(code ?? 1)),
+      );
+    });
+}
