@@ -25,6 +25,7 @@ export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   checkMachine(resolved.manifest, report);
   checkAgent(resolved.manifest, report);
   checkCmdline(resolved.manifest, report);
+  checkProgram(resolved.manifest, report);
   checkNetworks(resolved.manifest, report);
   checkUplink(resolved.manifest, report);
   return diagnostics;
@@ -71,6 +72,27 @@ function checkMachine(m: Manifest, report: Report): void {
         'microvm boots a kernel directly and has no PCI bus: use machine.type q35, or drop this setting.',
       );
     }
+  }
+}
+
+function checkProgram(m: Manifest, report: Report): void {
+  const [file] = m.program;
+  if (file === undefined) return;
+  if (!file.startsWith('/')) {
+    report(
+      'formula.invalid-value',
+      ['program'],
+      `program must start with an absolute path, not "${file}"`,
+      'Name the program by its full path, e.g. /usr/bin/firefox-esr.',
+    );
+  }
+  if (m.image.backend !== 'debian') {
+    report(
+      'formula.conflict',
+      ['program'],
+      `a ${m.image.backend} image cannot run a program from boot`,
+      'Set image.backend: debian (the program runs through util-linux setpriv), or drop program.',
+    );
   }
 }
 

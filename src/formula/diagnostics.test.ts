@@ -164,6 +164,17 @@ describe('resolveCatalogue: machine rules', () => {
     );
     assert.equal(only({ 'application/x': 'agent: { run: [/bin/sh] }\n' }).code, 'formula.conflict');
   });
+
+  it('runs a program from boot only in a Debian image, named by its absolute path', () => {
+    const micro = only({ 'application/x': 'program: [/usr/bin/less]\n' });
+    assert.deepEqual([micro.code, micro.where.path], ['formula.conflict', 'program']);
+    const relative = only({ 'application/x': 'image: { backend: debian }\nprogram: [less]\n' });
+    assert.deepEqual([relative.code, relative.where.line], ['formula.invalid-value', 2]);
+    assert.deepEqual(
+      problems({ 'application/x': 'image: { backend: debian }\nprogram: [/usr/bin/less]\n' }),
+      [],
+    );
+  });
 });
 
 describe('resolveCatalogue: merged entries', () => {

@@ -254,7 +254,11 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   services: value(z.array(kebabName), {
     default: [],
     merge: 'append',
-    doc: 'Services the image starts at boot.',
+    doc: 'Services the image starts at boot. Not built yet: `up` refuses a formula that lists any (image.services-unsupported).',
+  }),
+  program: value(z.array(z.string().min(1).max(4096)).max(64), {
+    default: [],
+    doc: 'The program a Debian portal runs from boot, as argv (first an absolute path): started by init as the unprivileged user nobody (HOME=/tmp, no capabilities, no new privileges) and started again 2 s after it exits.',
   }),
   agent: section('What the portal agent accepts.', {
     verbs: value(z.array(z.enum(AGENT_VERBS)), {

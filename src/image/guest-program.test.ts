@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertGolden } from '../../test/support/golden.js';
+import { renderProgramScript } from './guest-program.js';
+
+describe('the program a Debian portal runs from boot', () => {
+  it('drops to nobody with setpriv and quotes every argument literally', () => {
+    const script = renderProgramScript({
+      portalName: 'firefox.portal',
+      program: ['/usr/bin/firefox-esr', '--headless', "it's $HOME; `x`"],
+    });
+    assertGolden('src/image/testdata/program.sh', script ?? '');
+  });
+
+  it('is absent when the formula names no program', () => {
+    assert.equal(renderProgramScript({ portalName: 'console.portal', program: [] }), undefined);
+  });
+});
