@@ -5,6 +5,7 @@
  */
 
 import { existsSync } from 'node:fs';
+import { MvError } from '../errors/index.js';
 import type { ResolvedFormula } from '../formula/index.js';
 import { readBuildInputs } from '../image/host/build-inputs.js';
 import { ensureLayers } from '../image/host/build-layers.js';
@@ -26,6 +27,7 @@ export async function ensureImage(
   // The image carries the owner's Scramble ID: its agent accepts only commands they signed.
   const owner = readOwner(config.stateRoot).scrambleId;
   const { manifest } = resolved;
+  requireNoServices(manifest);
   const manifests =
     manifest.image.backend === 'debian' ? await manifestsByNode(config.formulasDir) : new Map();
   const layers: LayerSpec[] =
@@ -69,4 +71,16 @@ export async function ensureImage(
 /** How many image builds this daemon is running: `image gc` refuses to run beside one. */
 export function imageBuildsInProgress(): number {
   return building.size;
+}
+
+/** Fails closed: a portal whose formula expects services would otherwise boot without them, silently. */
+function requireNoServices(manifest: ResolvedFormula['manifest']): void {
+  if (manifest.services.length === 0) return;
+  throw new MvError(
+    'image.services-unsupported',
+    `${manifest.node} lists services (${manifest.services.join(', ')}), which the image builder does not start yet`,
+    {
+      hint: 'Start one program with program: [/usr/bin/…] in a Debian formula, or remove services.',
+    },
+  );
 }
