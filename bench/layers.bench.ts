@@ -5,14 +5,17 @@
  * - Cold: every layer of a three-level branch in an empty store (minbase, a formula adding jq, its child
  *   adding less): the time of each layer.
  * - Cached: a sibling of the child (adding file) once its parents are built: only its own layer is made.
+ * - Reproducibility: minbase built a second time in another store; the two layer digests compared and,
+ *   when they differ, the files that differ (both layers unpacked with fsck.erofs --extract).
  * Needs root, network access to the Debian mirror, scripts/setup.sh. Run: npm run bench:layers
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../src/formula/index.js';
 import { debianMirror, ensureLayers } from '../src/image/host/build-layers.js';
-import { DEBIAN_SUITE, planLayers } from '../src/image/index.js';
+import { blobPath, DEBIAN_SUITE, planLayers } from '../src/image/index.js';
 import { bundledFormula } from '../test/support/catalogue.js';
 import { ms } from './measure.js';
 
@@ -43,6 +46,42 @@ async function timedLayers(stateRoot: string, node: string, manifests: Map<strin
   return times;
 }
 
+/** Path → SHA-256 of every regular file and symlink target under `root`. */
+function fileDigests(root: string): Map<string, string> {
+  const digests = new Map<string, string>();
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile())
+      digests.set(path.relative(root, file), createHash('sha256').update(readFileSync(file)).digest('hex'));
+  }
+  return digests;
+}
+
+/** Builds minbase again in a second store and reports how the two layers differ. */
+async function reproducibility(firstRoot: string, manifests: Map<string, Manifest>): Promise<void> {
+  const second = mkdtempSync('/tmp/mv-bench-layers-again-');
+  try {
+    const specs = planLayers('bench', (n) => manifests.get(n)).slice(0, 1);
+    const [again] = await ensureLayers(second, specs, () => undefined);
+    const [once] = await ensureLayers(firstRoot, specs, () => undefined);
+    console.log(`\nminbase layer digests: ${once?.digest} / ${again?.digest}`);
+    if (!once || !again || once.digest === again.digest) return;
+    const trees = [once, again].map((layer, i) => {
+      const dir = path.join(second, `extract-${i}`);
+      spawnSync('fsck.erofs', [`--extract=${dir}`, blobPath(i === 0 ? firstRoot : second, layer.digest)], {
+        stdio: 'ignore',
+      });
+      return fileDigests(dir);
+    });
+    const [a, b] = trees as [Map<string, string>, Map<string, string>];
+    const differing = [...new Set([...a.keys(), ...b.keys()])].filter((file) => a.get(file) !== b.get(file));
+    console.log(`files: ${a.size}; differing: ${differing.length}`);
+    for (const file of differing.slice(0, 40)) console.log(`  ${file}`);
+  } finally {
+    rmSync(second, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const manifests = await branch();
   const root = mkdtempSync('/tmp/mv-bench-layers-');
@@ -69,6 +108,7 @@ async function main(): Promise<void> {
     console.log(`| cold: whole branch | ${ms(total)} | ${ratio(total)} |`);
     const reuse = cached.reduce((sum, layer) => sum + layer.ms, 0);
     console.log(`| parents cached: sibling bench/file, whole build | ${ms(reuse)} | ${ratio(reuse)} |`);
+    await reproducibility(root, manifests);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

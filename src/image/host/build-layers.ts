@@ -103,7 +103,7 @@ async function buildLayer(
   }
 }
 
-/** Builds in progress by layer key: two images sharing a missing layer wait for the same build. */
+/** Builds in progress by store and layer key: two images sharing a missing layer wait for the same build. */
 const building = new Map<string, Promise<LayerRecord>>();
 
 /** The records of every layer, bottom first, building the ones that are missing. */
@@ -119,11 +119,12 @@ export async function ensureLayers(
       log(`${spec.node}: layer already built`);
       records.push(found);
     } else {
-      let build = building.get(spec.key);
+      const id = `${stateRoot}\0${spec.key}`;
+      let build = building.get(id);
       if (!build) {
         log(`${spec.node}: building the layer`);
-        build = buildLayer(stateRoot, spec, [...records], log).finally(() => building.delete(spec.key));
-        building.set(spec.key, build);
+        build = buildLayer(stateRoot, spec, [...records], log).finally(() => building.delete(id));
+        building.set(id, build);
       }
       records.push(await build);
     }
