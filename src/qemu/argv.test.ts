@@ -30,6 +30,21 @@ describe('renderQemuArgs', () => {
     assert.ok(blockdevs.some((b) => b.includes('backing=base') && b.includes('node-name=root')));
   });
 
+  it('opens every Debian layer read-only at both block layers, found by serial layer<i>', () => {
+    const manifest = manifestOf({}, 'application/console');
+    const preview = previewInstance(manifest);
+    const instance = { ...preview, artifacts: { ...preview.artifacts, layers: ['/s/minbase', '/s/tools'] } };
+    const argv = toArgv(renderQemuArgs(manifest, instance));
+    const layers = valuesAfter(argv, '-blockdev').filter((b) => /node-name=layer\d/.test(b));
+    assert.equal(layers.length, 4);
+    assert.ok(layers.every((b) => b.includes('read-only=on')));
+    const disks = valuesAfter(argv, '-device').filter((d) => d.includes('serial=layer'));
+    assert.deepEqual(
+      disks.map((d) => /serial=(layer\d)/.exec(d)?.[1]),
+      ['layer0', 'layer1'],
+    );
+  });
+
   it('uses the TSC rate on microvm under TCG, and host CPU with KVM hidden under KVM', () => {
     const manifest = manifestOf({}, 'application/console');
     const tcg = toArgv(renderQemuArgs(manifest, previewInstance(manifest, { tscKhz: 1_234_567 })));

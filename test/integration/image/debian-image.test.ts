@@ -6,18 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import {
-  closeSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
-  readSync,
   rmSync,
   statSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -27,19 +23,7 @@ import { layerRecordPath } from '../../../src/image/layout.js';
 import { REPO_ROOT } from '../../support/catalogue.js';
 import { portalgun } from '../../support/cli.js';
 import { assertNoLeaks, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
-
-/** XORs one byte in the middle of a file (root may write the read-only blob); calling it again undoes it. */
-function flipMiddleByte(file: string): void {
-  const offset = Math.floor(statSync(file).size / 2);
-  const fd = openSync(file, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, offset);
-    writeSync(fd, Buffer.from([(byte[0] ?? 0) ^ 0xff]), 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
+import { flipByte } from '../../support/tamper.js';
 
 /** A Debian branch of the tree: `tools` adds jq, `tools/pager` adds less on top of it. */
 function testTree(): string {
@@ -111,6 +95,18 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
     assert.match(view.stderr, /Portal pager has no display/);
   });
 
+  it('refuses a formula that lists services, which no image starts yet, before building anything', async () => {
+    await assert.rejects(
+      daemon.call('portal.up', { formula: 'service/server/web', name: 'web' }),
+      (error) => {
+        assert.ok(error instanceof MvError, String(error));
+        assert.equal(error.code, 'image.services-unsupported', error.message);
+        assert.match(error.message, /service\/server\/web lists services \(nginx\)/);
+        return true;
+      },
+    );
+  });
+
   it("records the layers bottom first, and the image's package list with versions (the SBOM)", async () => {
     const image = imageOf('application/tools/pager');
     assert.equal(image.backend, 'debian');
@@ -146,10 +142,11 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
   });
 
   it('refuses to boot when one byte of any layer changed, naming the layer; the restored image boots', async () => {
+    for (const name of ['pager', 'tools']) await daemon.call('portal.down', { name });
     const image = imageOf('application/tools/pager');
     for (const layer of image.layers) {
       const file = blobPath(daemon.state, layer.digest);
-      flipMiddleByte(file);
+      const restore = flipByte(file);
       try {
         await assert.rejects(
           daemon.call('portal.up', { formula: 'application/tools/pager', name: 'bad' }),
@@ -162,7 +159,7 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
           },
         );
       } finally {
-        flipMiddleByte(file);
+        restore();
       }
       assertNoLeaks(daemon.run);
     }

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MvError } from '../../../src/errors/index.js';
@@ -21,29 +12,9 @@ import { REPO_ROOT } from '../../support/catalogue.js';
 import { portalgun } from '../../support/cli.js';
 import { assertNoLeaks, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { TEST_PASSPHRASE, testSession } from '../../support/identity.js';
+import { flipByte } from '../../support/tamper.js';
 
 const CONSOLE = 'application/console';
-
-/** Flips one byte in the middle of a store blob (root may write the read-only file); returns the undo. */
-function flipByte(file: string): () => void {
-  const offset = Math.floor(statSync(file).size / 2);
-  const fd = openSync(file, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, offset);
-    writeSync(fd, Buffer.from([(byte[0] ?? 0) ^ 0xff]), 0, 1, offset);
-    return () => {
-      const again = openSync(file, 'r+');
-      try {
-        writeSync(again, byte, 0, 1, offset);
-      } finally {
-        closeSync(again);
-      }
-    };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function rejectsWith(code: string, message: RegExp) {
   return (error: unknown) => {
