@@ -5,7 +5,6 @@
  */
 
 import { existsSync } from 'node:fs';
-import { MvError } from '../errors/index.js';
 import type { ResolvedFormula } from '../formula/index.js';
 import { readBuildInputs } from '../image/host/build-inputs.js';
 import { ensureLayers } from '../image/host/build-layers.js';
@@ -27,7 +26,6 @@ export async function ensureImage(
   // The image carries the owner's Scramble ID: its agent accepts only commands they signed.
   const owner = readOwner(config.stateRoot).scrambleId;
   const { manifest } = resolved;
-  requireNoServices(manifest);
   const manifests =
     manifest.image.backend === 'debian' ? await manifestsByNode(config.formulasDir) : new Map();
   const layers: LayerSpec[] =
@@ -44,7 +42,7 @@ export async function ensureImage(
   });
   const key = imageKeyOf(resolved.hash, inputs);
   const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, key);
-  if (existing && existing.layers.every((layer) => existsSync(blobPath(config.stateRoot, layer.digest)))) {
+  if (existing?.layers.every((layer) => existsSync(blobPath(config.stateRoot, layer.digest)))) {
     return existing;
   }
   let build = building.get(key);
@@ -71,16 +69,4 @@ export async function ensureImage(
 /** How many image builds this daemon is running: `image gc` refuses to run beside one. */
 export function imageBuildsInProgress(): number {
   return building.size;
-}
-
-/** Fails closed: a portal whose formula expects services would otherwise boot without them, silently. */
-function requireNoServices(manifest: ResolvedFormula['manifest']): void {
-  if (manifest.services.length === 0) return;
-  throw new MvError(
-    'image.services-unsupported',
-    `${manifest.node} lists services (${manifest.services.join(', ')}), which the image builder does not start yet`,
-    {
-      hint: 'Start one program with program: [/usr/bin/…] in a Debian formula, or remove services.',
-    },
-  );
 }

@@ -79,7 +79,6 @@ export const ERROR_CODES = {
   'image.missing-package': 'host-not-ready',
   'image.build-failed': 'failed',
   'image.not-found': 'not-found',
-  'image.services-unsupported': 'bad-input',
   'image.unsigned': 'denied',
   'image.signature-invalid': 'denied',
   'image.untrusted-signer': 'denied',

@@ -25,7 +25,7 @@ export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   checkMachine(resolved.manifest, report);
   checkAgent(resolved.manifest, report);
   checkCmdline(resolved.manifest, report);
-  checkProgram(resolved.manifest, report);
+  checkStartup(resolved.manifest, report);
   checkNetworks(resolved.manifest, report);
   checkUplink(resolved.manifest, report);
   return diagnostics;
@@ -75,7 +75,15 @@ function checkMachine(m: Manifest, report: Report): void {
   }
 }
 
-function checkProgram(m: Manifest, report: Report): void {
+function checkStartup(m: Manifest, report: Report): void {
+  if (m.services.length > 0 && m.image.backend !== 'debian') {
+    report(
+      'formula.conflict',
+      ['services'],
+      `a ${m.image.backend} image has no init scripts to start services with`,
+      'Set image.backend: debian (services are Debian init scripts, /etc/init.d/<name>), or drop services.',
+    );
+  }
   const [file] = m.program;
   if (file === undefined) return;
   if (!file.startsWith('/')) {

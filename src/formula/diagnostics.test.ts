@@ -165,9 +165,11 @@ describe('resolveCatalogue: machine rules', () => {
     assert.equal(only({ 'application/x': 'agent: { run: [/bin/sh] }\n' }).code, 'formula.conflict');
   });
 
-  it('runs a program from boot only in a Debian image, named by its absolute path', () => {
+  it('starts services and a program from boot only in a Debian image, the program by its absolute path', () => {
     const micro = only({ 'application/x': 'program: [/usr/bin/less]\n' });
     assert.deepEqual([micro.code, micro.where.path], ['formula.conflict', 'program']);
+    const services = only({ 'application/x': 'services: [cron]\n' });
+    assert.deepEqual([services.code, services.where.path], ['formula.conflict', 'services']);
     const relative = only({ 'application/x': 'image: { backend: debian }\nprogram: [less]\n' });
     assert.deepEqual([relative.code, relative.where.line], ['formula.invalid-value', 2]);
     assert.deepEqual(

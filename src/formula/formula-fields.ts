@@ -254,7 +254,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   services: value(z.array(kebabName), {
     default: [],
     merge: 'append',
-    doc: 'Services the image starts at boot. Not built yet: `up` refuses a formula that lists any (image.services-unsupported).',
+    doc: 'Debian init scripts (/etc/init.d/<name>) started at boot before the agent reports ready; one that is missing or fails to start fails the boot (Debian images).',
   }),
   program: value(z.array(z.string().min(1).max(4096)).max(64), {
     default: [],

@@ -10,7 +10,8 @@
  */
 import type { Manifest } from '../formula/index.js';
 import { LAYER_SERIAL_PREFIX } from '../qemu/index.js';
-import { PROGRAM_SCRIPT } from './guest-program.js';
+import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
+import { STATUS_HELPER } from './guest-status.js';
 import { ROUTER_PATHS, ROUTER_STATES } from './router-files.js';
 
 /** Where the agent bundle and its configuration live inside the base image. */
@@ -23,16 +24,6 @@ export const GUEST_PATHS = {
 
 /** Where a Debian image keeps busybox's applets, so they never replace Debian's own programs. */
 export const DEBIAN_APPLET_DIR = '/usr/lib/multiverse/bin';
-
-/** The shell helper both stages use to report on the status port (found by name under /sys). */
-const STATUS_HELPER = `status() {
-  for port in /sys/class/virtio-ports/*; do
-    if [ "$(cat "$port/name" 2>/dev/null)" = org.multiverse-os.status ]; then
-      echo "$*" > "/dev/\${port##*/}"
-    fi
-  done
-  echo "portal: $*" > /dev/console
-}`;
 
 /** The micro root: the root image alone, read-write through the throwaway qcow2 overlay. */
 const SINGLE_ROOT = `tries=0
@@ -163,12 +154,13 @@ done
 }
 
 /**
- * busybox init's table: setup, the agent (respawned), the formula's program (respawned), a console shell, and
- * a clean power-off.
+ * busybox init's table: setup, the formula's services (started once, before the agent can report ready), the
+ * agent (respawned), the formula's program (respawned), a console shell, and a clean power-off.
  */
 export function renderInittab(manifest: Manifest): string {
   const lines = [
     `::sysinit:${GUEST_PATHS.sysinit}`,
+    ...(manifest.services.length > 0 ? [`::sysinit:/bin/sh ${SERVICES_SCRIPT}`] : []),
     `::respawn:${GUEST_PATHS.node} ${GUEST_PATHS.agent}`,
     ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT}`] : []),
     ...(manifest.devices.console ? ['ttyS0::respawn:-/bin/sh'] : []),

@@ -16,7 +16,12 @@ import {
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
-import { PROGRAM_SCRIPT, renderProgramScript } from './guest-program.js';
+import {
+  PROGRAM_SCRIPT,
+  renderProgramScript,
+  renderServicesScript,
+  SERVICES_SCRIPT,
+} from './guest-program.js';
 import { modulesFor } from './modules.js';
 import { routerFiles, TOR_ACCOUNT } from './router-files.js';
 
@@ -222,7 +227,7 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
           { kind: 'text', path: 'etc/group', text: renderGroup(), mode: 0o644 } as const,
         ]),
     { kind: 'text', path: 'etc/multiverse/udhcpc.script', text: UDHCPC_SCRIPT, mode: 0o755 },
-    ...programFile(manifest),
+    ...startupFiles(manifest),
     ...routerFiles(manifest).map(
       (f): ImageFile => ({ kind: 'text', path: f.path.slice(1), text: f.text, mode: f.mode }),
     ),
@@ -240,10 +245,16 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
   return [...[...dirs.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...leaves];
 }
 
-/** The script that runs the formula's program, if it names one. */
-function programFile(manifest: Manifest): ImageFile[] {
-  const text = renderProgramScript(manifest);
-  return text === undefined ? [] : [{ kind: 'text', path: PROGRAM_SCRIPT.slice(1), text, mode: 0o755 }];
+/** The scripts that start the formula's services and run its program, if it has them. */
+function startupFiles(manifest: Manifest): ImageFile[] {
+  const files: ImageFile[] = [];
+  for (const [file, text] of [
+    [SERVICES_SCRIPT, renderServicesScript(manifest)],
+    [PROGRAM_SCRIPT, renderProgramScript(manifest)],
+  ] as const) {
+    if (text !== undefined) files.push({ kind: 'text', path: file.slice(1), text, mode: 0o755 });
+  }
+  return files;
 }
 
 /** The full plan of a micro image. */
@@ -264,6 +275,7 @@ export function guestFilesDigest(
     renderAgentConfig(manifest, options.owner),
     renderFstab(manifest, { hash: options.formulaHash }),
     JSON.stringify(routerFiles(manifest)),
+    renderServicesScript(manifest) ?? '',
     renderProgramScript(manifest) ?? '',
   ]);
 }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
 import type { LayerSpec } from '../debian-layers.js';
 import { layerUuid, renderLayerScript } from '../layer-script.js';
@@ -84,6 +85,14 @@ async function buildLayer(
       onStdoutLine: (line) => {
         if (line.startsWith('step: ')) log(`${spec.node}: ${line.slice('step: '.length)}`);
       },
+    }).catch((error: unknown) => {
+      if (!(error instanceof MvError) || error.code !== 'host.command-failed') throw error;
+      // The script prints the tail of debootstrap's or apt's log: say which layer, and what to check.
+      const detail = error.message.replace(/^[^:]*: /, '');
+      throw new MvError('image.build-failed', `Building the layer of ${spec.node} failed: ${detail}`, {
+        hint: `Check the package names in the formula of ${spec.node} (packages:) and that the Debian mirror ${debianMirror()} is reachable.`,
+        cause: error,
+      });
     });
     const size = (await stat(output)).size;
     const installed = (await readFile(sbom, 'utf8')).split('\n').filter(Boolean).sort();

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MvError } from '../../../src/errors/index.js';
 import { blobPath, DEBIAN_BASE_NODE, type ImageRecord } from '../../../src/image/index.js';
-import { layerRecordPath } from '../../../src/image/layout.js';
+import { layerRecordPath, storeLayout } from '../../../src/image/layout.js';
 import { REPO_ROOT } from '../../support/catalogue.js';
 import { portalgun } from '../../support/cli.js';
 import { assertNoLeaks, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
@@ -46,6 +46,19 @@ agent:
   writeFileSync(
     path.join(tools, 'pager', 'formula.yaml'),
     'description: the small Debian portal with a pager\npackages: [less]\nagent:\n  run: [/usr/bin/less]\n',
+  );
+  const children: [string, string][] = [
+    ['cron', 'description: the tools portal with cron running\npackages: [cron]\nservices: [cron]\n'],
+    ['ghost', 'description: lists a service its image does not have\nservices: [ghost]\n'],
+  ];
+  for (const [name, text] of children) {
+    mkdirSync(path.join(tools, name), { recursive: true });
+    writeFileSync(path.join(tools, name, 'formula.yaml'), text);
+  }
+  mkdirSync(path.join(tools, 'broken'), { recursive: true });
+  writeFileSync(
+    path.join(tools, 'broken', 'formula.yaml'),
+    'description: asks for a package Debian does not have\npackages: [multiverse-no-such-package]\n',
   );
   return root;
 }
@@ -95,13 +108,22 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
     assert.match(view.stderr, /Portal pager has no display/);
   });
 
-  it('refuses a formula that lists services, which no image starts yet, before building anything', async () => {
+  it('starts the Debian init scripts a formula lists before the portal is ready, and fails a boot without one', async () => {
+    await daemon.call('portal.up', { formula: 'application/tools/cron', name: 'cron' });
+    const status = (await daemon.call('portal.status', { name: 'cron' })).agent as {
+      processes: { name: string }[];
+    };
+    assert.ok(
+      status.processes.some((p) => p.name === 'cron'),
+      'cron was started by its init script before ready',
+    );
+    await daemon.call('portal.down', { name: 'cron' });
     await assert.rejects(
-      daemon.call('portal.up', { formula: 'service/server/web', name: 'web' }),
+      daemon.call('portal.up', { formula: 'application/tools/ghost', name: 'ghost' }),
       (error) => {
         assert.ok(error instanceof MvError, String(error));
-        assert.equal(error.code, 'image.services-unsupported', error.message);
-        assert.match(error.message, /service\/server\/web lists services \(nginx\)/);
+        assert.equal(error.code, 'portal.boot-failed', error.message);
+        assert.match(error.message, /service ghost: no \/etc\/init\.d\/ghost/);
         return true;
       },
     );
@@ -139,6 +161,25 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
     assert.equal(layerRecordOf(keys[0] ?? '').digest, tools.layers[0]?.digest);
     const jq = await run('tools', ['/usr/bin/jq', '--version']);
     assert.equal(jq.exitCode, 0, jq.stderr);
+  });
+
+  it("reports a failed layer build with apt's reason and leaves no staging folder, mount or record", async () => {
+    const records = () => readdirSync(path.join(daemon.state, 'store', 'layers')).sort();
+    const before = records();
+    await assert.rejects(
+      daemon.call('portal.up', { formula: 'application/tools/broken', name: 'broken' }),
+      (error) => {
+        assert.ok(error instanceof MvError, String(error));
+        assert.equal(error.code, 'image.build-failed', error.message);
+        assert.match(error.message, /^Building the layer of application\/tools\/broken failed: /);
+        assert.match(error.message, /Unable to locate package multiverse-no-such-package/);
+        return true;
+      },
+    );
+    assert.deepEqual(records(), before, 'no layer record was written');
+    assert.deepEqual(readdirSync(storeLayout(daemon.state).staging), [], 'the staging folder is empty');
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+    assert.ok(!mounts.includes(daemon.state), 'nothing stays mounted under the state folder');
   });
 
   it('refuses to boot when one byte of any layer changed, naming the layer; the restored image boots', async () => {
