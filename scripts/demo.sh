@@ -48,8 +48,11 @@ fi
 step "Check the host" "portalgun doctor"
 pg doctor
 
-step "Boot a portal (the image is built on first use)" "portalgun up application/console"
+step "Boot a portal (the image is built on first use, signed by your session, verified before boot)" "portalgun up application/console"
 pg up application/console
+
+step "Its image: every artifact re-hashed, the owner's signature checked" "portalgun image verify application/console"
+pg image verify application/console
 
 step "Portals on this host" "portalgun ps"
 pg ps

@@ -15,8 +15,9 @@ import { RateLimiter } from '../policy/index.js';
 import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/facts.js';
 import { chooseAccelerator, tscKhzOf } from '../probe/index.js';
 import { adoptPortals } from './adopt.js';
-import { Authorizer, policyDir } from './authorizer.js';
+import { Authorizer } from './authorizer.js';
 import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
+import { installDefaultPolicy } from './default-policy-file.js';
 import { buildHandlers } from './handlers.js';
 import { readOrCreateHostId, registerOwner } from './host-identity.js';
 import { ImageCatalog } from './image-catalog.js';
@@ -137,7 +138,11 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const manager = new PortalManager(config, store, trust);
   const adopted = await adoptPortals(config, store, manager);
   const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
-  policyDir(config.stateRoot);
+  if (installDefaultPolicy(config.stateRoot) === 'kept-edited') {
+    log(
+      'policy.d/90-default.policy was edited, so this version did not update it: verbs it does not mention stay denied (compare it with docs/policy.md, or delete it to get the current default)',
+    );
+  }
   const catalog = new ImageCatalog({ config, trust, state: imageState, portals: store });
   const handlers = buildHandlers(config, {
     store,

@@ -207,4 +207,31 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
     await daemon.call('portal.up', { formula: 'application/tools/pager', name: 'restored' });
     await daemon.call('portal.down', { name: 'restored' });
   });
+
+  it("rebuilds a changed parent's layer and its descendants' layers, and nothing below them", async () => {
+    const old = imageOf('application/tools/pager');
+    const minbase = layerRecordPath(daemon.state, old.inputs.layers[0] ?? '');
+    const minbaseBuilt = statSync(minbase).mtimeMs;
+    const toolsFormula = path.join(tree, 'application', 'tools', 'formula.yaml');
+    writeFileSync(
+      toolsFormula,
+      readFileSync(toolsFormula, 'utf8').replace('packages: [jq]', 'packages: [jq, file]'),
+    );
+    await daemon.call('image.prepare', { formula: 'application/tools/pager' });
+    const fresh = imageOf('application/tools/pager');
+    assert.deepEqual(
+      fresh.layers.map((l) => l.node),
+      [DEBIAN_BASE_NODE, 'application/tools', 'application/tools/pager'],
+    );
+    assert.equal(fresh.inputs.layers[0], old.inputs.layers[0], 'minbase keeps its key');
+    assert.equal(fresh.layers[0]?.digest, old.layers[0]?.digest, 'and its file');
+    assert.equal(statSync(minbase).mtimeMs, minbaseBuilt, 'minbase was not built again');
+    for (const i of [1, 2]) {
+      assert.notEqual(fresh.inputs.layers[i], old.inputs.layers[i], `layer ${i} has a new key`);
+    }
+    assert.ok(
+      fresh.packages.some((p) => /^file=/.test(p)),
+      'the SBOM lists the added package',
+    );
+  });
 });

@@ -1,0 +1,39 @@
+/**
+ * @module Keeps the host's default policy current across upgrades. portalgun owns
+ * `policy.d/90-default.policy`: at every daemon start it writes the current default when the file is missing
+ * or still exactly what portalgun wrote last time (the digest of that is kept beside it), so the verbs a new
+ * version adds are allowed as documented. A file someone edited is left alone, because it may be stricter on
+ * purpose; the daemon says so, and verbs that file does not mention stay denied (fail closed).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { sha256Hex } from '../digest/index.js';
+import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../policy/index.js';
+
+/** What happened to the default policy file. */
+export type DefaultPolicyOutcome = 'current' | 'written' | 'kept-edited';
+
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+/** Brings `90-default.policy` up to date unless someone edited it; reports what it did. */
+export function installDefaultPolicy(stateRoot: string): DefaultPolicyOutcome {
+  const dir = path.join(stateRoot, 'policy.d');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, DEFAULT_POLICY_FILE);
+  const stamp = path.join(dir, `.${DEFAULT_POLICY_FILE}.sha256`);
+  const wanted = sha256Hex(DEFAULT_POLICY);
+  const present = existsSync(file) ? sha256Hex(readFileSync(file)) : undefined;
+  if (present === wanted) {
+    if (!existsSync(stamp)) writeAtomically(stamp, `${wanted}\n`);
+    return 'current';
+  }
+  const written = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : undefined;
+  if (present !== undefined && present !== written) return 'kept-edited';
+  writeAtomically(file, DEFAULT_POLICY);
+  writeAtomically(stamp, `${wanted}\n`);
+  return 'written';
+}
