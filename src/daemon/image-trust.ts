@@ -167,8 +167,8 @@ export class ImageTrust {
    * node's version mark, or using up the owner's downgrade allowance).
    *
    * TOCTOU: QEMU opens the files by path after this returns, so a process that can write the store (root)
-   * could swap a blob in between. Blobs are root-owned and read-only (0444); closing the gap fully would
-   * mean handing QEMU the descriptors that were hashed (/dev/fdset) — TODO(#6).
+   * could change a blob in between. Blobs are root-owned and read-only (0444). Handing QEMU the hashed
+   * descriptors would not stop an in-place write; dm-verity checked by the guest would (not built).
    */
   async verifyForBoot(
     image: ImageRecord,
