@@ -4,6 +4,7 @@
  * goes away; `down` stops QEMU in escalating steps and removes the run folder; a portal that dies on its
  * own is marked crashed and cleaned up within a second or two. State is written before each action.
  */
+import { closeSync, openSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
@@ -21,9 +22,9 @@ import { cleanupRunDir, portalPaths, preparePortalFiles } from './portal-files.j
 import {
   applyPortRules,
   attachNetwork,
-  checkUplinkSupported,
   detachNetwork,
   isNetworked,
+  macvtapNodeOf,
   uplinkNamesOf,
 } from './portal-network.js';
 import { processStartTime } from './process-info.js';
@@ -81,7 +82,6 @@ export class PortalManager {
     const resolved = await findResolvedFormula(this.config.formulasDir, params.formula);
     const { manifest } = resolved;
     requireStartable(manifest);
-    checkUplinkSupported(manifest);
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {
@@ -135,8 +135,14 @@ export class PortalManager {
   ): PortalInstance {
     const paths = portalPaths(this.config, name, resolved.manifest);
     const blob = (digest: string) => blobPath(this.config.stateRoot, digest);
+    const { mode } = resolved.manifest.uplink;
+    // The macvtap's descriptor is the first one QEMU inherits after stdio (see start).
     const netnsUplink =
-      resolved.manifest.uplink.mode === 'netns' ? { uplinkHandle: { tap: uplinkNamesOf(name).tap } } : {};
+      mode === 'netns'
+        ? { uplinkHandle: { tap: uplinkNamesOf(name).tap } }
+        : mode === 'macvtap'
+          ? { uplinkHandle: { fd: 3 } }
+          : {};
     const planned = planInstance(resolved.manifest, {
       ...netnsUplink,
       name,
@@ -244,6 +250,7 @@ export class PortalManager {
       await this.trust.verifyForBoot(image, imageManifest, context.progress);
       context.progress(`starting QEMU (${instance.accel})`);
       const files = runFiles(instance.runDir);
+      const passed = instance.uplink?.kind === 'fd' ? [openSync(macvtapNodeOf(instance.runDir), 'r+')] : [];
       const launched = await spawnQemu({
         binary: this.config.qemuBinary,
         argv: toArgv(renderQemuArgs(manifest, instance)),
@@ -251,7 +258,10 @@ export class PortalManager {
         gid: this.config.owner.gid,
         cwd: instance.runDir,
         logFile: `${instance.runDir}/qemu.log`,
+        passFds: passed,
         ...(namespace ? { namespace } : {}),
+      }).finally(() => {
+        for (const fd of passed) closeSync(fd);
       });
       const pidStart = processStartTime(launched.pid) ?? null;
       this.store.update(name, { pid: launched.pid, pidStart });

@@ -1,11 +1,12 @@
 /**
  * @module A portal's place on the portal networks: its taps on the bridges of the daemon's namespace (each
- * creation registered for undo), the universe router's uplink, and the anti-spoofing port ruleset, which is
+ * creation registered for undo), the universe router's uplink (netns veth, passt or macvtap), and the
+ * anti-spoofing port ruleset, which is
  * re-rendered from every running portal whenever one joins or leaves.
  */
 import { sha256Hex } from '../digest/index.js';
-import { MvError } from '../errors/index.js';
 import type { Manifest } from '../formula/index.js';
+import { createMacvtapUplink, deleteMacvtapUplink } from '../net/host/macvtap.js';
 import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
 import { type PasstFiles, startPasst, stopPasst } from '../net/host/passt.js';
 import { createNetnsUplink, deleteNetnsUplink, type UplinkNames } from '../net/host/uplink.js';
@@ -16,9 +17,14 @@ import type { Reverter } from './reverter.js';
 import type { PortalRecord } from './state/portal-store.js';
 
 /** Names of the uplink devices of an instance (in the portal namespace). */
-export function uplinkNamesOf(instance: string): UplinkNames {
+export function uplinkNamesOf(instance: string): UplinkNames & { macvtap: string } {
   const hash = sha256Hex(instance).slice(0, 8);
-  return { tap: `mv${hash}u`, veth: `mv${hash}v`, bridge: `mv${hash}b` };
+  return { tap: `mv${hash}u`, veth: `mv${hash}v`, bridge: `mv${hash}b`, macvtap: `mv${hash}m` };
+}
+
+/** Where the macvtap uplink's character device is made, for the daemon to open and hand to QEMU. */
+export function macvtapNodeOf(runDir: string): string {
+  return `${runDir}/uplink.macvtap`;
 }
 
 /** The files of the passt behind a user-mode uplink, in the portal's run folder (owned by the QEMU account). */
@@ -29,16 +35,6 @@ export function passtFilesOf(runDir: string): PasstFiles {
 /** True if the instance needs the portal namespace at all. */
 export function isNetworked(instance: PortalInstance): boolean {
   return instance.nics.length > 0 || instance.uplink !== null;
-}
-
-/** Refuses uplink modes the runtime cannot give yet, before anything is created. */
-export function checkUplinkSupported(manifest: Manifest): void {
-  const { mode } = manifest.uplink;
-  if (mode === 'macvtap') {
-    throw new MvError('net.unavailable', 'Uplink mode "macvtap" is not supported by this runtime yet', {
-      hint: 'Use uplink mode user (passt: works on any host), netns (a veth into your LAN namespace) or pci (a VFIO NIC).',
-    });
-  }
 }
 
 function uplinkPorts(records: readonly { instance: PortalInstance }[]): string[] {
@@ -101,6 +97,16 @@ export async function attachNetwork(
     });
     reverter.add(`remove tap ${names.tap}`, () => deleteTap(namespace, names.tap));
   }
+  if (instance.uplink?.kind === 'fd') {
+    const { macvtap } = uplinkNamesOf(instance.name);
+    await createMacvtapUplink(namespace, {
+      device: manifest.uplink.device ?? '',
+      name: macvtap,
+      mac: instance.uplink.mac,
+      node: macvtapNodeOf(instance.runDir),
+    });
+    reverter.add(`remove macvtap ${macvtap}`, () => deleteMacvtapUplink(namespace, macvtap));
+  }
   return namespace;
 }
 
@@ -117,5 +123,8 @@ export async function detachNetwork(config: DaemonConfig, record: PortalRecord):
     const names = uplinkNamesOf(record.instance.name);
     await deleteTap(namespace, names.tap).catch(report);
     await deleteNetnsUplink(namespace, names).catch(report);
+  }
+  if (record.instance.uplink?.kind === 'fd') {
+    await deleteMacvtapUplink(namespace, uplinkNamesOf(record.instance.name).macvtap).catch(report);
   }
 }

@@ -154,11 +154,14 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     device: value(
       z
         .string()
-        .regex(/^[A-Za-z0-9:._-]+$/, 'must be an interface name or PCI address')
+        .regex(
+          /^[A-Za-z0-9:._-]+(\/[A-Za-z0-9:._-]+)?$/,
+          'must be an interface name, <namespace>/<interface>, or PCI address',
+        )
         .nullable(),
       {
         default: null,
-        doc: 'Host interface (macvtap), PCI address (pci) or namespace name (netns); null for none and user.',
+        doc: 'LAN interface (macvtap: <interface> in the host namespace, or <namespace>/<interface>), PCI address (pci) or namespace name (netns); null for none and user.',
       },
     ),
     address: value(

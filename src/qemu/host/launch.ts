@@ -19,6 +19,8 @@ export interface LaunchPlan {
   readonly logFile: string;
   /** The network namespace QEMU runs in (for portals with NICs), or none. */
   readonly namespace?: string;
+  /** Open descriptors QEMU inherits as 3, 4, … (the macvtap uplink's tap device). */
+  readonly passFds?: readonly number[];
 }
 
 /**
@@ -58,7 +60,7 @@ export function spawnQemu(plan: LaunchPlan): Promise<LaunchedQemu> {
       cwd: plan.cwd,
       ...(command.asUser ? { uid: plan.uid, gid: plan.gid } : {}),
       detached: true,
-      stdio: ['ignore', log, log],
+      stdio: ['ignore', log, log, ...(plan.passFds ?? [])],
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {

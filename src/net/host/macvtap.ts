@@ -1,0 +1,80 @@
+/**
+ * @module The universe router's uplink in `macvtap` mode: a macvtap link on the LAN interface (one in the
+ * host's root namespace, or `<namespace>/<interface>` for a NIC kept in a namespace of its own), made with the
+ * router's uplink MAC and moved into the portal namespace, where QEMU runs. The host's own stack has no leg
+ * on it: a lower device never talks to its macvtap children. QEMU cannot open a macvtap by name, so the
+ * daemon makes the tap's character device in the portal's run folder and hands QEMU an open descriptor.
+ */
+import { z } from 'zod';
+import { MvError } from '../../errors/index.js';
+import { runCommand } from '../../exec/host/run-command.js';
+
+const LINK = z.array(z.object({ ifindex: z.number().int().positive() }).loose()).length(1);
+
+/** The namespace (null: the root namespace) and interface of a macvtap uplink's `device`. */
+export function parseMacvtapDevice(device: string): { namespace: string | null; link: string } {
+  const [first, second] = device.split('/');
+  return second === undefined
+    ? { namespace: null, link: first ?? '' }
+    : { namespace: first ?? '', link: second };
+}
+
+function ipIn(namespace: string | null, args: string[]): string[] {
+  return namespace === null ? args : ['-n', namespace, ...args];
+}
+
+/**
+ * Creates the macvtap `name` on `device`, moves it into `namespace` and makes its character device at
+ * `node`. Throws `net.unavailable` when the LAN interface does not exist.
+ */
+export async function createMacvtapUplink(
+  namespace: string,
+  options: { device: string; name: string; mac: string; node: string },
+): Promise<void> {
+  const lower = parseMacvtapDevice(options.device);
+  const found = await runCommand('ip', ipIn(lower.namespace, ['-j', 'link', 'show', lower.link])).catch(
+    () => undefined,
+  );
+  if (!found) {
+    throw new MvError('net.unavailable', `The uplink interface "${options.device}" does not exist`, {
+      hint: 'Name the LAN interface in uplink.device (<interface>, or <namespace>/<interface>), or pick another uplink mode.',
+    });
+  }
+  await runCommand(
+    'ip',
+    ipIn(lower.namespace, [
+      'link',
+      'add',
+      'link',
+      lower.link,
+      'name',
+      options.name,
+      'address',
+      options.mac,
+      'type',
+      'macvtap',
+      'mode',
+      'bridge',
+    ]),
+  );
+  await runCommand('ip', ipIn(lower.namespace, ['link', 'set', options.name, 'netns', namespace]));
+  await runCommand('ip', ['-n', namespace, 'link', 'set', options.name, 'up']);
+  const { stdout } = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show', options.name]);
+  const [{ ifindex }] = LINK.parse(JSON.parse(stdout.toString())) as [{ ifindex: number }];
+  // sysfs shows a namespace's own devices only from inside it.
+  const dev = await runCommand('ip', [
+    'netns',
+    'exec',
+    namespace,
+    'cat',
+    `/sys/class/net/${options.name}/macvtap/tap${ifindex}/dev`,
+  ]);
+  const [major, minor] = dev.stdout.toString().trim().split(':');
+  await runCommand('mknod', ['-m', '0600', options.node, 'c', major ?? '', minor ?? '']);
+}
+
+/** Removes the macvtap from the portal namespace (its tap device goes with it). */
+export async function deleteMacvtapUplink(namespace: string, name: string): Promise<void> {
+  const shown = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show', name]).catch(() => undefined);
+  if (shown) await runCommand('ip', ['-n', namespace, 'link', 'del', name]);
+}
