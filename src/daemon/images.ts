@@ -4,21 +4,57 @@
  * plus its own initramfs and root image.
  */
 
-import { existsSync } from 'node:fs';
+import { MvError } from '../errors/index.js';
 import type { ResolvedFormula } from '../formula/index.js';
 import { readBuildInputs } from '../image/host/build-inputs.js';
 import { ensureLayers } from '../image/host/build-layers.js';
 import { buildMicroImage } from '../image/host/build-micro.js';
 import { readImageRecord } from '../image/host/store.js';
-import { blobPath, type ImageRecord, imageKeyOf, type LayerSpec, planLayers } from '../image/index.js';
+import { type ImageRecord, imageKeyOf, type LayerSpec, planLayers } from '../image/index.js';
 import { manifestsByNode } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { readOwner } from './host-identity.js';
 
 const building = new Map<string, Promise<ImageRecord>>();
+/** Requests inside ensureImage (finding or building), and the image rm or gc running, if any. */
+let activeBuilds = 0;
+let cleaning: Promise<unknown> | undefined;
+
+/**
+ * Runs `clean` (image rm or gc) with the store to itself: refused while an image is being found or built,
+ * and every new request for an image waits until it is done, so no build loses blobs that no record names yet.
+ */
+export async function withStoreToItself<T>(clean: () => Promise<T>): Promise<T> {
+  if (activeBuilds > 0 || cleaning) {
+    throw new MvError('image.busy', 'An image is being built or the store is being cleaned', {
+      hint: 'Run it again once that has finished.',
+    });
+  }
+  const run = clean();
+  cleaning = run;
+  try {
+    return await run;
+  } finally {
+    cleaning = undefined;
+  }
+}
 
 /** The image record for a resolved formula, built if missing. */
 export async function ensureImage(
+  config: DaemonConfig,
+  resolved: ResolvedFormula,
+  progress: (message: string) => void,
+): Promise<ImageRecord> {
+  while (cleaning) await cleaning.catch(() => undefined);
+  activeBuilds += 1;
+  try {
+    return await findOrBuild(config, resolved, progress);
+  } finally {
+    activeBuilds -= 1;
+  }
+}
+
+async function findOrBuild(
   config: DaemonConfig,
   resolved: ResolvedFormula,
   progress: (message: string) => void,
@@ -28,8 +64,11 @@ export async function ensureImage(
   const { manifest } = resolved;
   const manifests =
     manifest.image.backend === 'debian' ? await manifestsByNode(config.formulasDir) : new Map();
-  const layers: LayerSpec[] =
+  const specs: LayerSpec[] =
     manifest.image.backend === 'debian' ? planLayers(manifest.node, (node) => manifests.get(node)) : [];
+  const log = (line: string) => progress(`image: ${line}`);
+  // Layers first: the image key covers their files, which differ when a layer is built again.
+  const layers = await ensureLayers(config.stateRoot, specs, log);
   const inputs = await readBuildInputs({
     stateRoot: config.stateRoot,
     manifest: resolved.manifest,
@@ -38,35 +77,23 @@ export async function ensureImage(
     agentBundle: config.agentBundle,
     node: process.execPath,
     busybox: '/bin/busybox',
-    layerKeys: layers.map((layer) => layer.key),
+    layerDigests: layers.map((layer) => layer.digest),
   });
   const key = imageKeyOf(resolved.hash, inputs);
   const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, key);
-  if (existing?.layers.every((layer) => existsSync(blobPath(config.stateRoot, layer.digest)))) {
-    return existing;
-  }
+  if (existing) return existing;
   let build = building.get(key);
   if (!build) {
     progress(`building the image of ${resolved.manifest.node}`);
-    const log = (line: string) => progress(`image: ${line}`);
-    build = ensureLayers(config.stateRoot, layers, log)
-      .then((built) =>
-        buildMicroImage(resolved.manifest, {
-          stateRoot: config.stateRoot,
-          formulaHash: resolved.hash,
-          owner,
-          agentBundle: config.agentBundle,
-          layers: built,
-          log,
-        }),
-      )
-      .finally(() => building.delete(key));
+    build = buildMicroImage(resolved.manifest, {
+      stateRoot: config.stateRoot,
+      formulaHash: resolved.hash,
+      owner,
+      agentBundle: config.agentBundle,
+      layers,
+      log,
+    }).finally(() => building.delete(key));
     building.set(key, build);
   }
   return build;
-}
-
-/** How many image builds this daemon is running: `image gc` refuses to run beside one. */
-export function imageBuildsInProgress(): number {
-  return building.size;
 }

@@ -18,7 +18,10 @@ export const BUILD_INPUTS_SCHEMA = z.strictObject({
   agent: digest,
   node: digest,
   busybox: digest,
-  /** The keys of a Debian image's layers, bottom first (empty for micro images). */
+  /**
+   * The digests of a Debian image's layer files, bottom first (empty for micro images): the files, not the
+   * layer keys, because a layer built again another day differs and must make a new image.
+   */
   layers: z.array(digest),
 });
 

@@ -33,8 +33,8 @@ export interface BuildSources {
   readonly agentBundle: string;
   readonly node: string;
   readonly busybox: string;
-  /** The keys of a Debian image's layers, bottom first. */
-  readonly layerKeys?: readonly string[];
+  /** The digests of a Debian image's layer files, bottom first. */
+  readonly layerDigests?: readonly string[];
 }
 
 /** The digests of a build's inputs. */
@@ -51,12 +51,12 @@ export async function readBuildInputs(sources: BuildSources): Promise<BuildInput
     guest: guestFilesDigest(sources.manifest, {
       formulaHash: sources.formulaHash,
       owner: sources.owner,
-      layers: sources.layerKeys?.length ?? 0,
+      layers: sources.layerDigests?.length ?? 0,
     }),
     kernel: kernel.vmlinuxDigest,
     agent: await fileDigest(sources.agentBundle),
     node: await fileDigest(sources.node),
     busybox: await fileDigest(sources.busybox),
-    layers: [...(sources.layerKeys ?? [])],
+    layers: [...(sources.layerDigests ?? [])],
   };
 }

@@ -75,7 +75,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     agentBundle: options.agentBundle,
     node,
     busybox,
-    layerKeys: layers.map((layer) => layer.key),
+    layerDigests: layers.map((layer) => layer.digest),
   });
   log('resolving kernel modules');
   const modules = await resolveModuleFiles(kernel.modules, modulesFor(manifest));
