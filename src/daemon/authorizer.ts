@@ -5,27 +5,20 @@
  * takes effect. The caller sees only `auth.denied` (or `auth.rate-limited` with a retry-after); the exact
  * reason goes to the audit log.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditLog } from '../audit/host/append-log.js';
 import type { AuditFields } from '../audit/index.js';
 import { type ErrorCode, MvError } from '../errors/index.js';
-import {
-  DEFAULT_POLICY,
-  DEFAULT_POLICY_FILE,
-  evaluatePolicy,
-  loadPolicy,
-  type RateLimiter,
-  type RequestSource,
-} from '../policy/index.js';
+import { evaluatePolicy, loadPolicy, type RateLimiter, type RequestSource } from '../policy/index.js';
 
-/** The folder of policy files under a state folder, created with the default policy on first use. */
+/**
+ * The folder of policy files under a state folder (the daemon installs the default policy in it at start,
+ * see default-policy-file.ts; an empty folder denies everything).
+ */
 export function policyDir(stateRoot: string): string {
   const dir = path.join(stateRoot, 'policy.d');
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { mode: 0o700 });
-    writeFileSync(path.join(dir, DEFAULT_POLICY_FILE), DEFAULT_POLICY, { mode: 0o600 });
-  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
 

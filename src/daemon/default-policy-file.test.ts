@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -37,6 +37,14 @@ describe('the default policy file across upgrades', () => {
     const older = '# an older default\nportal.up @owner * allow\n* * * deny\n';
     writeFileSync(file, older);
     writeFileSync(stamp, `${sha256Hex(older)}\n`);
+    assert.equal(installDefaultPolicy(root), 'written');
+    assert.equal(readFileSync(file, 'utf8'), DEFAULT_POLICY);
+  });
+
+  it('is replaced when it is the default a version before the digest stamp wrote', () => {
+    const { root, file } = stateRoot();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, readFileSync(path.join(import.meta.dirname, 'testdata/90-default-6cb96df.policy')));
     assert.equal(installDefaultPolicy(root), 'written');
     assert.equal(readFileSync(file, 'utf8'), DEFAULT_POLICY);
   });

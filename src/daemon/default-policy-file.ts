@@ -5,10 +5,19 @@
  * version adds are allowed as documented. A file someone edited is left alone, because it may be stricter on
  * purpose; the daemon says so, and verbs that file does not mention stay denied (fail closed).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../digest/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../policy/index.js';
+import { policyDir } from './authorizer.js';
+
+/**
+ * Digests of the defaults that versions before the stamp wrote: such a file is portalgun's, not an edit.
+ * (b40f2e76…: the default of the Scramble Suite's first version, commit 6cb96df.)
+ */
+const UNSTAMPED_DEFAULTS: ReadonlySet<string> = new Set([
+  'b40f2e7629deb77f5075d01519b734c2396cf95eb00de714d14a13158f5d7ba8',
+]);
 
 /** What happened to the default policy file. */
 export type DefaultPolicyOutcome = 'current' | 'written' | 'kept-edited';
@@ -21,8 +30,7 @@ function writeAtomically(file: string, text: string): void {
 
 /** Brings `90-default.policy` up to date unless someone edited it; reports what it did. */
 export function installDefaultPolicy(stateRoot: string): DefaultPolicyOutcome {
-  const dir = path.join(stateRoot, 'policy.d');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = policyDir(stateRoot);
   const file = path.join(dir, DEFAULT_POLICY_FILE);
   const stamp = path.join(dir, `.${DEFAULT_POLICY_FILE}.sha256`);
   const wanted = sha256Hex(DEFAULT_POLICY);
@@ -32,7 +40,8 @@ export function installDefaultPolicy(stateRoot: string): DefaultPolicyOutcome {
     return 'current';
   }
   const written = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : undefined;
-  if (present !== undefined && present !== written) return 'kept-edited';
+  const portalguns = present === written || (written === undefined && UNSTAMPED_DEFAULTS.has(present ?? ''));
+  if (present !== undefined && !portalguns) return 'kept-edited';
   writeAtomically(file, DEFAULT_POLICY);
   writeAtomically(stamp, `${wanted}\n`);
   return 'written';
