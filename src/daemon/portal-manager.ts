@@ -4,7 +4,7 @@
  * goes away; `down` stops QEMU in escalating steps and removes the run folder; a portal that dies on its
  * own is marked crashed and cleaned up within a second or two. State is written before each action.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
@@ -250,7 +250,10 @@ export class PortalManager {
       await this.trust.verifyForBoot(image, imageManifest, context.progress);
       context.progress(`starting QEMU (${instance.accel})`);
       const files = runFiles(instance.runDir);
-      const passed = instance.uplink?.kind === 'fd' ? [openSync(macvtapNodeOf(instance.runDir), 'r+')] : [];
+      const passed =
+        instance.uplink?.kind === 'fd'
+          ? [openSync(macvtapNodeOf(this.config.runRoot, name), constants.O_RDWR | constants.O_NOFOLLOW)]
+          : [];
       const launched = await spawnQemu({
         binary: this.config.qemuBinary,
         argv: toArgv(renderQemuArgs(manifest, instance)),

@@ -4,6 +4,8 @@
  * anti-spoofing port ruleset, which is
  * re-rendered from every running portal whenever one joins or leaves.
  */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { sha256Hex } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { createMacvtapUplink, deleteMacvtapUplink } from '../net/host/macvtap.js';
@@ -22,9 +24,12 @@ export function uplinkNamesOf(instance: string): UplinkNames & { macvtap: string
   return { tap: `mv${hash}u`, veth: `mv${hash}v`, bridge: `mv${hash}b`, macvtap: `mv${hash}m` };
 }
 
-/** Where the macvtap uplink's character device is made, for the daemon to open and hand to QEMU. */
-export function macvtapNodeOf(runDir: string): string {
-  return `${runDir}/uplink.macvtap`;
+/**
+ * Where the macvtap uplink's character device is made, for the daemon to open and hand to QEMU: a root-only
+ * folder, never the portal's run folder, which the QEMU account can write.
+ */
+export function macvtapNodeOf(runRoot: string, instance: string): string {
+  return `${runRoot}/uplinks/${instance}.macvtap`;
 }
 
 /** The files of the passt behind a user-mode uplink, in the portal's run folder (owned by the QEMU account). */
@@ -99,13 +104,18 @@ export async function attachNetwork(
   }
   if (instance.uplink?.kind === 'fd') {
     const { macvtap } = uplinkNamesOf(instance.name);
+    const node = macvtapNodeOf(config.runRoot, instance.name);
+    await mkdir(path.dirname(node), { recursive: true, mode: 0o700 });
     await createMacvtapUplink(namespace, {
       device: manifest.uplink.device ?? '',
       name: macvtap,
       mac: instance.uplink.mac,
-      node: macvtapNodeOf(instance.runDir),
+      node,
     });
-    reverter.add(`remove macvtap ${macvtap}`, () => deleteMacvtapUplink(namespace, macvtap));
+    reverter.add(`remove macvtap ${macvtap}`, async () => {
+      await rm(node, { force: true });
+      await deleteMacvtapUplink(namespace, macvtap);
+    });
   }
   return namespace;
 }
@@ -125,6 +135,7 @@ export async function detachNetwork(config: DaemonConfig, record: PortalRecord):
     await deleteNetnsUplink(namespace, names).catch(report);
   }
   if (record.instance.uplink?.kind === 'fd') {
+    await rm(macvtapNodeOf(config.runRoot, record.instance.name), { force: true }).catch(report);
     await deleteMacvtapUplink(namespace, uplinkNamesOf(record.instance.name).macvtap).catch(report);
   }
 }

@@ -3,7 +3,7 @@
  * host's root namespace, or `<namespace>/<interface>` for a NIC kept in a namespace of its own), made with the
  * router's uplink MAC and moved into the portal namespace, where QEMU runs. The host's own stack has no leg
  * on it: a lower device never talks to its macvtap children. QEMU cannot open a macvtap by name, so the
- * daemon makes the tap's character device in the portal's run folder and hands QEMU an open descriptor.
+ * daemon makes the tap's character device in a folder only root can write and hands QEMU an open descriptor.
  */
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
@@ -12,7 +12,7 @@ import { runCommand } from '../../exec/host/run-command.js';
 const LINK = z.array(z.object({ ifindex: z.number().int().positive() }).loose()).length(1);
 
 /** The namespace (null: the root namespace) and interface of a macvtap uplink's `device`. */
-export function parseMacvtapDevice(device: string): { namespace: string | null; link: string } {
+function parseMacvtapDevice(device: string): { namespace: string | null; link: string } {
   const [first, second] = device.split('/');
   return second === undefined
     ? { namespace: null, link: first ?? '' }
@@ -57,20 +57,27 @@ export async function createMacvtapUplink(
       'bridge',
     ]),
   );
-  await runCommand('ip', ipIn(lower.namespace, ['link', 'set', options.name, 'netns', namespace]));
-  await runCommand('ip', ['-n', namespace, 'link', 'set', options.name, 'up']);
-  const { stdout } = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show', options.name]);
-  const [{ ifindex }] = LINK.parse(JSON.parse(stdout.toString())) as [{ ifindex: number }];
-  // sysfs shows a namespace's own devices only from inside it.
-  const dev = await runCommand('ip', [
-    'netns',
-    'exec',
-    namespace,
-    'cat',
-    `/sys/class/net/${options.name}/macvtap/tap${ifindex}/dev`,
-  ]);
-  const [major, minor] = dev.stdout.toString().trim().split(':');
-  await runCommand('mknod', ['-m', '0600', options.node, 'c', major ?? '', minor ?? '']);
+  try {
+    await runCommand('ip', ipIn(lower.namespace, ['link', 'set', options.name, 'netns', namespace]));
+    await runCommand('ip', ['-n', namespace, 'link', 'set', options.name, 'up']);
+    const { stdout } = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show', options.name]);
+    const [{ ifindex }] = LINK.parse(JSON.parse(stdout.toString())) as [{ ifindex: number }];
+    // sysfs shows a namespace's own devices only from inside it.
+    const dev = await runCommand('ip', [
+      'netns',
+      'exec',
+      namespace,
+      'cat',
+      `/sys/class/net/${options.name}/macvtap/tap${ifindex}/dev`,
+    ]);
+    const [major, minor] = dev.stdout.toString().trim().split(':');
+    await runCommand('mknod', ['-m', '0600', options.node, 'c', major ?? '', minor ?? '']);
+  } catch (error) {
+    // Half made: the link is in the portal namespace, or still beside the NIC if the move failed.
+    await deleteMacvtapUplink(namespace, options.name);
+    await runCommand('ip', ipIn(lower.namespace, ['link', 'del', options.name])).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Removes the macvtap from the portal namespace (its tap device goes with it). */

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { namespaceName } from '../../../src/net/index.js';
@@ -111,6 +111,9 @@ describe('the universe router with a macvtap uplink', { timeout: 300_000 }, () =
       'the LAN namespace keeps only its own links',
     );
     assert.deepEqual(linksIn(null), rootLinksBefore, 'the host namespace gained no interface');
+    const uplinks = statSync(path.join(daemon.run, 'uplinks'));
+    assert.equal(uplinks.mode & 0o777, 0o700, "the tap's device node sits in a root-only folder");
+    assert.equal(uplinks.uid, 0);
     const ping = await shell('universe', `ping -c 1 -W 5 ${LAN_ADDRESS}`);
     assert.equal(ping.exitCode, 0, ping.stdout + ping.stderr);
   });
@@ -125,7 +128,7 @@ describe('the universe router with a macvtap uplink', { timeout: 300_000 }, () =
   it('removes the macvtap and its device node with the router', async () => {
     await daemon.call('portal.down', { name: 'onuniverse', force: true });
     await daemon.call('portal.down', { name: 'universe', force: true });
-    assert.ok(!existsSync(path.join(daemon.run, 'portals', 'universe', 'uplink.macvtap')));
+    assert.ok(!existsSync(path.join(daemon.run, 'uplinks', 'universe.macvtap')), 'its device node is gone');
     assertNoLeaks(daemon.run);
   });
 });
