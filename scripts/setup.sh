@@ -14,10 +14,11 @@ cd "$(dirname "$0")/.."
 # libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML.
 # tmux: the Scramble Shell's test drives it in a real terminal.
 # graphviz: `portalgun net graph --format svg` draws the router chain with dot.
-# debootstrap, erofs-utils: Debian images (minbase, then read-only erofs layers).
+# debootstrap, debian-archive-keyring, erofs-utils: Debian images (minbase checked against Debian's keys,
+# then read-only erofs layers).
 # passt: user-mode networking for the universe router's `user` uplink.
 # wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap erofs-utils)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -65,9 +65,14 @@ set -eu
 step() { echo "step: $*"; }
 fail() { tail -n 20 "$1" >&2; exit 1; }`;
 
+/** Debian's archive keys on the host (package debian-archive-keyring). */
+const DEBIAN_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+
 function bottomLayer(build: LayerBuild): string {
   return `step "debootstrap ${DEBIAN_SUITE} (minbase)"
-debootstrap --variant=minbase --components=main ${DEBIAN_SUITE} "$root" ${build.mirror} \\
+# The archive's signature is checked with the host's Debian keyring, never skipped (plain http is fine then).
+debootstrap --variant=minbase --components=main --force-check-gpg \\
+  --keyring=${DEBIAN_KEYRING} ${DEBIAN_SUITE} "$root" ${build.mirror} \\
   > "$work/debootstrap.log" 2>&1 || fail "$work/debootstrap.log"
 layer="$root"`;
 }

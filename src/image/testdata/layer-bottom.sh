@@ -7,7 +7,9 @@ fail() { tail -n 20 "$1" >&2; exit 1; }
 work=/var/lib/multiverse/store/staging/layer-x
 root="$work/root"
 step "debootstrap bookworm (minbase)"
-debootstrap --variant=minbase --components=main bookworm "$root" http://deb.debian.org/debian \
+# The archive's signature is checked with the host's Debian keyring, never skipped (plain http is fine then).
+debootstrap --variant=minbase --components=main --force-check-gpg \
+  --keyring=/usr/share/keyrings/debian-archive-keyring.gpg bookworm "$root" http://deb.debian.org/debian \
   > "$work/debootstrap.log" 2>&1 || fail "$work/debootstrap.log"
 layer="$root"
 chroot "$root" dpkg-query -W -f '${Package}=${Version}\n' > /var/lib/multiverse/store/staging/layer-x/packages.txt
