@@ -30,6 +30,9 @@ export async function prepareSignedImage(formula: string, options: CallOptions):
     throw new MvError(
       'daemon.protocol',
       `The daemon's manifest of ${prepared.node} does not match its digest`,
+      {
+        hint: 'Nothing was signed. Check that the daemon and this CLI are the same version (portalgun doctor).',
+      },
     );
   }
   options.onProgress?.(`signing ${manifest.node} version ${manifest.version} (${digest.slice(0, 19)})`);

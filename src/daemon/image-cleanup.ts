@@ -17,7 +17,7 @@ import type { ImageRecord } from '../image/index.js';
 import type { MethodResult } from '../protocol/index.js';
 import { manifestsByNode } from './catalogue.js';
 import type { ImageCatalog } from './image-catalog.js';
-import { imageBuildsInProgress } from './images.js';
+import { withStoreToItself } from './images.js';
 import type { ImageState } from './state/image-state.js';
 
 const idOf = (record: ImageRecord) => ({ node: record.node, imageKey: record.imageKey });
@@ -42,19 +42,18 @@ async function removeUnreferencedBlobs(
   return { blobs: doomed.map((b) => b.digest), freedBytes: doomed.reduce((sum, b) => sum + b.size, 0) };
 }
 
-function refuseWhileBuilding(): void {
-  if (imageBuildsInProgress() === 0) return;
-  throw new MvError('image.busy', 'An image is being built; its blobs are not in any record yet', {
-    hint: 'Run it again once the build has finished.',
-  });
-}
-
 /** `image rm`: removes one image and the blobs only it used. */
 export async function removeImage(
   catalog: ImageCatalog,
   options: { stateRoot: string; reference: string },
 ): Promise<MethodResult<'image.remove'>> {
-  refuseWhileBuilding();
+  return withStoreToItself(() => removeOne(catalog, options));
+}
+
+async function removeOne(
+  catalog: ImageCatalog,
+  options: { stateRoot: string; reference: string },
+): Promise<MethodResult<'image.remove'>> {
   const record = await catalog.find(options.reference);
   const users = catalog.inUse().get(record.imageKey);
   if (users) {
@@ -81,7 +80,13 @@ export async function collectImages(
   catalog: ImageCatalog,
   options: { stateRoot: string; formulasDir: string; state: ImageState },
 ): Promise<MethodResult<'image.gc'>> {
-  refuseWhileBuilding();
+  return withStoreToItself(() => collect(catalog, options));
+}
+
+async function collect(
+  catalog: ImageCatalog,
+  options: { stateRoot: string; formulasDir: string; state: ImageState },
+): Promise<MethodResult<'image.gc'>> {
   // A tree with any problem is refused here, never read as an empty tree (which would free everything).
   const nodes = await manifestsByNode(options.formulasDir);
   const current = new Set(

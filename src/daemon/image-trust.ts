@@ -198,6 +198,7 @@ export class ImageTrust {
       throw new MvError(
         'usage.invalid',
         `Version ${version} of ${node} is not older than the newest booted (${mark?.version ?? 'none'}): there is nothing to allow`,
+        { hint: 'portalgun image ls shows the versions of each node; only older ones need allowing.' },
       );
     }
     if (!this.state.manifestOfVersion(node, version)) {

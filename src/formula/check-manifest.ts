@@ -226,6 +226,22 @@ function checkUplink(m: Manifest, report: Report): void {
       'Name the host interface (macvtap), PCI address (pci) or namespace (netns).',
     );
   }
+  if (device?.includes('/') && mode !== 'macvtap') {
+    report(
+      'formula.invalid-value',
+      ['uplink', 'device'],
+      `uplink mode "${mode}" takes a plain name, not "${device}"`,
+      'Only macvtap takes <namespace>/<interface>.',
+    );
+  }
+  if (device?.split('/').some((part) => part.startsWith('.'))) {
+    report(
+      'formula.invalid-value',
+      ['uplink', 'device'],
+      `"${device}" is not a usable interface or namespace name`,
+      'Names may not start with a dot.',
+    );
+  }
   if (!needsDevice && device !== null) {
     report(
       'formula.conflict',

@@ -143,6 +143,21 @@ describe('resolveCatalogue: address plan', () => {
         'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: pci }\n',
     };
     assert.equal(only(universe).code, 'formula.missing-field');
+    const netnsSlash = {
+      'service/router/universe':
+        'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: netns, device: a/b }\n',
+    };
+    assert.equal(only(netnsSlash).code, 'formula.invalid-value');
+    const dotted = {
+      'service/router/universe':
+        'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: macvtap, device: ../eth0 }\n',
+    };
+    assert.equal(only(dotted).code, 'formula.invalid-value');
+    const macvtap = {
+      'service/router/universe':
+        'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: macvtap, device: lan/eth0 }\n',
+    };
+    assert.deepEqual(problems(macvtap), []);
   });
 });
 

@@ -13,7 +13,7 @@ import { compareText, type Manifest, parentOf } from '../formula/index.js';
 export const DEBIAN_SUITE = 'bookworm';
 
 /** The layer builder's version: part of every layer key, so a builder change rebuilds every layer. */
-export const LAYER_BUILDER_VERSION = 'portalgun-debian/2';
+const LAYER_BUILDER_VERSION = 'portalgun-debian/2';
 
 /** The node name recorded for the bottom layer, which no formula owns. */
 export const DEBIAN_BASE_NODE = `debian/${DEBIAN_SUITE}-minbase`;

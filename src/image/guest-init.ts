@@ -41,8 +41,12 @@ function layeredRoot(count: number): string {
   done
   return 1
 }
+present() {
+  disk root > /dev/null || return 1
+  for i in $(seq 0 ${count - 1}); do disk ${LAYER_SERIAL_PREFIX}$i > /dev/null || return 1; done
+}
 tries=0
-until disk ${LAYER_SERIAL_PREFIX}${count - 1} > /dev/null && disk root > /dev/null; do
+until present; do
   tries=$((tries + 1)); [ "$tries" -gt 100 ] && fail "the root disks did not appear"
   sleep 0.05
 done

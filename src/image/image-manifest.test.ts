@@ -44,9 +44,18 @@ const layered: ImageRecord = {
     { node: 'application', digest: digest('4'), size: 100 },
     { node: 'application/browser', digest: digest('5'), size: 200 },
   ],
+  packages: ['firefox-esr=140.12.0esr-1~deb12u1', 'libc6=2.36-9+deb12u14'],
 };
 
 describe('planImageManifest', () => {
+  it("splits a Debian image's name=version entries into the SBOM's names and versions", () => {
+    const manifest = planImageManifest(layered, { version: 1, kernelSize: 10 });
+    assert.deepEqual(manifest.packages, [
+      { name: 'firefox-esr', version: '140.12.0esr-1~deb12u1' },
+      { name: 'libc6', version: '2.36-9+deb12u14' },
+    ]);
+  });
+
   it('lists kernel, initramfs and base with digests and sizes, and the packages as the SBOM', () => {
     const manifest = planImageManifest(micro, { version: 3, kernelSize: 999 });
     assert.deepEqual(manifest, {

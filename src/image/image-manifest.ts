@@ -13,10 +13,10 @@ import type { ImageRecord } from './image-record.js';
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
 
 /** What an artifact is to the boot: the kernel, the initramfs, the root image, or a read-only root layer. */
-export const ARTIFACT_ROLES = ['kernel', 'initrd', 'base', 'layer'] as const;
+const ARTIFACT_ROLES = ['kernel', 'initrd', 'base', 'layer'] as const;
 
 /** One file QEMU opens, by content. */
-export const IMAGE_ARTIFACT_SCHEMA = z.strictObject({
+const IMAGE_ARTIFACT_SCHEMA = z.strictObject({
   role: z.enum(ARTIFACT_ROLES),
   /** Layers only: the formula node whose layer it is. */
   node: z.string().optional(),
@@ -28,7 +28,7 @@ export const IMAGE_ARTIFACT_SCHEMA = z.strictObject({
  * One SBOM entry. Micro images copy host programs and know only package names (`version: null`); a builder
  * that installs real packages (Debian) records their versions here.
  */
-export const SBOM_PACKAGE_SCHEMA = z.strictObject({ name: z.string(), version: z.string().nullable() });
+const SBOM_PACKAGE_SCHEMA = z.strictObject({ name: z.string(), version: z.string().nullable() });
 
 /** The schema of an image manifest. */
 export const IMAGE_MANIFEST_SCHEMA = z.strictObject({
@@ -81,8 +81,14 @@ export function planImageManifest(record: ImageRecord, facts: ManifestFacts): Im
     builder: record.inputs.builder,
     version: facts.version,
     artifacts: artifactsOf(record, facts.kernelSize),
-    packages: record.packages.map((name) => ({ name, version: null })),
+    packages: record.packages.map(sbomEntry),
   };
+}
+
+/** A record's package entry as the SBOM lists it: Debian's `name=version`, or a bare name (micro). */
+function sbomEntry(entry: string): z.output<typeof SBOM_PACKAGE_SCHEMA> {
+  const at = entry.indexOf('=');
+  return at < 0 ? { name: entry, version: null } : { name: entry.slice(0, at), version: entry.slice(at + 1) };
 }
 
 /** `sha256:<hex>` of a manifest's canonical JSON: what a signature covers. */

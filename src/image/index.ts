@@ -7,7 +7,6 @@ export { type CpioEntry, renderCpio } from './cpio.js';
 export {
   DEBIAN_BASE_NODE,
   DEBIAN_SUITE,
-  LAYER_BUILDER_VERSION,
   type LayerSpec,
   planLayers,
 } from './debian-layers.js';
@@ -19,13 +18,11 @@ export {
   renderSysinit,
 } from './guest-init.js';
 export {
-  ARTIFACT_ROLES,
   describeArtifact,
   IMAGE_MANIFEST_SCHEMA,
   type ImageArtifact,
   type ImageManifest,
   imageManifestDigest,
-  type ManifestFacts,
   planImageManifest,
   recordMatchesManifest,
   shortDigest,

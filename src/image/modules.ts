@@ -34,7 +34,7 @@ export const ROUTER_MODULES = [
 ] as const;
 
 /** What a Debian image's stage 1 needs besides: its read-only erofs layers and the overlay that stacks them. */
-export const LAYER_MODULES = ['erofs', 'overlay'] as const;
+const LAYER_MODULES = ['erofs', 'overlay'] as const;
 
 /**
  * The modules a portal's initramfs loads: the base set, the layer stack for Debian images, netfilter for

@@ -19,10 +19,10 @@ const IMAGE_REF = z.string().min(1).max(300);
 const JSON_OBJECT = z.record(z.string(), z.unknown());
 
 /** Whether an image carries the owner's signature that this host accepts. */
-export const SIGNATURE_STATES = ['valid', 'missing', 'invalid'] as const;
+const SIGNATURE_STATES = ['valid', 'missing', 'invalid'] as const;
 
 /** What `image ls` shows about one image. */
-export const IMAGE_SUMMARY = z.strictObject({
+const IMAGE_SUMMARY = z.strictObject({
   node: z.string(),
   imageKey: DIGEST,
   /** Null for an image this host never used (it has no manifest here, so nothing is signed for it). */

@@ -3,7 +3,7 @@
  * Pure: no I/O.
  */
 
-export { IMAGE_SUMMARY, type ImageSummary, SIGNATURE_STATES } from './image-methods.js';
+export type { ImageSummary } from './image-methods.js';
 export {
   errorFromRpc,
   errorToRpc,

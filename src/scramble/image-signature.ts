@@ -28,7 +28,7 @@ import {
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
 
 /** The permission (verb) a session certificate needs to sign images. */
-export const IMAGE_SIGN_PERMISSION = 'image.sign';
+const IMAGE_SIGN_PERMISSION = 'image.sign';
 
 /** An owner's signature of one image manifest. */
 export interface ImageSignature {

@@ -19,12 +19,10 @@ export {
   verifyEnvelope,
 } from './envelope.js';
 export {
-  IMAGE_SIGN_PERMISSION,
   type ImageSignature,
   imageSignatureDigest,
   parseImageSignature,
   signImageManifest,
-  type VerifiedImageSignature,
   type VerifyImageSignatureOptions,
   verifyImageSignature,
 } from './image-signature.js';

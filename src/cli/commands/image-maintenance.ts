@@ -50,7 +50,7 @@ export function registerImageMaintenance(image: Command): void {
       throw new MvError(
         codeOf(first.code),
         `${failed.length} of ${report.results.length} image${report.results.length === 1 ? '' : 's'} failed verification; first: ${failed[0]?.node}: ${first.message}`,
-        { hint: 'Remove a damaged image (portalgun image rm <key>) and build it again.' },
+        { hint: verifyHint(first.code) },
       );
     });
 
@@ -97,4 +97,14 @@ export function registerImageMaintenance(image: Command): void {
           'after that boot it is the version newer ones are measured against',
       );
     });
+}
+
+/** What to do about the first problem `image verify` found. */
+function verifyHint(code: string): string {
+  if (code === 'image.tampered') {
+    return 'Find out how the store changed; then remove the image (portalgun image rm <key>) and build it again.';
+  }
+  if (code === 'image.rollback')
+    return 'Allow the older version once: portalgun image allow-downgrade <node> <version>.';
+  return 'Sign it again with your session: portalgun image build <formula>.';
 }

@@ -55,8 +55,15 @@ export function registerView(program: Command): void {
       const viewer = options.print ? undefined : findViewer();
       if (!viewer) return writeText(renderViewHelp(name, display));
       const child = spawn(viewer, [viewerUri(display)], { stdio: 'inherit' });
-      process.exitCode = await new Promise<number>((resolve) =>
-        child.on('exit', (code) => resolve(code ?? 1)),
-      );
+      process.exitCode = await new Promise<number>((resolve, reject) => {
+        child.once('error', (error) =>
+          reject(
+            new MvError('host.command-failed', `Cannot start ${viewer}: ${error.message}`, {
+              hint: `Connect by hand: remote-viewer ${viewerUri(display)} (or portalgun view ${name} --print).`,
+            }),
+          ),
+        );
+        child.once('exit', (code) => resolve(code ?? 1));
+      });
     });
 }

@@ -8,7 +8,7 @@ import type { ImageSummary, MethodResult } from '../../protocol/index.js';
 import { renderColumns } from './columns.js';
 
 /** Bytes as MiB with one decimal. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MiB`;
 }
 

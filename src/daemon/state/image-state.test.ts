@@ -74,7 +74,11 @@ describe('ImageState', () => {
       const v1 = record(state, 'application/console', key('a'));
       const v2 = record(state, 'application/console', key('b'));
       state.markBooted(v2, { now: 1, downgrade: false });
-      state.markBooted(v1, { now: 2, downgrade: false });
+      assert.throws(
+        () => state.markBooted(v1, { now: 2, downgrade: false }),
+        /version 2 was booted meanwhile/,
+        'an older boot that raced a newer one is refused',
+      );
       assert.equal(state.bootMark('application/console')?.version, 2);
       assert.equal(state.isDowngradeAllowed('application/console', 1), false);
       state.allowDowngrade('application/console', 1, 'kowner', 3);
@@ -82,6 +86,11 @@ describe('ImageState', () => {
       state.markBooted(v1, { now: 4, downgrade: true });
       assert.equal(state.bootMark('application/console')?.version, 1, 'the allowed boot lowers the mark');
       assert.equal(state.isDowngradeAllowed('application/console', 1), false, 'and uses the allowance up');
+      assert.throws(
+        () => state.markBooted(v1, { now: 5, downgrade: true }),
+        /the allowance to boot it was used by another boot/,
+        'a second boot racing on the same allowance is refused',
+      );
     });
   });
 

@@ -6,6 +6,7 @@
  * downgrades the owner allowed, and when it first accepted each owner signature (certificate expiry).
  */
 import type Database from 'better-sqlite3';
+import { MvError } from '../../errors/index.js';
 import { IMAGE_MANIFEST_SCHEMA, type ImageManifest } from '../../image/index.js';
 
 const SCHEMA = `
@@ -113,17 +114,26 @@ export class ImageState {
 
   /**
    * Records a boot about to happen: raises the node's mark to this version, or, when `downgrade` is set, uses
-   * up that allowance and lowers the mark to it (the host has rolled back). One transaction.
+   * up that allowance and lowers the mark to it (the host has rolled back). One transaction, which checks
+   * again what the caller checked before its await: a boot that raced this one and used the allowance, or
+   * booted a newer version, makes this one a refused rollback.
    */
   markBooted(manifest: ImageManifest, options: { now: number; downgrade: boolean }): void {
     this.db.transaction(() => {
+      const refuse = (why: string) =>
+        new MvError('image.rollback', `Image ${manifest.node} version ${manifest.version}: ${why}`, {
+          hint: `If you mean to go back, allow it again: portalgun image allow-downgrade ${manifest.node} ${manifest.version}`,
+        });
       if (options.downgrade) {
-        this.db
+        const used = this.db
           .prepare('DELETE FROM image_downgrades WHERE node = ? AND version = ?')
           .run(manifest.node, manifest.version);
+        if (used.changes !== 1) throw refuse('the allowance to boot it was used by another boot');
       }
       const mark = this.bootMark(manifest.node);
-      if (mark && mark.version > manifest.version && !options.downgrade) return;
+      if (mark && mark.version > manifest.version && !options.downgrade) {
+        throw refuse(`version ${mark.version} was booted meanwhile`);
+      }
       this.db
         .prepare('INSERT OR REPLACE INTO image_boots VALUES (?, ?, ?, ?)')
         .run(manifest.node, manifest.version, manifest.imageKey, options.now);

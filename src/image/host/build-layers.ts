@@ -19,7 +19,7 @@ import { putBlob } from './store.js';
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
 
 /** The record of a built layer. */
-export const LAYER_RECORD_SCHEMA = z.strictObject({
+const LAYER_RECORD_SCHEMA = z.strictObject({
   key: digest,
   node: z.string(),
   parentKey: digest.nullable(),
@@ -42,7 +42,13 @@ export function debianMirror(): string {
 async function readLayerRecord(stateRoot: string, key: string): Promise<LayerRecord | undefined> {
   const file = layerRecordPath(stateRoot, key);
   if (!existsSync(file)) return undefined;
-  const parsed = LAYER_RECORD_SCHEMA.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = LAYER_RECORD_SCHEMA.safeParse(json);
   // A damaged record, or one whose blob is gone, is simply built again.
   if (!parsed.success || !existsSync(blobPath(stateRoot, parsed.data.digest))) return undefined;
   return parsed.data;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MvError } from '../../errors/index.js';
 import { IMAGE_RECORD_SCHEMA, type ImageRecord } from '../image-record.js';
 import { blobPath, imageRecordPath, imageSignaturePath, storeLayout } from '../layout.js';
 
@@ -74,7 +75,15 @@ export async function installedKernelBlobs(stateRoot: string): Promise<string[]>
   for (const name of await readdir(root)) {
     const file = path.join(root, name, 'kernel.json');
     if (!existsSync(file)) continue;
-    const info = JSON.parse(await readFile(file, 'utf8')) as { vmlinuxDigest?: unknown };
+    let info: { vmlinuxDigest?: unknown };
+    try {
+      info = JSON.parse(await readFile(file, 'utf8')) as { vmlinuxDigest?: unknown };
+    } catch {
+      // Refused rather than read as "no kernel": gc would otherwise delete the kernel's blob.
+      throw new MvError('image.kernel-missing', `The kernel record ${file} is damaged`, {
+        hint: 'Install the kernel again: portalgun image kernel.',
+      });
+    }
     if (typeof info.vmlinuxDigest === 'string') digests.push(info.vmlinuxDigest);
   }
   return digests;

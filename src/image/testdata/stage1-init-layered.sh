@@ -25,8 +25,12 @@ disk() {
   done
   return 1
 }
+present() {
+  disk root > /dev/null || return 1
+  for i in $(seq 0 1); do disk layer$i > /dev/null || return 1; done
+}
 tries=0
-until disk layer1 > /dev/null && disk root > /dev/null; do
+until present; do
   tries=$((tries + 1)); [ "$tries" -gt 100 ] && fail "the root disks did not appear"
   sleep 0.05
 done
