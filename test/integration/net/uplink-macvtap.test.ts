@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { namespaceName } from '../../../src/net/index.js';
-import { REPO_ROOT } from '../../support/catalogue.js';
 import { assertNoLeaks, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { portalShell, uplinkTree } from '../../support/uplink-tree.js';
 
 const LAN = `mvt-lan-${process.pid}`;
 const LAN_ADDRESS = '192.168.78.1';
@@ -31,45 +31,17 @@ const linksIn = (namespace: string | null) =>
     }[]
   ).map((link) => link.ifname);
 
-function testTree(): string {
-  const root = mkdtempSync('/tmp/mv-macvtap-uplink-');
-  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
-  writeFileSync(
-    path.join(root, 'service/router/universe/formula.yaml'),
-    `description: universe with a macvtap uplink on the test LAN's NIC
-networks:
-  - { network: universe, address: 10.0.0.1, router: true }
-uplink: { mode: macvtap, device: ${LAN}/nic0, address: ${UPLINK_ADDRESS}/24, gateway: ${LAN_ADDRESS} }
-agent:
-  verbs: [run]
-  run: [/bin/busybox]
-startOrder: 20
-`,
-  );
-  mkdirSync(path.join(root, 'application', 'probe-universe'));
-  writeFileSync(
-    path.join(root, 'application', 'probe-universe', 'formula.yaml'),
-    'description: a network probe\nnetworks:\n  - { network: universe, address: dynamic }\nagent:\n  verbs: [run]\n  run: [/bin/busybox]\n',
-  );
-  return root;
-}
-
 describe('the universe router with a macvtap uplink', { timeout: 300_000 }, () => {
   let daemon: TestDaemon;
   let tree: string;
   let server: ChildProcess;
   const rootLinksBefore = linksIn(null);
-  const shell = async (portal: string, script: string) =>
-    (
-      await daemon.call('portal.exec', {
-        name: portal,
-        verb: 'run',
-        args: ['/bin/busybox', 'sh', '-c', script],
-      })
-    ).result as { exitCode: number; stdout: string; stderr: string };
+  const shell = (portal: string, script: string) => portalShell(daemon, portal, script);
 
   before(async () => {
-    tree = testTree();
+    tree = uplinkTree(
+      `{ mode: macvtap, device: ${LAN}/nic0, address: ${UPLINK_ADDRESS}/24, gateway: ${LAN_ADDRESS} }`,
+    );
     sh(['ip', 'netns', 'add', LAN]);
     inLan(['ip', 'link', 'set', 'lo', 'up']);
     inLan(['ip', 'link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'nic0']);

@@ -5,36 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../support/catalogue.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
-
-function testTree(): string {
-  const root = mkdtempSync('/tmp/mv-user-uplink-');
-  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
-  writeFileSync(
-    path.join(root, 'service/router/universe/formula.yaml'),
-    `description: universe with a user-mode uplink
-networks:
-  - { network: universe, address: 10.0.0.1, router: true }
-uplink: { mode: user }
-agent:
-  verbs: [run]
-  run: [/bin/busybox]
-startOrder: 20
-`,
-  );
-  mkdirSync(path.join(root, 'application', 'probe-universe'));
-  writeFileSync(
-    path.join(root, 'application', 'probe-universe', 'formula.yaml'),
-    'description: a network probe\nnetworks:\n  - { network: universe, address: dynamic }\nagent:\n  verbs: [run]\n  run: [/bin/busybox]\n',
-  );
-  return root;
-}
+import { portalShell, uplinkTree } from '../../support/uplink-tree.js';
 
 const rootLinks = () =>
   (JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout) as { ifname: string }[])
@@ -47,17 +24,10 @@ describe('the universe router with a user-mode (passt) uplink', { timeout: 300_0
   let server: Server;
   const visitors: string[] = [];
   const linksBefore = rootLinks();
-  const shell = async (portal: string, script: string) =>
-    (
-      await daemon.call('portal.exec', {
-        name: portal,
-        verb: 'run',
-        args: ['/bin/busybox', 'sh', '-c', script],
-      })
-    ).result as { exitCode: number; stdout: string; stderr: string };
+  const shell = (portal: string, script: string) => portalShell(daemon, portal, script);
 
   before(async () => {
-    tree = testTree();
+    tree = uplinkTree('{ mode: user }');
     server = createServer((request, response) => {
       visitors.push(request.socket.remoteAddress ?? '');
       response.end('hello from the host loopback\n');
