@@ -8,6 +8,7 @@
  * pass through, and the message is cleaned before it reaches a person.
  * Pure: no I/O.
  */
+import type { JsonValue } from '../digest/index.js';
 import { ERROR_CODES, type ErrorCode, MvError } from '../errors/index.js';
 import { AGENT_VERBS } from '../formula/index.js';
 
@@ -32,14 +33,7 @@ export const REQUEST_LIMITS = {
   maxAuthChars: 98_304,
 } as const;
 
-/** Any JSON value. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+export type { JsonValue };
 
 /** One request, checked. */
 export interface AgentRequest {

@@ -5,6 +5,15 @@
  */
 import canonicalize from 'canonicalize';
 
+/** Any JSON value: what is hashed, signed and sent over the wire. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
 /** RFC 8785 canonical JSON text of a JSON value. */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);

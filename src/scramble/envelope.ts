@@ -10,7 +10,7 @@
  * policy need state and are the caller's. The reason codes are for the audit log; callers show `auth.denied`.
  * Pure: no I/O; the clock, randomness and revocation list are passed in. Errors never quote bodies or sigs.
  */
-import { canonicalJson, sha256Hex } from '../digest/index.js';
+import { canonicalJson, type JsonValue, sha256Hex } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
 import {
   type Certificate,
@@ -25,14 +25,7 @@ import {
 } from './keys.js';
 import { decodeBase64Url, encodeBase64Url, publicKeyOfScrambleId, scrambleIdOf } from './onion.js';
 
-/** Any JSON value. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+export type { JsonValue };
 
 /** The signed fields of an envelope (everything but `sig`). */
 export interface EnvelopeFields {
