@@ -49,22 +49,26 @@ export async function ensureNamespace(namespace: string): Promise<void> {
   const links = new Set(await listLinks(namespace));
   for (const network of BRIDGED_NETWORKS) {
     const bridge = `br-${network}`;
-    if (links.has(bridge)) continue;
-    await runCommand('ip', [
-      '-n',
-      namespace,
-      'link',
-      'add',
-      bridge,
-      'type',
-      'bridge',
-      'stp_state',
-      '0',
-      'forward_delay',
-      '0',
-    ]);
-    await runCommand('ip', ['-n', namespace, 'link', 'set', bridge, 'up']);
+    if (!links.has(bridge)) await createBridge(namespace, bridge);
   }
+}
+
+/** Creates a bridge in the namespace and brings it up: no STP and no forwarding delay (ports work at once). */
+export async function createBridge(namespace: string, bridge: string): Promise<void> {
+  await runCommand('ip', [
+    '-n',
+    namespace,
+    'link',
+    'add',
+    bridge,
+    'type',
+    'bridge',
+    'stp_state',
+    '0',
+    'forward_delay',
+    '0',
+  ]);
+  await runCommand('ip', ['-n', namespace, 'link', 'set', bridge, 'up']);
 }
 
 /** Creates a tap owned by the QEMU account, enslaved to a bridge; members are isolated from each other. */

@@ -5,7 +5,7 @@
  */
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
-import { listLinks, listNamespaces } from './namespace.js';
+import { createBridge, listLinks, listNamespaces } from './namespace.js';
 
 /** The name of the uplink's end inside the LAN namespace. */
 export const LAN_SIDE_NAME = 'mv-uplink';
@@ -37,20 +37,7 @@ export async function createNetnsUplink(
       },
     );
   }
-  await runCommand('ip', [
-    '-n',
-    namespace,
-    'link',
-    'add',
-    bridge,
-    'type',
-    'bridge',
-    'stp_state',
-    '0',
-    'forward_delay',
-    '0',
-  ]);
-  await runCommand('ip', ['-n', namespace, 'link', 'set', bridge, 'up']);
+  await createBridge(namespace, bridge);
   await runCommand('ip', [
     '-n',
     namespace,
