@@ -4,7 +4,6 @@
  * kernel into the image store. Everything that touches QEMU, images or the host's network happens here.
  */
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { Command } from 'commander';
 import { AuditLog } from '../audit/host/append-log.js';
@@ -23,7 +22,7 @@ import { readOrCreateHostId, registerOwner } from './host-identity.js';
 import { ImageCatalog } from './image-catalog.js';
 import { ImageTrust } from './image-trust.js';
 import { PortalManager } from './portal-manager.js';
-import { serve } from './server.js';
+import { isListening, serve } from './server.js';
 import { handleSignedCall } from './signed-call.js';
 import { ImageState } from './state/image-state.js';
 import { PortalStore } from './state/portal-store.js';
@@ -68,17 +67,6 @@ function assertTraversable(dir: string): void {
     }
     if (current === path.dirname(current)) return;
   }
-}
-
-function isListening(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(socketPath);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function buildConfig(dirs: { state: string; run: string; formulas?: string }): Promise<DaemonConfig> {

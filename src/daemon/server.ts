@@ -6,7 +6,7 @@
  * afterwards (the serial console).
  */
 import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { z } from 'zod';
 import { MvError } from '../errors/index.js';
 import { errorToRpc, MAX_LINE_BYTES, PROBE_METHOD, REQUEST, SIGNED_CALL } from '../protocol/index.js';
@@ -155,4 +155,16 @@ async function dispatch(line: string, context: DispatchContext): Promise<void> {
       );
     send(socket, { jsonrpc: '2.0', id, error: errorToRpc(failure) });
   }
+}
+
+/** Whether something accepts connections on the socket (a daemon already running there). */
+export function isListening(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -19,11 +19,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callDaemon } from '../../src/cli/daemon-client.js';
 import { upPortal } from '../../src/cli/signed-images.js';
+import { isListening } from '../../src/daemon/server.js';
 import { readKernel } from '../../src/image/host/kernel.js';
 import { blobPath } from '../../src/image/index.js';
 import { namespaceName } from '../../src/net/index.js';
@@ -52,17 +52,6 @@ export interface TestDaemon {
   restart(): Promise<void>;
   /** Stops every portal, stops the daemon, checks for leaks and removes the folders. */
   dispose(): Promise<void>;
-}
-
-function canConnect(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(socketPath);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function startProcess(state: string, run: string, logFile: string, formulas?: string): ChildProcess {
@@ -129,8 +118,8 @@ export async function startTestDaemon(
   const logFile = path.join(root, 'daemon.log');
   let child = startProcess(state, run, logFile, options.formulas);
   const waitUp = async () => {
-    for (let i = 0; i < 200 && !(await canConnect(socketPath)); i++) await sleep(50);
-    assert.ok(await canConnect(socketPath), `the daemon did not start:\n${readFileSync(logFile, 'utf8')}`);
+    for (let i = 0; i < 200 && !(await isListening(socketPath)); i++) await sleep(50);
+    assert.ok(await isListening(socketPath), `the daemon did not start:\n${readFileSync(logFile, 'utf8')}`);
   };
   await waitUp();
   const daemon: TestDaemon = {
