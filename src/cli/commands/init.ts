@@ -8,15 +8,16 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import { privilegedEntryPath } from '../../install/host/package-root.js';
-import { DEFAULT_SESSION_DAYS, ensureIdentityAndSession } from '../identity-setup.js';
+import {
+  ensureIdentityAndSession,
+  type IdentityFlags,
+  identityOptions,
+  withIdentityOptions,
+} from '../identity-setup.js';
 import { writeJson, writeText } from '../output.js';
 import { globalOptions } from './global-options.js';
 
-interface InitOptions {
-  readonly name: string;
-  readonly randomSeed?: boolean;
-  readonly passphraseFile?: string;
-  readonly days: string;
+interface InitOptions extends IdentityFlags {
   readonly state?: string;
   readonly force?: boolean;
 }
@@ -52,29 +53,19 @@ function registerOwner(
 
 /** Registers `init`. */
 export function registerInit(program: Command): void {
-  program
-    .command('init')
-    .description("Create your Scramble ID and session keys, and register them as this host's owner (as root)")
-    .option('--name <name>', 'identity name (part of the passphrase derivation)', 'owner')
-    .option('--random-seed', 'a random root key instead of one derived from the passphrase')
-    .option(
-      '--passphrase-file <file>',
-      'read the passphrase from this file (else $SCRAMBLE_PASSPHRASE, else ask)',
-    )
-    .option('--days <n>', 'session key lifetime in days', String(DEFAULT_SESSION_DAYS))
+  withIdentityOptions(
+    program
+      .command('init')
+      .description(
+        "Create your Scramble ID and session keys, and register them as this host's owner (as root)",
+      ),
+  )
     .option('--state <dir>', "the daemon's state folder (default: $PORTALGUN_STATE or /var/lib/multiverse)")
     .option('--force', 'replace a different registered owner')
     .action(async (options: InitOptions, command: Command) => {
       const global = globalOptions(command);
-      const days = Number(options.days);
-      if (!Number.isInteger(days) || days < 1 || days > 366)
-        throw new MvError('usage.invalid', '--days must be 1 to 366');
-      const { session, created } = await ensureIdentityAndSession({
-        name: options.name,
-        randomSeed: options.randomSeed === true,
-        passphraseFile: options.passphraseFile,
-        days,
-      });
+      const identity = identityOptions(options);
+      const { session, created } = await ensureIdentityAndSession(identity);
       const registered = JSON.parse(
         await registerOwner(
           { scrambleId: session.scrambleId, encryptionCertificate: session.encryption.certificate },
@@ -89,7 +80,7 @@ export function registerInit(program: Command): void {
           hostId: registered.hostId,
         });
       writeText(
-        `${created ? 'created' : 'using'} Scramble ID ${session.scrambleId}\nsession key ${session.signing.kid} (valid ${days} days)\nregistered as the owner of host ${registered.hostId}`,
+        `${created ? 'created' : 'using'} Scramble ID ${session.scrambleId}\nsession key ${session.signing.kid} (valid ${identity.days} days)\nregistered as the owner of host ${registered.hostId}`,
       );
     });
 }

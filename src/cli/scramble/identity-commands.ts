@@ -3,50 +3,33 @@
  * Scramble ID and daily keys, and revoking a lost session key on the host.
  */
 import type { Command } from 'commander';
-import { MvError } from '../../errors/index.js';
 import { loadSession, readIdentity, scrambleHome, unlockRoot } from '../../scramble/host/keyring.js';
 import { signRevocation } from '../../scramble/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
-import { DEFAULT_SESSION_DAYS, ensureIdentityAndSession } from '../identity-setup.js';
+import {
+  DEFAULT_SESSION_DAYS,
+  ensureIdentityAndSession,
+  type IdentityFlags,
+  identityOptions,
+  withIdentityOptions,
+} from '../identity-setup.js';
 import { writeJson, writeText } from '../output.js';
 import { readPassphrase } from '../passphrase.js';
-
-function days(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 366)
-    throw new MvError('usage.invalid', '--days must be 1 to 366');
-  return value;
-}
 
 /** Registers the identity commands. */
 export function registerIdentityCommands(program: Command): void {
   const id = program.command('id').description('Your Scramble ID');
-  id.command('new')
-    .description('Create your Scramble ID (root key from a passphrase, or random) and a first session key')
-    .option('--name <name>', 'identity name (part of the passphrase derivation)', 'owner')
-    .option('--random-seed', 'a random root key instead of one derived from the passphrase')
-    .option(
-      '--passphrase-file <file>',
-      'read the passphrase from this file (else $SCRAMBLE_PASSPHRASE, else ask)',
-    )
-    .option('--days <n>', 'session key lifetime in days', String(DEFAULT_SESSION_DAYS))
-    .action(
-      async (
-        options: { name: string; randomSeed?: boolean; passphraseFile?: string; days: string },
-        command: Command,
-      ) => {
-        const { session } = await ensureIdentityAndSession({
-          name: options.name,
-          randomSeed: options.randomSeed === true,
-          passphraseFile: options.passphraseFile,
-          days: days(options.days),
-        });
-        if (globalOptions(command).json)
-          return writeJson({ scrambleId: session.scrambleId, sessionKey: session.signing.kid });
-        writeText(`${session.scrambleId}\nsession key ${session.signing.kid}; keys in ${scrambleHome()}`);
-      },
-    );
+  withIdentityOptions(
+    id
+      .command('new')
+      .description('Create your Scramble ID (root key from a passphrase, or random) and a first session key'),
+  ).action(async (flags: IdentityFlags, command: Command) => {
+    const { session } = await ensureIdentityAndSession(identityOptions(flags));
+    if (globalOptions(command).json)
+      return writeJson({ scrambleId: session.scrambleId, sessionKey: session.signing.kid });
+    writeText(`${session.scrambleId}\nsession key ${session.signing.kid}; keys in ${scrambleHome()}`);
+  });
   id.command('show')
     .description('Show your Scramble ID and current session key')
     .action((_options: unknown, command: Command) => {
@@ -81,12 +64,9 @@ export function registerIdentityCommands(program: Command): void {
     .option('--days <n>', 'lifetime in days', String(DEFAULT_SESSION_DAYS))
     .option('--passphrase-file <file>', 'read the passphrase from this file')
     .action(async (options: { days: string; passphraseFile?: string }) => {
-      const { session } = await ensureIdentityAndSession({
-        name: readIdentity().name,
-        randomSeed: false,
-        passphraseFile: options.passphraseFile,
-        days: days(options.days),
-      });
+      const { session } = await ensureIdentityAndSession(
+        identityOptions({ ...options, name: readIdentity().name }),
+      );
       writeText(`session key ${session.signing.kid}, valid ${options.days} days`);
     });
   program
