@@ -5,7 +5,7 @@
  * Rate and in-flight limits of the allowing rule are enforced by the caller with `RateLimiter`.
  * Pure: no I/O.
  */
-import { globMatch } from './glob.js';
+import { globMatches } from '../scramble/index.js';
 import type { PolicyRule, PolicySource } from './rule.js';
 
 /** Who is asking: the verified Scramble ID and key id of the envelope, and whether it is the host's owner. */
@@ -42,8 +42,8 @@ export function evaluatePolicy(rules: readonly PolicyRule[], request: PolicyRequ
 function matches(rule: PolicyRule, request: PolicyRequest): boolean {
   return (
     sourceMatches(rule.source, request.source) &&
-    globMatch(rule.verb, request.verb) &&
-    globMatch(rule.target, request.target)
+    globMatches(rule.verb, request.verb) &&
+    globMatches(rule.target, request.target)
   );
 }
 

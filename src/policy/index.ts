@@ -11,7 +11,6 @@ export {
   type PolicyRequest,
   type RequestSource,
 } from './evaluate.js';
-export { globMatch } from './glob.js';
 export { MAX_OPTION_VALUE } from './options.js';
 export {
   loadPolicy,

@@ -163,10 +163,15 @@ export function signEnvelope(fields: EnvelopeFields, sessionKey: SessionKey): Ui
   return Uint8Array.from(bytes);
 }
 
-/** Whether `text` matches a glob where `*` stands for any run of characters (dots included). */
+/**
+ * Whether `text` matches a glob where `*` stands for any run of characters (dots included) and every other
+ * character only itself: permission globs here, verb and target patterns in policy files. A linear scan with
+ * one backtrack point, never a regular expression, so a hostile pattern cannot make matching slow.
+ */
 export function globMatches(pattern: string, text: string): boolean {
   let p = 0;
   let t = 0;
+  // Where the last `*` was seen, and where in the text it began matching; -1 when there was none.
   let star = -1;
   let resume = 0;
   while (t < text.length) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globMatch } from './glob.js';
+import { globMatches } from './envelope.js';
 
-describe('globMatch', () => {
+describe('globMatches (policy patterns)', () => {
   const table: [string, string, boolean][] = [
     ['portal.up', 'portal.up', true],
     ['portal.up', 'portal.upx', false],
@@ -24,12 +24,12 @@ describe('globMatch', () => {
   ];
   for (const [pattern, text, expected] of table) {
     it(`${pattern} ${expected ? 'matches' : 'does not match'} "${text}"`, () => {
-      assert.equal(globMatch(pattern, text), expected);
+      assert.equal(globMatches(pattern, text), expected);
     });
   }
 
   it('stays fast on a pattern built to backtrack', () => {
     const pattern = `${'a*'.repeat(30)}b`;
-    assert.equal(globMatch(pattern, 'a'.repeat(2000)), false);
+    assert.equal(globMatches(pattern, 'a'.repeat(2000)), false);
   });
 });
