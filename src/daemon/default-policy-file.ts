@@ -5,9 +5,10 @@
  * version adds are allowed as documented. A file someone edited is left alone, because it may be stricter on
  * purpose; the daemon says so, and verbs that file does not mention stay denied (fail closed).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../digest/index.js';
+import { writeFileAtomicSync } from '../files/host/write-atomic.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../policy/index.js';
 import { policyDir } from './authorizer.js';
 
@@ -22,12 +23,6 @@ const UNSTAMPED_DEFAULTS: ReadonlySet<string> = new Set([
 /** What happened to the default policy file. */
 export type DefaultPolicyOutcome = 'current' | 'written' | 'kept-edited';
 
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
-  renameSync(temporary, file);
-}
-
 /** Brings `90-default.policy` up to date unless someone edited it; reports what it did. */
 export function installDefaultPolicy(stateRoot: string): DefaultPolicyOutcome {
   const dir = policyDir(stateRoot);
@@ -36,13 +31,13 @@ export function installDefaultPolicy(stateRoot: string): DefaultPolicyOutcome {
   const wanted = sha256Hex(DEFAULT_POLICY);
   const present = existsSync(file) ? sha256Hex(readFileSync(file)) : undefined;
   if (present === wanted) {
-    if (!existsSync(stamp)) writeAtomically(stamp, `${wanted}\n`);
+    if (!existsSync(stamp)) writeFileAtomicSync(stamp, `${wanted}\n`, 0o600);
     return 'current';
   }
   const written = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : undefined;
   const portalguns = present === written || (written === undefined && UNSTAMPED_DEFAULTS.has(present ?? ''));
   if (present !== undefined && !portalguns) return 'kept-edited';
-  writeAtomically(file, DEFAULT_POLICY);
-  writeAtomically(stamp, `${wanted}\n`);
+  writeFileAtomicSync(file, DEFAULT_POLICY, 0o600);
+  writeFileAtomicSync(stamp, `${wanted}\n`, 0o600);
   return 'written';
 }

@@ -5,10 +5,11 @@
  * accepts no command at all.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../errors/index.js';
+import { writeFileAtomicSync } from '../files/host/write-atomic.js';
 import { verifyCertificate } from '../scramble/index.js';
 
 /** The registered owner as stored in `owner.json`. */
@@ -71,7 +72,6 @@ export function registerOwner(
     scrambleId: request.scrambleId,
     encryptionCertificate: request.encryptionCertificate,
   };
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o644 });
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomicSync(file, `${JSON.stringify(record, null, 2)}\n`, 0o644);
   return record;
 }

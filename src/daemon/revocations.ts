@@ -2,8 +2,9 @@
  * @module The owner's revocations, kept in `revocations.json`: each one a record signed by the owner's root
  * key, checked before it is stored. A revoked session key is refused from then on, also after restarts.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../files/host/write-atomic.js';
 import { type RevocationRecord, verifyRevocation } from '../scramble/index.js';
 
 function file(stateRoot: string): string {
@@ -27,9 +28,7 @@ export function storeRevocation(stateRoot: string, owner: string, record: unknow
   const { kid } = verifyRevocation(record as RevocationRecord, { owner });
   const records = readAll(stateRoot);
   if (!records.some((r) => verifyRevocation(r, { owner }).kid === kid)) {
-    const temporary = `${file(stateRoot)}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify([...records, record], null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, file(stateRoot));
+    writeFileAtomicSync(file(stateRoot), `${JSON.stringify([...records, record], null, 2)}\n`, 0o600);
   }
   return kid;
 }

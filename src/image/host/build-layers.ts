@@ -1,16 +1,10 @@
-/**
- * @module Finds or builds the Debian layers of an image, bottom first. A layer is built once per key and
- * shared by every image above it; its erofs file goes into the content-addressed store and its record (key,
- * node, installed packages, digest) into store/layers. A build runs the rendered layer script as root in a
- * private mount namespace, in its own staging folder, which is removed however the build ends.
- */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
+import { writeFileAtomic } from '../../files/host/write-atomic.js';
 import type { LayerSpec } from '../debian-layers.js';
 import { layerUuid, renderLayerScript } from '../layer-script.js';
 import { blobPath, layerRecordPath, storeLayout } from '../layout.js';
@@ -57,9 +51,7 @@ async function readLayerRecord(stateRoot: string, key: string): Promise<LayerRec
 async function writeLayerRecord(stateRoot: string, record: LayerRecord): Promise<void> {
   const file = layerRecordPath(stateRoot, record.key);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
-  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(temporary, file);
+  await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 async function buildLayer(

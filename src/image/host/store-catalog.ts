@@ -1,13 +1,8 @@
-/**
- * @module The image store as a whole: every image record, the owner's signature file beside each, the
- * blobs and the installed kernels that reference some of them, and removal of records and blobs. Used by
- * `image ls | show | verify | rm | gc`; building writes through `store.ts`.
- */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
+import { writeFileAtomic } from '../../files/host/write-atomic.js';
 import { IMAGE_RECORD_SCHEMA, type ImageRecord } from '../image-record.js';
 import { blobPath, imageRecordPath, imageSignaturePath, storeLayout } from '../layout.js';
 
@@ -46,9 +41,7 @@ export async function writeImageSignature(
   signature: unknown,
 ): Promise<void> {
   const file = imageSignaturePath(stateRoot, record.node, record.imageKey);
-  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(signature, null, 2)}\n`, { mode: 0o644 });
-  await rename(temporary, file);
+  await writeFileAtomic(file, `${JSON.stringify(signature, null, 2)}\n`);
 }
 
 /** Removes an image's record and signature (its blobs stay until nothing references them). */

@@ -3,11 +3,12 @@
  * records that reference them. Writes go to a temporary name first and are renamed into place, so a crash
  * never leaves a half-written blob or record behind.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
+import { writeFileAtomic } from '../../files/host/write-atomic.js';
 import { IMAGE_RECORD_SCHEMA, type ImageRecord } from '../image-record.js';
 import { blobPath, imageRecordPath, storeLayout } from '../layout.js';
 
@@ -47,9 +48,7 @@ export function blobFile(stateRoot: string, digest: string): string {
 export async function writeImageRecord(stateRoot: string, record: ImageRecord): Promise<void> {
   const file = imageRecordPath(stateRoot, record.node, record.imageKey);
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(temporary, file);
+  await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** The record of the image built for a formula hash, or undefined when none was built. */

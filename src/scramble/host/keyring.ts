@@ -5,10 +5,11 @@
  * root-signed certificates, so everyday commands need no passphrase. Revoking or renewing needs the root.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
+import { writeFileAtomicSync } from '../../files/host/write-atomic.js';
 import {
   type Certificate,
   decryptRootSeed,
@@ -62,9 +63,7 @@ export interface Session {
 function writePrivate(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   chmodSync(path.dirname(file), 0o700);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  writeFileAtomicSync(file, `${JSON.stringify(value, null, 2)}\n`, 0o600);
 }
 
 function readJson<T>(file: string, what: string): T {
