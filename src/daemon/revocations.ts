@@ -4,30 +4,50 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { MvError } from '../errors/index.js';
 import { writeFileAtomicSync } from '../files/host/write-atomic.js';
-import { type RevocationRecord, verifyRevocation } from '../scramble/index.js';
+import { verifyRevocation } from '../scramble/index.js';
 
 function file(stateRoot: string): string {
   return path.join(stateRoot, 'revocations.json');
 }
 
-function readAll(stateRoot: string): RevocationRecord[] {
+function readAll(stateRoot: string): unknown[] {
   const where = file(stateRoot);
-  return existsSync(where) ? (JSON.parse(readFileSync(where, 'utf8')) as RevocationRecord[]) : [];
+  if (!existsSync(where)) return [];
+  let records: unknown;
+  try {
+    records = JSON.parse(readFileSync(where, 'utf8'));
+  } catch {
+    records = undefined;
+  }
+  if (!Array.isArray(records)) {
+    // Fails closed: with the list unreadable, no revoked key may slip through.
+    throw new MvError('scramble.untrusted', `The revocation list ${where} is damaged`, {
+      hint: 'Restore it from a backup, or revoke the lost keys again (scramble revoke <kid>).',
+    });
+  }
+  return records;
 }
 
-/** The key ids the owner has revoked. */
+/**
+ * The key ids the owner has revoked. Records issued by an earlier owner (before `portalgun init --force`)
+ * revoke nothing of this one's and are skipped; a record claiming this owner must verify, or nothing passes.
+ */
 export function revokedKids(stateRoot: string, owner: string): Set<string> {
   const kids = new Set<string>();
-  for (const record of readAll(stateRoot)) kids.add(verifyRevocation(record, { owner }).kid);
+  for (const record of readAll(stateRoot)) {
+    if ((record as { issuer?: unknown } | null)?.issuer !== owner) continue;
+    kids.add(verifyRevocation(record, { owner }).kid);
+  }
   return kids;
 }
 
 /** Verifies a revocation against the owner's root key and stores it; returns the revoked key id. */
 export function storeRevocation(stateRoot: string, owner: string, record: unknown): string {
-  const { kid } = verifyRevocation(record as RevocationRecord, { owner });
+  const { kid } = verifyRevocation(record, { owner });
   const records = readAll(stateRoot);
-  if (!records.some((r) => verifyRevocation(r, { owner }).kid === kid)) {
+  if (!revokedKids(stateRoot, owner).has(kid)) {
     writeFileAtomicSync(file(stateRoot), `${JSON.stringify([...records, record], null, 2)}\n`, 0o600);
   }
   return kid;
