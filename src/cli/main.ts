@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommanderError } from 'commander';
-import { errorToJson, exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
+import { errorToJson, exitCodeOf, formatErrorText } from '../errors/index.js';
 import { packageRoot } from '../install/host/package-root.js';
+import { toCliError } from './cli-error.js';
 import { writeJson } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -15,17 +16,6 @@ function version(): string {
     version: string;
   };
   return manifest.version;
-}
-
-function toMvError(error: unknown): MvError {
-  if (error instanceof MvError) return error;
-  if (error instanceof CommanderError) {
-    return new MvError('usage.invalid', error.message.replace(/^error: /, ''), {
-      hint: 'Run "portalgun --help" or "portalgun <command> --help".',
-    });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new MvError('internal.bug', `Unexpected failure: ${message} (please report)`, { cause: error });
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -37,7 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError && (error.exitCode === 0 || error.code === 'commander.help'))
       return 0;
-    const failure = toMvError(error);
+    const failure = toCliError(error, 'portalgun');
     if (process.env.PORTALGUN_DEBUG === '1') console.error(error);
     if (json) writeJson(errorToJson(failure));
     else if (!(error instanceof CommanderError)) process.stderr.write(`${formatErrorText(failure)}\n`);

@@ -8,7 +8,7 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { z } from 'zod';
-import { MvError } from '../errors/index.js';
+import { asMvError, MvError } from '../errors/index.js';
 import { errorToRpc, MAX_LINE_BYTES, PROBE_METHOD, REQUEST, SIGNED_CALL } from '../protocol/index.js';
 
 /** The verified identity behind a running command, for checks deeper down (agent verbs). */
@@ -141,14 +141,7 @@ async function dispatch(line: string, context: DispatchContext): Promise<void> {
     take?.(socket);
   } catch (error) {
     const failure =
-      error instanceof MvError
-        ? error
-        : error instanceof SyntaxError
-          ? new MvError('daemon.protocol', 'Request is not JSON')
-          : new MvError(
-              'internal.bug',
-              `Unexpected failure: ${error instanceof Error ? error.message : String(error)} (please report)`,
-            );
+      error instanceof SyntaxError ? new MvError('daemon.protocol', 'Request is not JSON') : asMvError(error);
     if (failure.code === 'internal.bug')
       context.log(
         `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -7,7 +7,7 @@
  */
 
 import { digestJson } from '../digest/index.js';
-import type { MvError } from '../errors/index.js';
+import { asMvError } from '../errors/index.js';
 import {
   errorToRpc,
   isMethodName,
@@ -67,8 +67,7 @@ export async function handleSignedCall(
     const result = await runVerified(bytes, { deps, digest, owner: owner.scrambleId, context, seal });
     return { sealed: await seal(SEAL_INFO.reply, { ok: true, result }) };
   } catch (error) {
-    const failure = error as MvError;
-    return { sealed: await seal(SEAL_INFO.reply, { ok: false, error: errorToRpc(failure) }) };
+    return { sealed: await seal(SEAL_INFO.reply, { ok: false, error: errorToRpc(asMvError(error)) }) };
   }
 }
 
@@ -96,7 +95,7 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
       now,
     );
   } catch (error) {
-    return deps.authorizer.refuse((error as MvError).code ?? 'scramble.decode', { envelopeDigest: digest });
+    return deps.authorizer.refuse(asMvError(error).code, { envelopeDigest: digest });
   }
   const audit = {
     scrambleId: envelope.id,

@@ -12,6 +12,7 @@ export {
 } from './codes.js';
 export { type ErrorJson, errorToJson, formatDiagnostic, formatErrorText, formatLocation } from './format.js';
 export {
+  asMvError,
   type Diagnostic,
   errorFromDiagnostics,
   MvError,

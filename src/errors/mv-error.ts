@@ -60,3 +60,13 @@ export function errorFromDiagnostics(diagnostics: readonly Diagnostic[]): MvErro
     ...(first.hint === undefined ? {} : { hint: first.hint }),
   });
 }
+
+/**
+ * Any thrown value as an MvError: itself, or `internal.bug` for anything else (a bug: no code was decided for
+ * it), keeping the original as the cause for logs.
+ */
+export function asMvError(error: unknown): MvError {
+  if (error instanceof MvError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new MvError('internal.bug', `Unexpected failure: ${message} (please report)`, { cause: error });
+}

@@ -3,7 +3,8 @@
  * Scramble Shell, and the host's audit log. Failures map to exit codes like portalgun's (5 = denied).
  */
 import { Command, CommanderError } from 'commander';
-import { errorToJson, exitCodeOf, formatErrorText, MvError } from '../../errors/index.js';
+import { errorToJson, exitCodeOf, formatErrorText } from '../../errors/index.js';
+import { toCliError } from '../cli-error.js';
 import { writeJson } from '../output.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { registerIdentityCommands } from './identity-commands.js';
@@ -35,15 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
       (error.exitCode === 0 || error.code === 'commander.help' || error.code === 'commander.helpDisplayed')
     )
       return 0;
-    const failure =
-      error instanceof MvError
-        ? error
-        : error instanceof CommanderError
-          ? new MvError('usage.invalid', error.message.replace(/^error: /, ''))
-          : new MvError(
-              'internal.bug',
-              `Unexpected failure: ${error instanceof Error ? error.message : String(error)} (please report)`,
-            );
+    const failure = toCliError(error, 'scramble');
     if (json) writeJson(errorToJson(failure));
     else if (!(error instanceof CommanderError)) process.stderr.write(`${formatErrorText(failure)}\n`);
     return exitCodeOf(failure.code);

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline/promises';
 import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { MvError } from '../../errors/index.js';
+import { asMvError } from '../../errors/index.js';
 import type { MethodParamsInput, PortalSummary } from '../../protocol/index.js';
 import { scrambleHome } from '../../scramble/host/keyring.js';
 import { globalOptions } from '../commands/global-options.js';
@@ -56,7 +56,7 @@ function show(result: unknown): number {
 }
 
 function showError(error: unknown): void {
-  const failure = error instanceof MvError ? error : new MvError('internal.bug', String(error));
+  const failure = asMvError(error);
   const label = failure.code.startsWith('auth.') ? 'refused' : 'error';
   process.stdout.write(`${styleText('red', `${label}: ${failure.message} [${failure.code}]`)}\n`);
   if (failure.hint) process.stdout.write(`${styleText('dim', `  hint: ${failure.hint}`)}\n`);
