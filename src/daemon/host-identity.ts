@@ -63,7 +63,7 @@ export function registerOwner(
   mkdirSync(stateRoot, { recursive: true, mode: 0o755 });
   const file = path.join(stateRoot, 'owner.json');
   if (existsSync(file) && !options.force && readOwner(stateRoot).scrambleId !== request.scrambleId) {
-    throw new MvError('portal.exists', 'This host already has a different owner', {
+    throw new MvError('scramble.exists', 'This host already has a different owner', {
       hint: 'Use "portalgun init --force" to replace it (the old owner loses all access).',
     });
   }

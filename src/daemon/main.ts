@@ -116,7 +116,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   for (const dir of [config.stateRoot, config.runRoot]) assertTraversable(dir);
   grantTun(config.owner.gid);
   if (await isListening(config.socketPath)) {
-    throw new MvError('portal.exists', `A portalgun daemon is already listening on ${config.socketPath}`, {
+    throw new MvError('daemon.running', `A portalgun daemon is already listening on ${config.socketPath}`, {
       hint: 'One daemon per host: use the running one.',
     });
   }

@@ -32,8 +32,12 @@ export async function createMacvtapUplink(
   options: { device: string; name: string; mac: string; node: string },
 ): Promise<void> {
   const lower = parseMacvtapDevice(options.device);
+  // Only `ip` saying no counts as "no such interface"; a missing ip or a refusal is reported as itself.
   const found = await runCommand('ip', ipIn(lower.namespace, ['-j', 'link', 'show', lower.link])).catch(
-    () => undefined,
+    (error: unknown) => {
+      if (error instanceof MvError && error.code === 'host.command-failed') return undefined;
+      throw error;
+    },
   );
   if (!found) {
     throw new MvError('net.unavailable', `The uplink interface "${options.device}" does not exist`, {

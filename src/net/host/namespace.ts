@@ -5,6 +5,7 @@
  * portal goes. Every command is an argv array; state is read back with `ip -j`.
  */
 import { z } from 'zod';
+import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
 
 /** The portal networks that get a bridge. */
@@ -116,6 +117,13 @@ export async function deleteTap(namespace: string, tap: string): Promise<void> {
 export async function applyRuleset(namespace: string, ruleset: string): Promise<void> {
   await runCommand('ip', ['netns', 'exec', namespace, 'nft', '-f', '-'], {
     input: new TextEncoder().encode(ruleset),
+  }).catch((error: unknown) => {
+    if (!(error instanceof MvError) || error.code !== 'host.command-failed') throw error;
+    // nft applies a file all or nothing: the rules that were there before still hold.
+    throw new MvError('net.apply-failed', `The portal network rules did not load: ${error.message}`, {
+      hint: `The previous rules stay in force. See what is loaded: ip netns exec ${namespace} nft list ruleset`,
+      cause: error,
+    });
   });
 }
 

@@ -30,7 +30,7 @@ export async function createNetnsUplink(
   }
   if ((await listLinks(options.lan)).includes(LAN_SIDE_NAME)) {
     throw new MvError(
-      'portal.exists',
+      'net.uplink-busy',
       `Namespace "${options.lan}" already has an ${LAN_SIDE_NAME} interface`,
       {
         hint: 'Another universe router uses this uplink; stop it first.',

@@ -92,7 +92,7 @@ export async function createIdentity(options: {
   const home = options.home ?? scrambleHome();
   const file = path.join(home, 'identity.json');
   if (existsSync(file)) {
-    throw new MvError('portal.exists', `An identity already exists in ${home}`, {
+    throw new MvError('scramble.exists', `An identity already exists in ${home}`, {
       hint: 'Use it ("scramble id show"), or point SCRAMBLE_HOME elsewhere.',
     });
   }
