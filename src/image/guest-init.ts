@@ -9,10 +9,10 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
+import { ROUTER_PATHS, ROUTER_STATES } from '../net/index.js';
 import { LAYER_SERIAL_PREFIX } from '../qemu/index.js';
 import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
 import { STATUS_HELPER } from './guest-status.js';
-import { ROUTER_PATHS, ROUTER_STATES } from './router-files.js';
 
 /** Where the agent bundle and its configuration live inside the base image. */
 export const GUEST_PATHS = {

@@ -9,10 +9,13 @@
 import { MvError } from '../errors/index.js';
 import { addressOn, type Manifest, NETWORK_NAMES, type NetworkName } from '../formula/index.js';
 import {
+  ROUTER_PATHS,
+  ROUTER_STATES,
   renderEndpointSwap,
   renderRouterRuleset,
   renderTorrc,
   TOR_DNS_PORT,
+  TOR_RUN,
   TOR_TRANS_PORT,
   WIREGUARD_INTERFACE,
 } from '../net/index.js';
@@ -20,41 +23,8 @@ import {
 /** The hop a router formula serves, by the network it routes. */
 export type RouterRole = 'universe' | 'galaxy' | 'star';
 
-/** Where the router's files live in the image. */
-export const ROUTER_PATHS = {
-  ruleset: '/etc/multiverse/router.nft',
-  torrc: '/etc/multiverse/tor/torrc',
-  /** Brings the hop up; run by rc.sysinit at boot and again by the agent's `reset` verb. */
-  up: '/etc/multiverse/router-up.sh',
-  /** Points galaxy's tunnel at another endpoint: the agent's `switch-endpoint` verb. */
-  switchEndpoint: '/etc/multiverse/switch-endpoint.sh',
-  /** The endpoint address galaxy's tunnel uses now, so a switch can drop the old host route. */
-  endpoint: '/run/galaxy-endpoint',
-  /** Where router-up.sh keeps the output of the tools it runs (tor, wg, ip, nft). */
-  log: '/run/router-up.log',
-} as const;
-
 /** Tor's account inside the star router: the only one its ruleset lets open connections. */
 export const TOR_ACCOUNT = { name: 'tor', uid: 100, gid: 100 } as const;
-
-/** Tor's runtime folder on star: its pid file and control socket, private to Tor (and root). */
-export const TOR_RUN = {
-  dir: '/run/tor',
-  pidFile: '/run/tor/tor.pid',
-  controlSocket: '/run/tor/control',
-} as const;
-
-/**
- * What router-up.sh prints as its one line of stdout: `up`, or the status the hop reports instead. A ruleset
- * that does not load is a failed boot; star without Tor too (it would carry nothing); galaxy without its
- * tunnel boots (the kill switch holds) and says `tunnel-down`.
- */
-export const ROUTER_STATES = {
-  up: 'up',
-  rulesetFailed: 'failed router ruleset',
-  torFailed: 'failed tor',
-  tunnelDown: 'tunnel-down',
-} as const;
 
 /** The router role of a manifest, or undefined if it routes none of the three chain networks. */
 export function routerRoleOf(manifest: Manifest): RouterRole | undefined {

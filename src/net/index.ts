@@ -28,6 +28,7 @@ export {
   gatewayNetworkOf,
   routersOf,
 } from './route.js';
+export { ROUTER_PATHS, ROUTER_STATES, TOR_RUN } from './router-paths.js';
 export {
   type GalaxyRulesetOptions,
   type RouterRole,

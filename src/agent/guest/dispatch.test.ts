@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ROUTER_PATHS, TOR_RUN } from '../../image/router-files.js';
+import { ROUTER_PATHS, TOR_RUN } from '../../net/router-paths.js';
 import { AGENT_VERBS, type AgentVerb, type JsonValue } from '../protocol.js';
 import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';

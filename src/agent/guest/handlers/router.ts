@@ -6,19 +6,17 @@
  * script a verb needs, the verb is refused as `agent.not-applicable`.
  */
 import { MvError } from '../../../errors/index.js';
+import { ROUTER_PATHS, ROUTER_STATES, TOR_RUN } from '../../../net/router-paths.js';
 import { isWireguardKey, parseWireguardEndpoint } from '../../../net/wireguard.js';
 import type { GuestSystem } from '../system.js';
 import { expectAtMost, spawnOrFail, type VerbHandler } from '../verb-handler.js';
 
-/** Where the router image keeps what the verbs use (see image/router-files.ts). */
+/** Where the router image keeps what the verbs use. */
 export const ROUTER_FILES = {
-  up: '/etc/multiverse/router-up.sh',
-  switchEndpoint: '/etc/multiverse/switch-endpoint.sh',
-  torControl: '/run/tor/control',
+  up: ROUTER_PATHS.up,
+  switchEndpoint: ROUTER_PATHS.switchEndpoint,
+  torControl: TOR_RUN.controlSocket,
 } as const;
-
-/** What the router scripts print when all went well. */
-const UP = 'up';
 
 /** How long Tor may take to answer on its control socket. */
 const TOR_CONTROL_TIMEOUT_MS = 5_000;
@@ -32,7 +30,7 @@ export const reset: VerbHandler = async (args, { system }) => {
 /** `new-identity` → `{newnym: true}`: Tor builds new circuits for every new connection from now on. */
 export const newIdentity: VerbHandler = async (args, { system }) => {
   expectAtMost(args, 0, 'new-identity');
-  await requireFile(system, '/run/tor', 'control', 'new-identity', 'star (Tor) routers');
+  await requireFile(system, TOR_RUN.dir, 'control', 'new-identity', 'star (Tor) routers');
   const reply = await system
     .converse(ROUTER_FILES.torControl, 'AUTHENTICATE\r\nSIGNAL NEWNYM\r\nQUIT\r\n', TOR_CONTROL_TIMEOUT_MS)
     .catch((error: Error) => {
@@ -72,8 +70,12 @@ async function runRouterScript(
   await requireFile(system, dir, name, verb, 'routers');
   const result = await spawnOrFail(system, { file: script, args });
   const state = result.stdout.trim().split('\n').at(-1) ?? '';
-  if (result.exitCode !== 0 || state !== UP) {
-    throw new MvError('agent.command-failed', `${verb}: the hop is not up (${state || 'no state'})`);
+  if (result.exitCode !== 0 || state !== ROUTER_STATES.up) {
+    // Agent failures carry a code and a message only (no hint field on the wire): say where to look here.
+    throw new MvError(
+      'agent.command-failed',
+      `${verb}: the hop is not up (${state || 'no state'}); the output of tor, wg, ip and nft is in ${ROUTER_PATHS.log} in the portal`,
+    );
   }
   return state;
 }
