@@ -4,6 +4,8 @@
  * and reachable through QMP. One that died while the daemon was away is marked crashed and its run folder
  * is removed.
  */
+
+import { isActivePortal } from '../protocol/index.js';
 import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import { PortalMonitor } from './monitor.js';
@@ -20,7 +22,7 @@ export async function adoptPortals(
 ): Promise<string[]> {
   const adopted: string[] = [];
   for (const record of store.list()) {
-    if (record.state !== 'starting' && record.state !== 'ready' && record.state !== 'stopping') continue;
+    if (!isActivePortal(record.state)) continue;
     const alive = record.pid !== null && isSameProcessAlive(record.pid, record.pidStart);
     if (alive && record.state === 'ready' && record.pid !== null) {
       const monitor = new PortalMonitor({

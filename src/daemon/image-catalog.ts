@@ -7,14 +7,13 @@ import { MvError } from '../errors/index.js';
 import { checkArtifacts } from '../image/host/artifact-check.js';
 import { listImageRecords } from '../image/host/store-catalog.js';
 import { type ImageRecord, imageManifestDigest } from '../image/index.js';
-import type { ImageSummary, MethodResult } from '../protocol/index.js';
+import { type ImageSummary, isActivePortal, type MethodResult } from '../protocol/index.js';
 import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import type { ImageTrust } from './image-trust.js';
 import type { ImageState } from './state/image-state.js';
 import type { PortalStore } from './state/portal-store.js';
 
-const ACTIVE = new Set(['starting', 'ready', 'stopping']);
 const KEY_PREFIX = /^(?:sha256:)?([0-9a-f]{6,64})$/;
 
 /** What the catalogue works with. */
@@ -40,14 +39,14 @@ export class ImageCatalog {
   runningImages(): ImageRecord[] {
     return this.deps.portals
       .list()
-      .filter((p) => ACTIVE.has(p.state))
+      .filter((p) => isActivePortal(p.state))
       .map((p) => p.image);
   }
 
   /** Image key → names of the running portals booted from it. */
   inUse(): Map<string, string[]> {
     const users = new Map<string, string[]>();
-    for (const portal of this.deps.portals.list().filter((p) => ACTIVE.has(p.state))) {
+    for (const portal of this.deps.portals.list().filter((p) => isActivePortal(p.state))) {
       users.set(portal.image.imageKey, [...(users.get(portal.image.imageKey) ?? []), portal.name]);
     }
     return users;

@@ -10,7 +10,7 @@ import type { NetworkName } from '../formula/index.js';
 import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
 import { GUEST_NET_PARAM, namespaceName, renderGuestNetArg } from '../net/index.js';
-import type { PortalSummary } from '../protocol/index.js';
+import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
 import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
 import { findResolvedFormula, requireStartable } from './catalogue.js';
@@ -39,8 +39,6 @@ export interface RequestContext {
   readonly progress: (message: string) => void;
   readonly signal: AbortSignal;
 }
-
-const ACTIVE = new Set(['starting', 'ready', 'stopping']);
 
 /** Runs and supervises portals. */
 export class PortalManager {
@@ -98,13 +96,13 @@ export class PortalManager {
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
       const existing = this.store.get(name);
-      if (!this.busy.has(name) && (!existing || !ACTIVE.has(existing.state))) return name;
+      if (!this.busy.has(name) && (!existing || !isActivePortal(existing.state))) return name;
     }
   }
 
   private claim(name: string): void {
     const existing = this.store.get(name);
-    if (this.busy.has(name) || (existing && ACTIVE.has(existing.state))) {
+    if (this.busy.has(name) || (existing && isActivePortal(existing.state))) {
       throw new MvError(
         'portal.exists',
         `A portal named "${name}" is already ${existing?.state ?? 'starting'}`,
@@ -118,7 +116,7 @@ export class PortalManager {
 
   private takenAddresses(): Partial<Record<NetworkName, Set<string>>> {
     const taken: Partial<Record<NetworkName, Set<string>>> = {};
-    for (const record of this.store.list().filter((r) => ACTIVE.has(r.state))) {
+    for (const record of this.store.list().filter((r) => isActivePortal(r.state))) {
       for (const nic of record.instance.nics) {
         const set = taken[nic.network] ?? new Set<string>();
         set.add(nic.address);
@@ -167,7 +165,7 @@ export class PortalManager {
   }
 
   private activeRecords(): PortalRecord[] {
-    return this.store.list().filter((r) => ACTIVE.has(r.state));
+    return this.store.list().filter((r) => isActivePortal(r.state));
   }
 
   /** Takes a stopped or crashed portal off the networks and re-renders the port rules for the rest. */
@@ -359,7 +357,7 @@ export class PortalManager {
     context: RequestContext,
   ): Promise<PortalSummary> {
     const record = this.get(params.name);
-    if (!ACTIVE.has(record.state)) return summarize(record, this.config.clock());
+    if (!isActivePortal(record.state)) return summarize(record, this.config.clock());
     if (this.busy.has(params.name) && !params.force) {
       throw new MvError('portal.wrong-state', `Portal "${params.name}" is still starting`, {
         hint: 'Wait for it, or use --force.',

@@ -2,14 +2,14 @@
  * @module Turns a stored portal record into what the API reports (`ps`, `status`): state, uptime, memory,
  * accelerator, addresses and display.
  */
-import type { PortalSummary } from '../protocol/index.js';
+import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { runFiles } from '../qemu/index.js';
 import { residentKiB } from './process-info.js';
 import type { PortalRecord } from './state/portal-store.js';
 
 /** The API view of a record at time `now` (ms since the epoch). */
 export function summarize(record: PortalRecord, now: number): PortalSummary {
-  const running = record.state === 'starting' || record.state === 'ready' || record.state === 'stopping';
+  const running = isActivePortal(record.state);
   return {
     name: record.name,
     node: record.node,

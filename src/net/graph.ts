@@ -16,10 +16,21 @@ import {
 } from '../formula/index.js';
 import { gatewayNetworkOf, routersOf } from './route.js';
 
-/** One portal on a network it does not route. */
-interface Member {
+/** One formula on a network it does not route, with its fixed address or `dynamic`. */
+export interface Member {
   readonly node: string;
   readonly address: string;
+}
+
+/** The formulas on a network that do not route it: fixed addresses in address order, then dynamic ones. */
+export function membersOn(network: NetworkName, portals: readonly Manifest[]): Member[] {
+  const members = portals.flatMap((m) =>
+    m.networks
+      .filter((a) => a.network === network && !a.router)
+      .map((a) => ({ node: m.node, address: a.address })),
+  );
+  const rank = (m: Member) => hostNumberOn(network, m.address) ?? 1000; // dynamic after fixed
+  return members.sort((a, b) => rank(a) - rank(b) || compareText(a.node, b.node));
 }
 
 /** One portal network as the catalogue uses it. */
@@ -41,15 +52,9 @@ function planChain(manifests: readonly Manifest[]): Chain {
   const portals = manifests.filter((m) => !m.abstract).sort((a, b) => compareText(a.node, b.node));
   const routers = routersOf(portals);
   const networks = NETWORK_NAMES.flatMap((network): ChainNetwork[] => {
-    const members = portals.flatMap((m) =>
-      m.networks
-        .filter((a) => a.network === network && !a.router)
-        .map((a) => ({ node: m.node, address: a.address })),
-    );
+    const members = membersOn(network, portals);
     const router = routers.get(network);
     if (!router && members.length === 0) return [];
-    const rank = (m: Member) => hostNumberOn(network, m.address) ?? 1000; // dynamic after fixed
-    members.sort((a, b) => rank(a) - rank(b) || compareText(a.node, b.node));
     return [{ network, router, upstream: router && gatewayNetworkOf(router), members }];
   });
   return { networks, offline: portals.filter((m) => m.networks.length === 0) };

@@ -5,7 +5,7 @@
  * Pure: no I/O (`net/host` applies all of it).
  */
 export { PORT_TABLE, renderPortRuleset } from './bridge-rules.js';
-export { renderChainDot, renderChainText } from './graph.js';
+export { type Member, membersOn, renderChainDot, renderChainText } from './graph.js';
 export { planGuestNet, renderGuestNetArg } from './guest-net.js';
 export {
   formatGuestNetArg,

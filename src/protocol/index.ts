@@ -19,6 +19,7 @@ export {
   SIGNED_CALL,
 } from './jsonrpc.js';
 export {
+  isActivePortal,
   isMethodName,
   METHODS,
   type MethodName,

@@ -20,6 +20,13 @@ export const PORTAL_STATES = ['starting', 'ready', 'stopping', 'stopped', 'crash
 /** A portal's state. */
 export type PortalState = (typeof PORTAL_STATES)[number];
 
+const ACTIVE_STATES: ReadonlySet<PortalState> = new Set(['starting', 'ready', 'stopping']);
+
+/** Whether a portal in this state has a QEMU process behind it (starting, ready or stopping). */
+export function isActivePortal(state: PortalState): boolean {
+  return ACTIVE_STATES.has(state);
+}
+
 /** What `ps` shows about one portal. */
 export const PORTAL_SUMMARY = z.strictObject({
   name: z.string(),

@@ -6,7 +6,7 @@
 import { MvError } from '../../errors/index.js';
 import { compareText, type Manifest, NETWORK_NAMES, type NetworkName } from '../../formula/index.js';
 import { exitPath, routersOf } from '../../net/index.js';
-import type { PortalSummary } from '../../protocol/index.js';
+import { isActivePortal, type PortalSummary } from '../../protocol/index.js';
 import { renderColumns } from '../render/columns.js';
 
 /** One router of the chain and the network it routes (its portal is named after that network). */
@@ -65,9 +65,7 @@ export function planChainSteps(hops: readonly ChainHop[], portals: readonly Port
         hint: 'Wait until it is ready or stopped, then run "portalgun up --chain" again.',
       });
     }
-    const holder = portals.find(
-      (p) => p.name === hop.network && p.state !== 'stopped' && p.state !== 'crashed',
-    );
+    const holder = portals.find((p) => p.name === hop.network && isActivePortal(p.state));
     if (holder) {
       throw new MvError(
         'portal.exists',

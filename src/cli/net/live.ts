@@ -4,19 +4,16 @@
  * is a state to show, not a failure.
  * Pure: no I/O (`cli/live-state.ts` asks the daemon).
  */
-import type { PortalState, PortalSummary } from '../../protocol/index.js';
+import { isActivePortal, type PortalSummary } from '../../protocol/index.js';
 
 /** The daemon's portal list, or why there is none: not running (no socket), or it refused or failed. */
 export type LiveState =
   | { readonly daemon: 'running'; readonly portals: readonly PortalSummary[] }
   | { readonly daemon: 'not-running' | 'unavailable'; readonly reason: string };
 
-/** States with a QEMU process behind them (the daemon's own notion of an active portal). */
-const LIVE_STATES: ReadonlySet<PortalState> = new Set(['starting', 'ready', 'stopping']);
-
 /** The portals that have a QEMU process, or undefined when the daemon could not be asked. */
 export function livePortals(live: LiveState): PortalSummary[] | undefined {
-  return live.daemon === 'running' ? live.portals.filter((p) => LIVE_STATES.has(p.state)) : undefined;
+  return live.daemon === 'running' ? live.portals.filter((p) => isActivePortal(p.state)) : undefined;
 }
 
 /** What a cell says in place of live information when the daemon could not be asked. */

@@ -8,20 +8,12 @@ import { MvError } from '../../errors/index.js';
 import {
   addressOn,
   cidrOf,
-  compareText,
-  hostNumberOn,
   type Manifest,
   NETWORK_NAMES,
   NETWORKS,
   type NetworkName,
 } from '../../formula/index.js';
-import { gatewayNetworkOf, routersOf } from '../../net/index.js';
-
-/** A formula on a network it does not route, with its fixed address or `dynamic`. */
-export interface FormulaMember {
-  readonly node: string;
-  readonly address: string;
-}
+import { gatewayNetworkOf, type Member, membersOn, routersOf } from '../../net/index.js';
 
 /** One portal network as the formulas describe it. */
 export interface NetworkView {
@@ -35,7 +27,7 @@ export interface NetworkView {
   /** The router's own way out, if it has one (only the root of the chain does). */
   readonly uplink: Uplink | null;
   /** Fixed addresses first, in host order, then dynamic ones, by node. */
-  readonly members: readonly FormulaMember[];
+  readonly members: readonly Member[];
 }
 
 /** A router's uplink: its mode and the host device, namespace or PCI address it uses. */
@@ -55,16 +47,6 @@ function uplinkOf(manifest: Manifest): Uplink | null {
   return mode === 'none' ? null : { mode, device };
 }
 
-function membersOf(network: NetworkName, portals: readonly Manifest[]): FormulaMember[] {
-  const members = portals.flatMap((m) =>
-    m.networks
-      .filter((a) => a.network === network && !a.router)
-      .map((a) => ({ node: m.node, address: a.address })),
-  );
-  const rank = (m: FormulaMember) => hostNumberOn(network, m.address) ?? 1000; // dynamic after fixed
-  return members.sort((a, b) => rank(a) - rank(b) || compareText(a.node, b.node));
-}
-
 function upstreamOf(router: Manifest | undefined): NetworkView['upstream'] {
   const network = router && gatewayNetworkOf(router);
   const leg = router?.networks.find((a) => a.network === network);
@@ -82,7 +64,7 @@ export function planNetworkView(manifests: readonly Manifest[], network: Network
     router: router ? { node: router.node, address: addressOn(network, 1) } : null,
     upstream: upstreamOf(router),
     uplink: router ? uplinkOf(router) : null,
-    members: membersOf(network, portals),
+    members: membersOn(network, portals),
   };
 }
 
