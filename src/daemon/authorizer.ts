@@ -5,7 +5,7 @@
  * takes effect. The caller sees only `auth.denied` (or `auth.rate-limited` with a retry-after); the exact
  * reason goes to the audit log.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditLog } from '../audit/host/append-log.js';
 import type { AuditFields } from '../audit/index.js';
@@ -13,13 +13,11 @@ import { type ErrorCode, MvError } from '../errors/index.js';
 import { evaluatePolicy, loadPolicy, type RateLimiter, type RequestSource } from '../policy/index.js';
 
 /**
- * The folder of policy files under a state folder (the daemon installs the default policy in it at start,
- * see default-policy-file.ts; an empty folder denies everything).
+ * The folder of policy files under a state folder (the daemon makes it and installs the default policy at
+ * start, see default-policy-file.ts; an empty or missing folder denies everything).
  */
 export function policyDir(stateRoot: string): string {
-  const dir = path.join(stateRoot, 'policy.d');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
+  return path.join(stateRoot, 'policy.d');
 }
 
 /** What the audit log learns about a request besides the decision. */

@@ -5,7 +5,7 @@
  * version adds are allowed as documented. A file someone edited is left alone, because it may be stricter on
  * purpose; the daemon says so, and verbs that file does not mention stay denied (fail closed).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../digest/index.js';
 import { writeFileAtomicSync } from '../files/host/write-atomic.js';
@@ -26,6 +26,7 @@ export type DefaultPolicyOutcome = 'current' | 'written' | 'kept-edited';
 /** Brings `90-default.policy` up to date unless someone edited it; reports what it did. */
 export function installDefaultPolicy(stateRoot: string): DefaultPolicyOutcome {
   const dir = policyDir(stateRoot);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, DEFAULT_POLICY_FILE);
   const stamp = path.join(dir, `.${DEFAULT_POLICY_FILE}.sha256`);
   const wanted = sha256Hex(DEFAULT_POLICY);
