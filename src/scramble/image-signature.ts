@@ -18,6 +18,7 @@ import { MvError } from '../errors/index.js';
 import { verbPermitted } from './envelope.js';
 import {
   type Certificate,
+  certificateCovers,
   checkCertificate,
   fieldsProblem,
   isRecord,
@@ -135,9 +136,9 @@ function checkSigner(signature: ImageSignature, options: VerifyImageSignatureOpt
 }
 
 function checkTimes(signature: ImageSignature, options: VerifyImageSignatureOptions): void {
-  const { kid, notBefore, expires } = signature.cert;
+  const { kid } = signature.cert;
   const skew = options.skewMs ?? DEFAULT_SKEW_MS;
-  const within = (time: number) => time + skew >= notBefore && time <= expires;
+  const within = (time: number) => certificateCovers(signature.cert, time, skew);
   if (!within(signature.signedAt)) {
     throw invalid(`Image signature by ${kid} claims a time outside its certificate's validity`);
   }

@@ -13,7 +13,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { canonicalJson } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
 import { ARGON2ID_PARAMS, type Argon2idParams, deriveFileKey, SALT_BYTES } from './kdf.js';
-import { fieldsProblem, isRecord, type RandomBytes, SEED_BYTES } from './keys.js';
+import { fieldsProblem, isRecord, type RandomBytes, randomBytesOf, SEED_BYTES } from './keys.js';
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
 
 /** An encrypted root seed, ready for `JSON.stringify`. */
@@ -81,11 +81,8 @@ export async function encryptRootSeed(
   options: { readonly random: RandomBytes },
 ): Promise<RootKeyFile> {
   if (seed.length !== SEED_BYTES) throw new MvError('usage.invalid', `A root seed has ${SEED_BYTES} bytes`);
-  const salt = options.random(SALT_BYTES);
-  const nonce = options.random(NONCE_BYTES);
-  if (salt.length !== SALT_BYTES || nonce.length !== NONCE_BYTES) {
-    throw new MvError('internal.bug', 'The random source returned the wrong number of bytes (please report)');
-  }
+  const salt = randomBytesOf(options.random, SALT_BYTES);
+  const nonce = randomBytesOf(options.random, NONCE_BYTES);
   const { t, m, p } = ARGON2ID_PARAMS;
   const header = {
     v: 1 as const,

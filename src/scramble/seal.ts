@@ -14,7 +14,7 @@ import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
 import { CipherSuite, HkdfSha256 } from '@hpke/core';
 import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { MvError } from '../errors/index.js';
-import { fieldsProblem, isRecord, type RandomBytes } from './keys.js';
+import { fieldsProblem, isRecord, type RandomBytes, randomBytesOf } from './keys.js';
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
 
 /** A sealed message: the encapsulated ephemeral key and the ciphertext (with its 16-byte tag), base64url. */
@@ -52,10 +52,7 @@ export async function sealTo(
   options: SealContext & { readonly random: RandomBytes },
 ): Promise<Sealed> {
   if (recipientPublicKey.length !== KEY_BYTES) throw sealedError('An X25519 public key has 32 bytes');
-  const ekm = options.random(KEY_BYTES);
-  if (ekm.length !== KEY_BYTES) {
-    throw new MvError('internal.bug', 'The random source returned the wrong number of bytes (please report)');
-  }
+  const ekm = randomBytesOf(options.random, KEY_BYTES);
   try {
     const suite = hpkeSuite();
     const recipientKey = await suite.kem.deserializePublicKey(recipientPublicKey);
