@@ -6,22 +6,21 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256Hex } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { createMacvtapUplink, deleteMacvtapUplink } from '../net/host/macvtap.js';
 import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
 import { type PasstFiles, startPasst, stopPasst } from '../net/host/passt.js';
 import { createNetnsUplink, deleteNetnsUplink, type UplinkNames } from '../net/host/uplink.js';
 import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../net/index.js';
-import { type PortalInstance, passtSocketOf } from '../qemu/index.js';
+import { interfaceName, type PortalInstance, passtSocketOf } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import type { Reverter } from './reverter.js';
 import type { PortalRecord } from './state/portal-store.js';
 
 /** Names of the uplink devices of an instance (in the portal namespace). */
 export function uplinkNamesOf(instance: string): UplinkNames & { macvtap: string } {
-  const hash = sha256Hex(instance).slice(0, 8);
-  return { tap: `mv${hash}u`, veth: `mv${hash}v`, bridge: `mv${hash}b`, macvtap: `mv${hash}m` };
+  const name = (suffix: string) => interfaceName(instance, suffix);
+  return { tap: name('u'), veth: name('v'), bridge: name('b'), macvtap: name('m') };
 }
 
 /**

@@ -9,6 +9,7 @@ export {
   type InstanceNic,
   type InstanceRequest,
   type InstanceUplink,
+  interfaceName,
   type PortalInstance,
   passtSocketOf,
   planInstance,

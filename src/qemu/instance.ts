@@ -80,9 +80,17 @@ export function runFiles(runDir: string) {
   } as const;
 }
 
-/** A tap name derived from the instance name and NIC index: `mv` + 8 hex + index, within Linux's 15. */
+/**
+ * A host interface name of an instance: `mv` + 8 hex of its name + a suffix (a NIC's index, or a letter for
+ * the uplink's devices), within Linux's 15 characters and the same on every start.
+ */
+export function interfaceName(instance: string, suffix: string | number): string {
+  return `mv${sha256Hex(instance).slice(0, 8)}${suffix}`;
+}
+
+/** The tap of an instance's NIC `index`. */
 export function tapName(instance: string, index: number): string {
-  return `mv${sha256Hex(instance).slice(0, 8)}${index}`;
+  return interfaceName(instance, index);
 }
 
 /** What the caller knows when planning an instance; addresses already in use come from the daemon. */
