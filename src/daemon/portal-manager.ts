@@ -9,7 +9,7 @@ import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
-import { GUEST_NET_PARAM, namespaceName, renderGuestNetArg } from '../net/index.js';
+import { namespaceName, withGuestNet } from '../net/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
 import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
@@ -160,8 +160,7 @@ export class PortalManager {
       disks: paths.disks,
       taken: this.takenAddresses(),
     });
-    const net = renderGuestNetArg(resolved.manifest, planned);
-    return net === '' ? planned : { ...planned, kernelArgs: [`${GUEST_NET_PARAM}=${net}`] };
+    return withGuestNet(resolved.manifest, planned);
   }
 
   private activeRecords(): PortalRecord[] {

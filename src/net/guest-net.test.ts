@@ -12,6 +12,7 @@ import {
   type GuestNetConfig,
   parseGuestNetArg,
   renderGuestNetArg,
+  withGuestNet,
 } from './index.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
@@ -150,5 +151,18 @@ describe('parseGuestNetArg', () => {
         }),
       { code: 'net.bad-guest-arg' },
     );
+  });
+});
+
+describe('withGuestNet', () => {
+  it('puts multiverse.net= on the kernel command line of a networked instance, and leaves an offline one', async () => {
+    const star = await bundledFormula('service/router/star');
+    const instance = withGuestNet(star.manifest, previewInstance(star.manifest));
+    assert.deepEqual(instance.kernelArgs, [
+      `multiverse.net=${renderGuestNetArg(star.manifest, previewInstance(star.manifest))}`,
+    ]);
+    const offline = await bundledFormula('application/console');
+    const plain = previewInstance(offline.manifest);
+    assert.equal(withGuestNet(offline.manifest, plain), plain);
   });
 });

@@ -9,7 +9,13 @@
 import { MvError } from '../errors/index.js';
 import { addressOn, type Manifest } from '../formula/index.js';
 import type { PortalInstance } from '../qemu/index.js';
-import { formatGuestNetArg, type GuestNetConfig, type GuestNic, type GuestUplink } from './guest-net-arg.js';
+import {
+  formatGuestNetArg,
+  GUEST_NET_PARAM,
+  type GuestNetConfig,
+  type GuestNic,
+  type GuestUplink,
+} from './guest-net-arg.js';
 
 /** The NIC and uplink settings of an instance. */
 export function planGuestNet(manifest: Manifest, instance: PortalInstance): GuestNetConfig {
@@ -31,6 +37,12 @@ export function planGuestNet(manifest: Manifest, instance: PortalInstance): Gues
 /** The value of `multiverse.net=` for an instance ('' when it has no NIC). */
 export function renderGuestNetArg(manifest: Manifest, instance: PortalInstance): string {
   return formatGuestNetArg(planGuestNet(manifest, instance));
+}
+
+/** The instance with `multiverse.net=` on its kernel command line, as the daemon boots it (unchanged offline). */
+export function withGuestNet(manifest: Manifest, instance: PortalInstance): PortalInstance {
+  const net = renderGuestNetArg(manifest, instance);
+  return net === '' ? instance : { ...instance, kernelArgs: [`${GUEST_NET_PARAM}=${net}`] };
 }
 
 function uplinkOf(manifest: Manifest, instance: PortalInstance, routesDefault: boolean): GuestUplink | null {

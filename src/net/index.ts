@@ -6,7 +6,7 @@
  */
 export { PORT_TABLE, renderPortRuleset } from './bridge-rules.js';
 export { type Member, membersOn, renderChainDot, renderChainText } from './graph.js';
-export { planGuestNet, renderGuestNetArg } from './guest-net.js';
+export { planGuestNet, renderGuestNetArg, withGuestNet } from './guest-net.js';
 export {
   formatGuestNetArg,
   GUEST_NET_PARAM,

@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
+import { withGuestNet } from '../../net/index.js';
 import { previewInstance, renderLibvirtXml, renderQemuArgs, toArgv } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
 import { findFormula, formulaTreeDir, loadCatalogue } from '../catalogue.js';
@@ -51,11 +52,15 @@ export function registerPlan(program: Command): void {
           },
         );
       }
-      const instance = previewInstance(manifest, {
-        accel: options.accel,
-        tscKhz,
-        ...(options.name ? { name: options.name } : {}),
-      });
+      // The kernel command line the daemon would boot it with, network settings included.
+      const instance = withGuestNet(
+        manifest,
+        previewInstance(manifest, {
+          accel: options.accel,
+          tscKhz,
+          ...(options.name ? { name: options.name } : {}),
+        }),
+      );
       const rendered =
         options.format === 'qemu'
           ? ['qemu-system-x86_64', ...toArgv(renderQemuArgs(manifest, instance))].join('\n')
