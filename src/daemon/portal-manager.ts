@@ -170,9 +170,14 @@ export class PortalManager {
   /** Takes a stopped or crashed portal off the networks and re-renders the port rules for the rest. */
   async releaseNetwork(record: PortalRecord): Promise<void> {
     await detachNetwork(this.config, record);
+    await this.refreshNetworks(record.name);
+  }
+
+  /** After a portal left: removes the namespace if no networked portal remains, else re-renders the rules. */
+  private async refreshNetworks(left: string): Promise<void> {
     if (await this.leaveNamespaceIfLast()) return;
     await applyPortRules(this.config, this.activeRecords()).catch((error: unknown) =>
-      this.config.log(`port rules after ${record.name}: ${String(error)}`),
+      this.config.log(`port rules after ${left}: ${String(error)}`),
     );
   }
 
@@ -210,11 +215,10 @@ export class PortalManager {
         reverter,
       });
       context.progress(isNetworked(instance) ? 'joining the portal networks' : 'offline portal');
-      // Undone last, after the taps: a failed first start must not leave an empty namespace behind.
+      // Undone last, after the taps and the record: a failed first start must not leave an empty namespace
+      // behind, nor its ports in the rules of the others.
       if (isNetworked(instance)) {
-        reverter.add('leave the portal namespace', async () => {
-          await this.leaveNamespaceIfLast();
-        });
+        reverter.add('leave the portal networks', () => this.refreshNetworks(name));
       }
       const namespace = await attachNetwork(this.config, { manifest, instance }, reverter);
       const record: PortalRecord = {
@@ -293,9 +297,6 @@ export class PortalManager {
       await reverter.fail();
       await cleanupRunDir(this.config, name, instance.runDir).catch((e: unknown) =>
         this.config.log(`cleanup of ${name}: ${String(e)}`),
-      );
-      await applyPortRules(this.config, this.activeRecords()).catch((e: unknown) =>
-        this.config.log(`port rules after ${name}: ${String(e)}`),
       );
       throw error;
     }
