@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MvError } from '../../errors/index.js';
-import { isIpv4, parseIpAddrShow, parseNetSettings, renderNetCommands } from './net.js';
+import { isIpv4 } from '../../net/ipv4.js';
+import { parseIpAddrShow, parseNetSettings, renderNetCommands } from './net.js';
 
 // busybox 1.36 `ip addr show`, trimmed.
 const BUSYBOX = `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000

@@ -6,6 +6,7 @@
  * Pure: no I/O.
  */
 import { MvError } from '../../errors/index.js';
+import { isIpv4, parseIpv4Cidr } from '../../net/ipv4.js';
 
 /** One network interface; `mac` is null for links without one (tun, ipip). */
 export type NetInterface = {
@@ -26,14 +27,6 @@ export interface NetSettings {
 export const IP_PROGRAM = '/bin/ip';
 
 const IFACE = /^eth[0-9]{1,2}$/;
-const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
-const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
-const PREFIX = /^(3[0-2]|[12]?[0-9])$/;
-
-/** Whether text is a dotted-quad IPv4 address without leading zeros. */
-export function isIpv4(text: string): boolean {
-  return IPV4.test(text);
-}
 
 /** Checks the arguments after `set`; throws `agent.bad-args`. */
 export function parseNetSettings(args: readonly string[]): NetSettings {
@@ -42,8 +35,7 @@ export function parseNetSettings(args: readonly string[]): NetSettings {
     throw badArgs('Usage: net-config set <iface> <a.b.c.d/prefix> [gateway]');
   }
   if (!IFACE.test(iface)) throw badArgs('Interface must be eth0 to eth99');
-  const [address = '', prefix = '', ...rest] = cidr.split('/');
-  if (rest.length > 0 || !isIpv4(address) || !PREFIX.test(prefix)) {
+  if (!parseIpv4Cidr(cidr)) {
     throw badArgs('Address must be a.b.c.d/prefix with a prefix from 0 to 32');
   }
   if (gateway !== undefined && !isIpv4(gateway)) throw badArgs('Gateway must be a dotted-quad IPv4 address');
