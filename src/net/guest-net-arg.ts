@@ -4,13 +4,11 @@
  * - a portal NIC: `<mac>=<network>=<a.b.c.d/24>[=<gateway>]`; the guest renames the NIC with that MAC to the
  *   network's name (`universe`, `galaxy`, `star`, `app`) so rulesets can name interfaces stably;
  * - the uplink: `uplink=<mac>=<a.b.c.d/p or dhcp>[=<gateway>]`; the guest renames it `uplink`.
- * At most one entry carries a gateway: it is the default route.
- * Self-contained on purpose (it imports no formula code, only types), so the in-guest side can bundle it; the
- * network prefixes are repeated here and a unit test holds them equal to the address plan.
+ * At most one entry carries a gateway: it is the default route. (The guest reads it in shell, rc.sysinit.)
  * Pure: no I/O.
  */
 import { type ErrorCode, MvError } from '../errors/index.js';
-import type { NetworkName } from '../formula/index.js';
+import { NETWORK_NAMES, NETWORKS, type NetworkName } from '../formula/index.js';
 import { inSubnet, isIpv4, parseIpv4Cidr } from './ipv4.js';
 
 /** The kernel parameter's name. */
@@ -19,13 +17,10 @@ export const GUEST_NET_PARAM = 'multiverse.net';
 /** The interface name the guest gives its uplink NIC. */
 export const UPLINK_INTERFACE = 'uplink';
 
-/** The first three octets of each portal network (the address plan's /24s). */
-export const GUEST_NETWORK_PREFIXES: Readonly<Record<NetworkName, string>> = {
-  universe: '10.0.0',
-  galaxy: '10.1.1',
-  star: '10.2.2',
-  app: '10.3.3',
-};
+/** The first three octets of each portal network: the address plan's /24s. */
+export const GUEST_NETWORK_PREFIXES: Readonly<Record<NetworkName, string>> = Object.fromEntries(
+  NETWORK_NAMES.map((network) => [network, NETWORKS[network].prefix.join('.')]),
+) as Record<NetworkName, string>;
 
 /** A NIC on a portal network; the prefix is always /24. */
 export interface GuestNic {
