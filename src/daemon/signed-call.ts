@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import { osRandom } from '../scramble/host/keyring.js';
 import {
+  decodeBase64Url,
   type EnvelopeFields,
   envelopeDigest,
   type Sealed,
@@ -50,12 +51,13 @@ export async function handleSignedCall(
   context: HandlerContext,
 ): Promise<{ sealed: Sealed }> {
   const owner = readOwner(deps.stateRoot);
-  const replyKey = verifyCertificate(owner.encryptionCertificate as never, {
+  const replyKey = verifyCertificate(owner.encryptionCertificate, {
     owner: owner.scrambleId,
     now: deps.clock(),
     type: 'encryption',
   });
-  const bytes = Buffer.from(envelopeText.slice(0, 200_000), 'base64url');
+  // Strict base64url (the server already capped the line): anything else is refused as scramble.decode.
+  const bytes = decodeBase64Url(envelopeText) ?? new Uint8Array(0);
   const digest = envelopeDigest(bytes);
   const seal = (info: string, payload: unknown) =>
     sealTo(replyKey, encoder.encode(JSON.stringify(payload)), {

@@ -48,5 +48,5 @@ export {
   verifyCertificate,
   verifyRevocation,
 } from './keys.js';
-export { publicKeyOfScrambleId, SCRAMBLE_ID_LENGTH, scrambleIdOf } from './onion.js';
+export { decodeBase64Url, publicKeyOfScrambleId, SCRAMBLE_ID_LENGTH, scrambleIdOf } from './onion.js';
 export { openSealed, type SealContext, type Sealed, sealTo } from './seal.js';
