@@ -4,7 +4,8 @@ import { evaluatePolicy, type PolicyRequest } from './evaluate.js';
 import { loadPolicy, type PolicyFile } from './parse.js';
 import { ruleLocation } from './rule.js';
 
-const ALICE = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx';
+// A real Scramble ID (the root key of seed 07…07): rules check the checksum.
+const ALICE = '5jfgyy7ctrjavpxvkb5rglwf7gkuo5vox27hxescd3vgsfcg2iwfmxqd';
 const ALICE_KID = 'kabcdefghijklmnopqrstuvwx';
 const BOB = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 

@@ -3,6 +3,9 @@
  * reporting each problem at the exact column of the offending character.
  * Pure: no I/O.
  */
+
+import { MvError } from '../errors/index.js';
+import { publicKeyOfScrambleId } from '../scramble/index.js';
 import type { PolicySource } from './rule.js';
 import type { Token } from './tokens.js';
 
@@ -49,7 +52,21 @@ export function parseSource(token: Token, report: Report): PolicySource | undefi
     return undefined;
   }
   const id = text.endsWith('.onion') ? text.slice(0, -'.onion'.length) : text;
-  if (SCRAMBLE_ID.test(id)) return { kind: 'scramble-id', scrambleId: id };
+  if (SCRAMBLE_ID.test(id)) {
+    // Shape alone would let a typo through as a rule that silently never matches: check the checksum too.
+    try {
+      publicKeyOfScrambleId(id);
+      return { kind: 'scramble-id', scrambleId: id };
+    } catch (error) {
+      report(
+        token.column,
+        'source',
+        `Invalid Scramble ID "${text}": ${error instanceof MvError ? error.message : String(error)}`,
+        'Copy the ID from "scramble id show" (or "scramble id export-public") rather than typing it.',
+      );
+      return undefined;
+    }
+  }
   if (text.endsWith('.onion') || /^[A-Za-z0-9]{40,}$/.test(id)) {
     report(
       token.column,

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { MvError } from '../errors/index.js';
 import { loadPolicy, PolicySyntaxError, parsePolicy } from './parse.js';
 
-const ID = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx';
+// A real Scramble ID (the root key of seed 07…07): rules check the checksum.
+const ID = '5jfgyy7ctrjavpxvkb5rglwf7gkuo5vox27hxescd3vgsfcg2iwfmxqd';
 const KID = 'kabcdefghijklmnopqrstuvwx';
 const one = (text: string) => parsePolicy([{ name: 'policy.d/30-user.policy', text }]);
 
@@ -71,6 +72,11 @@ describe('parsePolicy: problems with line and column', () => {
     { text: `portal.up ${ID.slice(1)} * allow`, at: [1, 11, 'source'], message: /Invalid Scramble ID/ },
     { text: `portal.up ${ID.toUpperCase()} * allow`, at: [1, 11, 'source'], message: /Invalid Scramble ID/ },
     { text: 'portal.up bad.onion * allow', at: [1, 11, 'source'], message: /Invalid Scramble ID/ },
+    {
+      text: `portal.up ${ID.slice(0, 5)}${ID[5] === 'a' ? 'b' : 'a'}${ID.slice(6)} * allow`,
+      at: [1, 11, 'source'],
+      message: /Invalid Scramble ID .*checksum does not match/,
+    },
     { text: 'portal.up @owner Web allow', at: [1, 18, 'target'], message: /Invalid target pattern/ },
     { text: 'portal.up @owner * permit', at: [1, 20, 'action'], message: /Unknown action "permit"/ },
     {
