@@ -5,11 +5,9 @@
  * on it: a lower device never talks to its macvtap children. QEMU cannot open a macvtap by name, so the
  * daemon makes the tap's character device in a folder only root can write and hands QEMU an open descriptor.
  */
-import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
-
-const LINK = z.array(z.object({ ifindex: z.number().int().positive() }).loose()).length(1);
+import { findLink } from './namespace.js';
 
 /** The namespace (null: the root namespace) and interface of a macvtap uplink's `device`. */
 function parseMacvtapDevice(device: string): { namespace: string | null; link: string } {
@@ -32,14 +30,7 @@ export async function createMacvtapUplink(
   options: { device: string; name: string; mac: string; node: string },
 ): Promise<void> {
   const lower = parseMacvtapDevice(options.device);
-  // Only `ip` saying no counts as "no such interface"; a missing ip or a refusal is reported as itself.
-  const found = await runCommand('ip', ipIn(lower.namespace, ['-j', 'link', 'show', lower.link])).catch(
-    (error: unknown) => {
-      if (error instanceof MvError && error.code === 'host.command-failed') return undefined;
-      throw error;
-    },
-  );
-  if (!found) {
+  if (!(await findLink(lower.namespace, lower.link))) {
     throw new MvError('net.unavailable', `The uplink interface "${options.device}" does not exist`, {
       hint: 'Name the LAN interface in uplink.device (<interface>, or <namespace>/<interface>), or pick another uplink mode.',
     });
@@ -64,8 +55,13 @@ export async function createMacvtapUplink(
   try {
     await runCommand('ip', ipIn(lower.namespace, ['link', 'set', options.name, 'netns', namespace]));
     await runCommand('ip', ['-n', namespace, 'link', 'set', options.name, 'up']);
-    const { stdout } = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show', options.name]);
-    const [{ ifindex }] = LINK.parse(JSON.parse(stdout.toString())) as [{ ifindex: number }];
+    const moved = await findLink(namespace, options.name);
+    if (!moved) {
+      throw new MvError('net.apply-failed', `The macvtap ${options.name} did not arrive in ${namespace}`, {
+        hint: 'Check that the kernel has the macvtap module (modprobe macvtap) and try again.',
+      });
+    }
+    const { ifindex } = moved;
     // sysfs shows a namespace's own devices only from inside it.
     const dev = await runCommand('ip', [
       'netns',
@@ -86,6 +82,5 @@ export async function createMacvtapUplink(
 
 /** Removes the macvtap from the portal namespace (its tap device goes with it). */
 export async function deleteMacvtapUplink(namespace: string, name: string): Promise<void> {
-  const shown = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show', name]).catch(() => undefined);
-  if (shown) await runCommand('ip', ['-n', namespace, 'link', 'del', name]);
+  if (await findLink(namespace, name)) await runCommand('ip', ['-n', namespace, 'link', 'del', name]);
 }

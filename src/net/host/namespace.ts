@@ -11,7 +11,13 @@ import { runCommand } from '../../exec/host/run-command.js';
 /** The portal networks that get a bridge. */
 export const BRIDGED_NETWORKS = ['universe', 'galaxy', 'star', 'app'] as const;
 
-const LINKS = z.array(z.object({ ifname: z.string() }).passthrough());
+const LINKS = z.array(z.object({ ifname: z.string(), ifindex: z.number().int().positive() }).passthrough());
+
+/** One interface as `ip -j link show` reports it. */
+export interface LinkInfo {
+  readonly ifname: string;
+  readonly ifindex: number;
+}
 
 /** Names of the namespaces that exist. */
 export async function listNamespaces(): Promise<string[]> {
@@ -28,6 +34,19 @@ export async function listNamespaces(): Promise<string[]> {
 export async function listLinks(namespace: string): Promise<string[]> {
   const { stdout } = await runCommand('ip', ['-n', namespace, '-j', 'link', 'show']);
   return LINKS.parse(JSON.parse(stdout.toString())).map((link) => link.ifname);
+}
+
+/**
+ * One interface of a namespace (null: the host's own), or undefined when `ip` says there is none; a missing
+ * `ip` or a refusal is reported as itself.
+ */
+export async function findLink(namespace: string | null, name: string): Promise<LinkInfo | undefined> {
+  const args = [...(namespace === null ? [] : ['-n', namespace]), '-j', 'link', 'show', name];
+  const shown = await runCommand('ip', args).catch((error: unknown) => {
+    if (error instanceof MvError && error.code === 'host.command-failed') return undefined;
+    throw error;
+  });
+  return shown && LINKS.parse(JSON.parse(shown.stdout.toString()))[0];
 }
 
 /** Creates the namespace and its bridges if they are missing (idempotent). */
