@@ -1,12 +1,3 @@
-/**
- * @module What a portal instance tells its guest about its NICs, as the value of `multiverse.net=`. The
- * default gateway is the router (.1) of the instance's first attachment that it does not route itself: an
- * application's or controller's own network, and a router's leg on the network above it (galaxy's default
- * route goes via universe's .1, star's via galaxy's .1). The universe router has no such leg; its uplink
- * brings the default route (from DHCP, or the static `uplink.address` and `uplink.gateway`).
- * Pure: no I/O.
- */
-import { MvError } from '../errors/index.js';
 import { addressOn, type Manifest } from '../formula/index.js';
 import type { PortalInstance } from '../qemu/index.js';
 import {
@@ -16,18 +7,13 @@ import {
   type GuestNic,
   type GuestUplink,
 } from './guest-net-arg.js';
+import { requireNicsMatch } from './plan.js';
 
 /** The NIC and uplink settings of an instance. */
 export function planGuestNet(manifest: Manifest, instance: PortalInstance): GuestNetConfig {
+  requireNicsMatch(instance, manifest);
   const gatewayAt = manifest.networks.findIndex((attachment) => !attachment.router);
   const nics = instance.nics.map((nic, index): GuestNic => {
-    const attachment = manifest.networks[index];
-    if (attachment?.network !== nic.network) {
-      throw new MvError(
-        'internal.bug',
-        `NIC ${index} of ${instance.name} does not match ${manifest.node}'s attachments (please report)`,
-      );
-    }
     const base = { mac: nic.mac, network: nic.network, address: nic.address };
     return index === gatewayAt ? { ...base, gateway: addressOn(nic.network, 1) } : base;
   });

@@ -38,8 +38,8 @@ export function bridgeName(network: NetworkName): string {
   return `br-${network}`;
 }
 
-/** The host-side ports of an instance: one per NIC, in the manifest's attachment order. */
-export function portsOf(instance: PortalInstance, manifest: Manifest): BridgePort[] {
+/** Throws `internal.bug` unless the instance has one NIC per attachment of the manifest, in order. */
+export function requireNicsMatch(instance: PortalInstance, manifest: Manifest): void {
   const matches =
     instance.nics.length === manifest.networks.length &&
     instance.nics.every((nic, index) => manifest.networks[index]?.network === nic.network);
@@ -49,6 +49,11 @@ export function portsOf(instance: PortalInstance, manifest: Manifest): BridgePor
       `The NICs of instance ${instance.name} do not match the attachments of ${manifest.node} (please report)`,
     );
   }
+}
+
+/** The host-side ports of an instance: one per NIC, in the manifest's attachment order. */
+export function portsOf(instance: PortalInstance, manifest: Manifest): BridgePort[] {
+  requireNicsMatch(instance, manifest);
   return instance.nics.map((nic, index) => ({
     tap: nic.tap,
     bridge: bridgeName(nic.network),
