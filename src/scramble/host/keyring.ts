@@ -8,10 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
 import { writeFileAtomicSync } from '../../files/host/write-atomic.js';
 import {
   type Certificate,
+  decodeBase64Url,
   decryptRootSeed,
   deriveRootSeed,
   type EncryptionKey,
@@ -66,20 +68,53 @@ function writePrivate(file: string, value: unknown): void {
   writeFileAtomicSync(file, `${JSON.stringify(value, null, 2)}\n`, 0o600);
 }
 
-function readJson<T>(file: string, what: string): T {
+/** The fields a key file must have before anything reads them (the keys are checked when they are loaded). */
+const KEY_FILE_SHAPES = {
+  identity: z.looseObject({
+    v: z.literal(1),
+    name: z.string(),
+    scrambleId: z.string(),
+    derivation: z.enum(['passphrase', 'random']),
+    root: z.looseObject({}),
+  }),
+  session: z.looseObject({
+    v: z.literal(1),
+    scrambleId: z.string(),
+    session: z.looseObject({ seed: z.string(), certificate: z.looseObject({}) }),
+    encryption: z.looseObject({ secret: z.string(), certificate: z.looseObject({}) }),
+  }),
+} as const;
+
+function readJson<T>(file: string, what: string, shape: keyof typeof KEY_FILE_SHAPES): T {
   if (!existsSync(file)) {
     throw new MvError('scramble.no-identity', `No ${what} in ${path.dirname(file)}`, {
       hint: 'Create one with "scramble id new" (or "portalgun init"), then "scramble session new".',
     });
   }
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (cause) {
-    throw new MvError('scramble.bad-key-file', `${file} is not valid JSON`, {
+  const damaged = (cause?: unknown) =>
+    new MvError('scramble.bad-key-file', `${file} is damaged: it is not a ${what} file`, {
       cause,
-      hint: 'Restore it from a backup.',
+      hint: 'Restore it from a backup, or make a new one ("scramble session new"; for the identity, "scramble id new" with the same passphrase).',
+    });
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw damaged(cause);
+  }
+  if (!KEY_FILE_SHAPES[shape].safeParse(json).success) throw damaged();
+  return json as T;
+}
+
+/** A key's bytes from a key file, strictly decoded. */
+function keyBytes(file: string, text: string): Uint8Array {
+  const bytes = decodeBase64Url(text);
+  if (!bytes) {
+    throw new MvError('scramble.bad-key-file', `${file} holds a key that is not base64url`, {
+      hint: 'Restore it from a backup, or make a new session: scramble session new.',
     });
   }
+  return bytes;
 }
 
 /** Creates the identity: from a passphrase (re-derivable anywhere) or from a random seed. */
@@ -117,13 +152,13 @@ export function readIdentity(home = scrambleHome()): {
   scrambleId: string;
   derivation: string;
 } {
-  const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity');
+  const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity', 'identity');
   return { name: identity.name, scrambleId: identity.scrambleId, derivation: identity.derivation };
 }
 
 /** The root key, unlocked with the passphrase. */
 export async function unlockRoot(passphrase: string, home = scrambleHome()): Promise<RootKey> {
-  const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity');
+  const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity', 'identity');
   return rootKeyFromSeed(await decryptRootSeed(identity.root, passphrase));
 }
 
@@ -161,13 +196,11 @@ export function createSession(
 
 /** The stored session keys. */
 export function loadSession(home = scrambleHome()): Session {
-  const file = readJson<SessionFile>(path.join(home, 'session.json'), 'Scramble session');
+  const where = path.join(home, 'session.json');
+  const file = readJson<SessionFile>(where, 'Scramble session', 'session');
   return {
     scrambleId: file.scrambleId,
-    signing: sessionKeyFromSeed(Buffer.from(file.session.seed, 'base64url'), file.session.certificate),
-    encryption: encryptionKeyFromSecret(
-      Buffer.from(file.encryption.secret, 'base64url'),
-      file.encryption.certificate,
-    ),
+    signing: sessionKeyFromSeed(keyBytes(where, file.session.seed), file.session.certificate),
+    encryption: encryptionKeyFromSecret(keyBytes(where, file.encryption.secret), file.encryption.certificate),
   };
 }
