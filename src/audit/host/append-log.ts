@@ -118,11 +118,20 @@ export class AuditLog {
   }
 }
 
-/** Reads and verifies the log at `file`, naming the line of the first break and every damaged line. */
-export async function verifyFile(file: string, options: VerifyChainOptions = {}): Promise<FileVerdict> {
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+function readLog(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((cause: unknown) => {
     throw new MvError('audit.broken', `Cannot read audit log ${file}`, { cause, hint: 'Check the path.' });
   });
+}
+
+/** Every entry of the log at `file`, in order; `audit.broken` names the first line that is not one. */
+export async function readEntries(file: string): Promise<AuditEntry[]> {
+  return parseEntries(await readLog(file), file);
+}
+
+/** Reads and verifies the log at `file`, naming the line of the first break and every damaged line. */
+export async function verifyFile(file: string, options: VerifyChainOptions = {}): Promise<FileVerdict> {
+  const text = await readLog(file);
   const entries: unknown[] = [];
   const lineOf: number[] = [];
   const damagedLines: number[] = [];

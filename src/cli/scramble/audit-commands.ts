@@ -1,11 +1,6 @@
-/**
- * @module `scramble audit verify | show`: check the host's hash-chained audit log for any edit, deletion or
- * reordering, and read its decisions (digests only: the log never holds arguments or output).
- */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { verifyFile } from '../../audit/host/append-log.js';
+import { readEntries, verifyFile } from '../../audit/host/append-log.js';
 import { MvError } from '../../errors/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
@@ -50,12 +45,18 @@ export function registerAuditCommands(program: Command): void {
     .option('--file <file>', 'audit log (default: <state>/audit.log)')
     .option('--state <dir>', 'state folder')
     .option('--tail <n>', 'how many', '20')
-    .action((options: { file?: string; state?: string; tail: string }, command: Command) => {
-      const lines = readFileSync(logFile(options), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .slice(-Number(options.tail));
-      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    .action(async (options: { file?: string; state?: string; tail: string }, command: Command) => {
+      const tail = Number(options.tail);
+      if (!Number.isInteger(tail) || tail < 1) {
+        throw new MvError(
+          'usage.invalid',
+          `--tail must be a whole number of entries, not "${options.tail}"`,
+          {
+            hint: 'For example --tail 50.',
+          },
+        );
+      }
+      const entries = (await readEntries(logFile(options))).slice(-tail);
       if (globalOptions(command).json) return writeJson(entries);
       const rows = entries.map((e) => [
         String(e.seq),
