@@ -8,8 +8,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { renderColumns } from '../render/columns.js';
-import { formatDuration, formatKiB } from '../render/duration.js';
+import { renderPortalTable } from '../render/portal-table.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `ps`, `status` and `logs`. */
@@ -21,19 +20,7 @@ export function registerInspect(program: Command): void {
       const global = globalOptions(command);
       const { portals } = await callDaemon('portal.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(portals);
-      const rows = portals.map((p) => [
-        p.name,
-        p.node,
-        p.state,
-        formatDuration(p.uptimeSeconds),
-        `${p.memoryMiB} MiB`,
-        formatKiB(p.rssKiB),
-        p.accel,
-        p.pid === null ? '-' : String(p.pid),
-      ]);
-      writeText(
-        renderColumns([['NAME', 'FORMULA', 'STATE', 'UPTIME', 'MEMORY', 'RSS', 'ACCEL', 'PID'], ...rows]),
-      );
+      writeText(renderPortalTable(portals));
     });
 
   program

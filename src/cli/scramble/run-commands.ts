@@ -15,8 +15,7 @@ import { scrambleHome } from '../../scramble/host/keyring.js';
 import { globalOptions } from '../commands/global-options.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { renderColumns } from '../render/columns.js';
-import { formatDuration } from '../render/duration.js';
+import { renderPortalTable } from '../render/portal-table.js';
 import { upPortal } from '../signed-images.js';
 import { completeLine, SHELL_COMMANDS, type ShellCall, shellCall } from './shell-commands.js';
 import { tokenize } from './tokenize.js';
@@ -40,15 +39,7 @@ function show(result: unknown): number {
   }
   const portals = (inner as { portals?: PortalSummary[] }).portals;
   if (portals) {
-    const rows = portals.map((p) => [
-      p.name,
-      p.node,
-      p.state,
-      formatDuration(p.uptimeSeconds),
-      `${p.memoryMiB} MiB`,
-      p.accel,
-    ]);
-    writeText(renderColumns([['NAME', 'FORMULA', 'STATE', 'UPTIME', 'MEMORY', 'ACCEL'], ...rows]));
+    writeText(renderPortalTable(portals));
     return 0;
   }
   writeText(typeof inner === 'string' ? inner : stringify(inner));
