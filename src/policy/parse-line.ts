@@ -1,6 +1,6 @@
 /**
  * @module Parses one policy line into a rule, collecting every problem on the line instead of stopping at
- * the first, so `portalgun policy check` can show them all at once.
+ * the first, so one error can name them all at once.
  * Pure: no I/O.
  */
 import type { Diagnostic } from '../errors/index.js';

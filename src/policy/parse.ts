@@ -30,7 +30,7 @@ export class PolicySyntaxError extends MvError {
     const at = first === undefined ? 'policy' : `${first.where.file}${line}`;
     const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
     super('policy.syntax', `Cannot load policy: ${at}: ${first?.message ?? 'invalid'}${more}`, {
-      hint: 'Every request is denied until the policy is fixed; run `portalgun policy check` to see all problems.',
+      hint: "Every request is denied until the policy is fixed: correct the file and line named here (every problem is in this error's diagnostics; docs/policy.md has the syntax).",
       diagnostics,
       ...(first === undefined ? {} : { where: first.where }),
     });

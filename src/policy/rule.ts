@@ -35,7 +35,7 @@ export interface PolicyRule {
   readonly maxInflight?: number;
   /** The file and line of the rule (column 1). */
   readonly where: SourceLocation & { readonly line: number };
-  /** The rule's text without its comment, for logs and `policy check` output. */
+  /** The rule's text without its comment, for logs. */
   readonly text: string;
 }
 
