@@ -18,7 +18,7 @@ const PUBLIC_KEY_BYTES = 32;
 const CHECKSUM_PREFIX = Buffer.from('.onion checksum', 'ascii');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const ONION_SUFFIX = '.onion';
-const HINT = 'A Scramble ID is 56 lowercase letters and digits 2-7, as printed by `portalgun id show`';
+const HINT = 'A Scramble ID is 56 lowercase letters and digits 2-7, as printed by `scramble id show`';
 
 /** Lowercase RFC 4648 base32 without padding. */
 export function base32Lower(bytes: Uint8Array): string {

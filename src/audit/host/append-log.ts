@@ -23,7 +23,7 @@ export type FileVerdict = ChainVerdict & {
 // Valid entries are under 2 KiB; a last line longer than this is damage, not data.
 const TAIL_BYTES = 64 * 1024;
 const REPAIR_HINT =
-  'Check it with verifyFile (`portalgun audit verify`), then move it aside; a new log starts a new chain. ' +
+  'Check it with `scramble audit verify`, then move it aside; a new log starts a new chain. ' +
   'Until then no decision can be recorded, so every request must be denied.';
 const openPaths = new Set<string>();
 
