@@ -3,5 +3,5 @@
 # generated-docs check, unit tests and integration tests (real qemu-system-x86_64 and virt-xml-validate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 npm test

@@ -1,7 +1,7 @@
 /**
- * @module A real portalgun daemon for integration tests: its own state and run folders (sharing the host's
- * installed kernel and image store, so images are built once per machine, unless a test asks for a store of
- * its own), started as a separate process
+ * @module A real portalgun daemon for integration tests: its own state and run folders (sharing the test
+ * cache's kernel and image store, so images are built once per cache, unless a test asks for a store of its
+ * own), started as a separate process
  * the way `portalgun daemon` starts it, and a leak cop that proves a test left nothing behind.
  */
 import assert from 'node:assert/strict';
@@ -32,8 +32,13 @@ import type { MethodName, MethodParamsInput, MethodResult } from '../../src/prot
 import { REPO_ROOT } from './catalogue.js';
 import { registerTestOwner } from './identity.js';
 
-/** Where setup.sh installs the kernel and where built images accumulate. */
-export const HOST_STATE = '/var/lib/multiverse';
+/**
+ * The tests' own kernel and image store, shared by the daemons of one run (images are built once per cache):
+ * scripts/run-tests.mjs sets it and installs the kernel there. Never the machine's /var/lib/multiverse.
+ */
+export const TEST_CACHE = path.resolve(process.env.MULTIVERSE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache/test'));
+
+const NO_KERNEL = `no kernel in the test cache ${TEST_CACHE}: run the tests with scripts/run-tests.mjs`;
 
 /** A daemon under test. */
 export interface TestDaemon {
@@ -72,11 +77,11 @@ export const TEST_POLICY = '# integration tests: the owner may do anything, unth
  * that change or delete blobs (the shared store is used by every test running at the same time).
  */
 async function privateStore(state: string): Promise<void> {
-  const kernel = await readKernel(HOST_STATE, 'debian-generic');
-  assert.ok(kernel, 'no kernel installed: run scripts/setup.sh');
-  symlinkSync(path.join(HOST_STATE, 'kernels'), path.join(state, 'kernels'));
+  const kernel = await readKernel(TEST_CACHE, 'debian-generic');
+  assert.ok(kernel, NO_KERNEL);
+  symlinkSync(path.join(TEST_CACHE, 'kernels'), path.join(state, 'kernels'));
   mkdirSync(path.join(state, 'store/sha256'), { recursive: true });
-  copyFileSync(blobPath(HOST_STATE, kernel.vmlinuxDigest), blobPath(state, kernel.vmlinuxDigest));
+  copyFileSync(blobPath(TEST_CACHE, kernel.vmlinuxDigest), blobPath(state, kernel.vmlinuxDigest));
   chmodSync(blobPath(state, kernel.vmlinuxDigest), 0o444);
 }
 
@@ -101,10 +106,10 @@ export async function startTestDaemon(
   if (options.store === 'private') {
     await privateStore(state);
   } else if (options.withKernel !== false) {
-    assert.ok(existsSync(path.join(HOST_STATE, 'kernels')), 'no kernel installed: run scripts/setup.sh');
+    assert.ok(existsSync(path.join(TEST_CACHE, 'kernels')), NO_KERNEL);
     for (const shared of ['kernels', 'store', 'images']) {
-      mkdirSync(path.join(HOST_STATE, shared), { recursive: true });
-      symlinkSync(path.join(HOST_STATE, shared), path.join(state, shared));
+      mkdirSync(path.join(TEST_CACHE, shared), { recursive: true });
+      symlinkSync(path.join(TEST_CACHE, shared), path.join(state, shared));
     }
   }
   await registerTestOwner(state);

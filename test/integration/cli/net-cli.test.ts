@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../support/catalogue.js';
 import { portalgun } from '../../support/cli.js';
+import { testSession } from '../../support/identity.js';
 
 /** A run folder with no daemon in it, so every command sees "not running" whatever runs on this host. */
 const run = mkdtempSync(path.join(tmpdir(), 'mv-no-daemon-'));
@@ -157,7 +158,8 @@ describe('portalgun up usage', () => {
     assert.equal(cli('up', '--chain', 'service/router/star').status, 2);
   });
 
-  it('needs the daemon for --chain (exit 6)', () => {
+  it('needs the daemon for --chain (exit 6)', async () => {
+    await testSession();
     const result = cli('up', '--chain');
     assert.equal(result.status, 6);
     assert.match(result.stderr, /\[daemon\.unreachable\]/);

@@ -6,22 +6,22 @@ import { buildMicroImage } from '../../../src/image/host/build-micro.js';
 import { readKernel } from '../../../src/image/host/kernel.js';
 import { blobPath } from '../../../src/image/index.js';
 import { bundledFormula, REPO_ROOT } from '../../support/catalogue.js';
-import { HOST_STATE } from '../../support/daemon.js';
+import { TEST_CACHE } from '../../support/daemon.js';
 
 const roots: string[] = [];
 after(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-/** A fresh store that shares only the installed kernel with the host. */
+/** A fresh store that shares only the kernel with the test cache. */
 async function freshStore(): Promise<string> {
   const root = mkdtempSync('/tmp/mv-repro-');
   roots.push(root);
-  const kernel = await readKernel(HOST_STATE, 'debian-generic');
-  assert.ok(kernel, 'no kernel installed: run scripts/setup.sh');
-  symlinkSync(path.join(HOST_STATE, 'kernels'), path.join(root, 'kernels'));
+  const kernel = await readKernel(TEST_CACHE, 'debian-generic');
+  assert.ok(kernel, 'no kernel in the test cache: run the tests with scripts/run-tests.mjs');
+  symlinkSync(path.join(TEST_CACHE, 'kernels'), path.join(root, 'kernels'));
   mkdirSync(path.join(root, 'store/sha256'), { recursive: true });
-  symlinkSync(blobPath(HOST_STATE, kernel.vmlinuxDigest), blobPath(root, kernel.vmlinuxDigest));
+  symlinkSync(blobPath(TEST_CACHE, kernel.vmlinuxDigest), blobPath(root, kernel.vmlinuxDigest));
   return root;
 }
 
