@@ -5,8 +5,12 @@
 #   3. the npm dependencies (npm ci, skipped when package-lock.json has not changed);
 #   4. the compiled CLI and guest agent (dist/);
 #   5. the Debian generic kernel in the image store (downloaded and unpacked, never installed on the host).
+# --tests skips step 5: the tests install their own kernel into their own cache (scripts/run-tests.mjs) and
+# never touch the machine's image store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for_tests=false
+[[ ${1:-} == --tests ]] && for_tests=true
 
 # qemu-system-x86, qemu-utils: the portals themselves and their qcow2 overlays.
 # busybox-static, e2fsprogs, xz-utils: micro images (guest userland, ext4 root image, kernel extraction).
@@ -56,6 +60,8 @@ fi
 echo "setup: building the CLI and guest agent"
 npm run --silent build
 
-echo "setup: kernel"
-node bin/portalgun.js image kernel
+if ! $for_tests; then
+  echo "setup: kernel"
+  node bin/portalgun.js image kernel
+fi
 echo "setup: done"
