@@ -1,8 +1,8 @@
 /**
  * @module What a (re)started daemon does first: every portal the database says is running is checked
  * against /proc. A QEMU that is still the same process (pid and start time) is re-adopted: watched again
- * and reachable through QMP. One that died while the daemon was away is marked crashed and its run folder
- * is removed.
+ * and reachable through QMP. One that died while the daemon was away is cleaned up and handed to the
+ * restart policy (as a failure: nobody saw how it ended); one that was waiting to restart is scheduled again.
  */
 
 import { isActivePortal } from '../protocol/index.js';
@@ -23,6 +23,11 @@ export async function adoptPortals(
   const adopted: string[] = [];
   for (const record of store.list()) {
     if (!isActivePortal(record.state)) continue;
+    if (record.state === 'restarting') {
+      manager.resumeRestart(record);
+      config.log(`${record.name}: restart pending, resumed`);
+      continue;
+    }
     const alive = record.pid !== null && isSameProcessAlive(record.pid, record.pidStart);
     if (alive && record.state === 'ready' && record.pid !== null) {
       const monitor = new PortalMonitor({
@@ -38,6 +43,11 @@ export async function adoptPortals(
       manager.supervise(record.name, monitor);
       adopted.push(record.name);
       config.log(`re-adopted ${record.name} (pid ${record.pid})`);
+      continue;
+    }
+    if (!alive && record.state === 'ready') {
+      config.log(`${record.name}: QEMU ended while the daemon was away`);
+      await manager.afterExit(record, { clean: false });
       continue;
     }
     if (alive && record.pid !== null) {

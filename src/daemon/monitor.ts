@@ -2,7 +2,8 @@
  * @module Watches one QEMU process: notices its end within a fraction of a second (the QMP socket closing is
  * the fast path, a /proc poll the backstop, the child exit event when this daemon started it) and holds the
  * portal's one QMP connection. Works the same for processes this daemon started and ones it re-adopted
- * after a restart, which it cannot wait() for.
+ * after a restart, which it cannot wait() for. It also remembers whether the guest powered itself off (QMP
+ * SHUTDOWN with reason guest-shutdown), which the restart policy treats as a clean exit.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectQmpRetrying, type QmpConnection } from '../qemu/host/qmp-socket.js';
@@ -23,6 +24,7 @@ export class PortalMonitor {
   readonly gone: Promise<void>;
   private qmp: QmpConnection | undefined;
   private stopped = false;
+  private guestPoweredOff = false;
   private markGone: () => void = () => undefined;
 
   constructor(
@@ -46,6 +48,9 @@ export class PortalMonitor {
     if (this.qmp && !this.qmp.isClosed) return this.qmp;
     const qmp = await connectQmpRetrying(this.target.qmpSocket, { deadlineMs, intervalMs: 50 });
     this.qmp = qmp;
+    qmp.onEvent((event) => {
+      if (event.name === 'SHUTDOWN' && event.data.reason === 'guest-shutdown') this.guestPoweredOff = true;
+    });
     qmp.onClose(() => {
       for (const delay of [0, 50, 200]) setTimeout(() => this.check(), delay).unref();
     });
@@ -55,6 +60,11 @@ export class PortalMonitor {
   /** The QMP connection, if one is open. */
   get connection(): QmpConnection | undefined {
     return this.qmp && !this.qmp.isClosed ? this.qmp : undefined;
+  }
+
+  /** True once the guest powered itself off (as opposed to being killed, crashing or rebooting). */
+  get exitedCleanly(): boolean {
+    return this.guestPoweredOff;
   }
 
   /** Waits up to `timeoutMs` for the process to end; true if it did. */

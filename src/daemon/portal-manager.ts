@@ -2,7 +2,9 @@
  * @module The portal lifecycle: starting → ready → stopping → stopped | crashed. `up` prepares the host
  * files, starts QEMU and waits for the guest's `ready`, undoing every step if anything fails or the caller
  * goes away; `down` stops QEMU in escalating steps and removes the run folder; a portal that dies on its
- * own is marked crashed and cleaned up within a second or two. State is written before each action.
+ * own is cleaned up within a second or two and then, as its formula's `restart` says, started again with
+ * the same instance (name, addresses, signed image) or left stopped or crashed (restarter.ts). State is
+ * written before each action.
  */
 import { closeSync, constants, openSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
@@ -28,6 +30,7 @@ import {
   uplinkNamesOf,
 } from './portal-network.js';
 import { processStartTime } from './process-info.js';
+import { Restarter } from './restarter.js';
 import { Reverter } from './reverter.js';
 import type { PortalRecord, PortalStore } from './state/portal-store.js';
 import { NotReadyError, tailLines, waitForReady } from './status-watch.js';
@@ -44,12 +47,20 @@ export interface RequestContext {
 export class PortalManager {
   private readonly monitors = new Map<string, PortalMonitor>();
   private readonly busy = new Set<string>();
+  private readonly restarter: Restarter;
 
   constructor(
     private readonly config: DaemonConfig,
     private readonly store: PortalStore,
     private readonly trust: ImageTrust,
-  ) {}
+  ) {
+    this.restarter = new Restarter({
+      store,
+      clock: config.clock,
+      log: config.log,
+      start: (record) => this.startAgain(record),
+    });
+  }
 
   /** Every portal as the API reports it. */
   list(): PortalSummary[] {
@@ -190,21 +201,55 @@ export class PortalManager {
     return true;
   }
 
+  /** Starts a portal that ended on its own again, as it was: same instance, same signed image. */
+  private async startAgain(record: PortalRecord): Promise<void> {
+    const imageManifest = this.trust.manifestOf(record.image);
+    if (!imageManifest) {
+      throw new MvError('image.unsigned', `The image of ${record.name} is no longer recorded on this host`, {
+        hint: `Start it again with "portalgun up ${record.node} --name ${record.name}".`,
+      });
+    }
+    this.busy.add(record.name);
+    try {
+      await this.start(
+        record.name,
+        {
+          resolved: { manifest: record.manifest, hash: record.formulaHash },
+          image: record.image,
+          imageManifest,
+          instance: record.instance,
+          restarts: record.restarts,
+        },
+        {
+          progress: (message) => this.config.log(`${record.name}: ${message}`),
+          signal: new AbortController().signal,
+        },
+      );
+    } finally {
+      this.busy.delete(record.name);
+    }
+  }
+
   private async start(
     name: string,
     {
       resolved,
       image,
       imageManifest,
+      instance: given,
+      restarts = 0,
     }: {
       resolved: { manifest: PortalRecord['manifest']; hash: string };
       image: ImageRecord;
       imageManifest: ImageManifest;
+      /** A restart keeps the instance it had: its addresses, MACs and taps. */
+      instance?: PortalInstance;
+      restarts?: number;
     },
     context: RequestContext,
   ): Promise<PortalSummary> {
     const { manifest } = resolved;
-    const instance = this.instanceFor(name, resolved, image);
+    const instance = given ?? this.instanceFor(name, resolved, image);
     const reverter = new Reverter(this.config.log);
     try {
       context.progress('preparing the overlay and share');
@@ -235,6 +280,8 @@ export class PortalManager {
         readyAt: null,
         stoppedAt: null,
         exitReason: null,
+        restarts,
+        nextRestartAt: null,
       };
       this.store.put(record);
       await applyPortRules(this.config, this.activeRecords());
@@ -330,25 +377,33 @@ export class PortalManager {
     }
   }
 
-  /** Watches a ready portal: if it ends without being asked to, it is marked crashed and cleaned up. */
+  /**
+   * Watches a ready portal: if it ends without being asked to, it is cleaned up and then restarted, left
+   * stopped or marked crashed, as its formula's `restart` says.
+   */
   supervise(name: string, monitor: PortalMonitor): void {
     this.monitors.set(name, monitor);
     void monitor.gone.then(async () => {
       this.monitors.delete(name);
       const record = this.store.get(name);
       if (record?.state !== 'ready') return;
-      this.config.log(`${name}: QEMU (pid ${record.pid}) ended unexpectedly`);
-      this.store.update(name, {
-        state: 'crashed',
-        pid: null,
-        stoppedAt: this.config.clock(),
-        exitReason: 'QEMU exited unexpectedly',
-      });
-      await this.releaseNetwork(record);
-      await cleanupRunDir(this.config, name, record.instance.runDir).catch((e: unknown) =>
-        this.config.log(`cleanup of ${name}: ${String(e)}`),
-      );
+      this.config.log(`${name}: QEMU (pid ${record.pid}) ended without being asked to`);
+      await this.afterExit(record, { clean: monitor.exitedCleanly });
     });
+  }
+
+  /** Cleans up after a QEMU that ended on its own, then applies the restart policy. */
+  async afterExit(record: PortalRecord, exit: { clean: boolean }): Promise<void> {
+    const after = this.restarter.afterExit(record, exit);
+    await this.releaseNetwork(after);
+    await cleanupRunDir(this.config, record.name, record.instance.runDir).catch((e: unknown) =>
+      this.config.log(`cleanup of ${record.name}: ${String(e)}`),
+    );
+  }
+
+  /** Schedules the pending restart of a portal found in state `restarting` (daemon start). */
+  resumeRestart(record: PortalRecord): void {
+    this.restarter.resume(record);
   }
 
   /** Stops a portal and removes its run folder; stopping a stopped portal is a no-op. */
@@ -357,7 +412,17 @@ export class PortalManager {
     context: RequestContext,
   ): Promise<PortalSummary> {
     const record = this.get(params.name);
+    this.restarter.cancel(params.name);
     if (!isActivePortal(record.state)) return summarize(record, this.config.clock());
+    if (record.state === 'restarting') {
+      const stopped = this.store.update(params.name, {
+        state: 'stopped',
+        nextRestartAt: null,
+        exitReason: 'stopped while waiting to restart',
+      });
+      await this.releaseNetwork(stopped);
+      return summarize(stopped, this.config.clock());
+    }
     if (this.busy.has(params.name) && !params.force) {
       throw new MvError('portal.wrong-state', `Portal "${params.name}" is still starting`, {
         hint: 'Wait for it, or use --force.',
@@ -392,8 +457,9 @@ export class PortalManager {
     return summarize(stopped, this.config.clock());
   }
 
-  /** Stops watching every portal without stopping them (daemon shutdown). */
+  /** Stops watching every portal without stopping them, and holds pending restarts (daemon shutdown). */
   detachAll(): void {
+    this.restarter.cancelAll();
     for (const monitor of this.monitors.values()) monitor.detach();
     this.monitors.clear();
   }

@@ -9,7 +9,7 @@ import type { PortalRecord } from './state/portal-store.js';
 
 /** The API view of a record at time `now` (ms since the epoch). */
 export function summarize(record: PortalRecord, now: number): PortalSummary {
-  const running = isActivePortal(record.state);
+  const running = isActivePortal(record.state) && record.state !== 'restarting';
   return {
     name: record.name,
     node: record.node,
@@ -33,6 +33,11 @@ export function summarize(record: PortalRecord, now: number): PortalSummary {
       mac: nic.mac,
     })),
     display: displayOf(record),
+    restart: {
+      policy: record.manifest.restart,
+      restarts: record.restarts,
+      nextAt: record.state === 'restarting' ? record.nextRestartAt : null,
+    },
   };
 }
 

@@ -15,14 +15,17 @@ export const PORTAL_NAME = z
   );
 
 /** The lifecycle states of a portal. */
-export const PORTAL_STATES = ['starting', 'ready', 'stopping', 'stopped', 'crashed'] as const;
+export const PORTAL_STATES = ['starting', 'ready', 'stopping', 'restarting', 'stopped', 'crashed'] as const;
 
 /** A portal's state. */
 export type PortalState = (typeof PORTAL_STATES)[number];
 
-const ACTIVE_STATES: ReadonlySet<PortalState> = new Set(['starting', 'ready', 'stopping']);
+const ACTIVE_STATES: ReadonlySet<PortalState> = new Set(['starting', 'ready', 'stopping', 'restarting']);
 
-/** Whether a portal in this state has a QEMU process behind it (starting, ready or stopping). */
+/**
+ * Whether a portal in this state holds its name, addresses and image: it has a QEMU process behind it
+ * (starting, ready, stopping) or is waiting to be started again (restarting).
+ */
 export function isActivePortal(state: PortalState): boolean {
   return ACTIVE_STATES.has(state);
 }
@@ -47,6 +50,12 @@ export const PORTAL_SUMMARY = z.strictObject({
   addresses: z.array(z.strictObject({ network: z.string(), address: z.string(), mac: z.string() })),
   /** The graphical display's unix socket (never a TCP port), or null for a portal without one. */
   display: z.strictObject({ protocol: z.enum(['spice', 'vnc']), socket: z.string() }).nullable(),
+  /** The formula's restart policy, the daemon's restarts in a row, and when a restarting portal starts again. */
+  restart: z.strictObject({
+    policy: z.enum(['no', 'on-failure', 'always']),
+    restarts: z.number().int(),
+    nextAt: z.number().nullable(),
+  }),
 });
 
 /** One portal as the API reports it. */

@@ -3,7 +3,7 @@
  * throwaway formula trees to temporary folders.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './catalogue.js';
@@ -34,6 +34,20 @@ export function portalgun(
 /** Writes `{ node: yaml }` as a formula tree in a new temporary folder and returns the folder. */
 export function writeTree(files: Readonly<Record<string, string>>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'mv-formulas-'));
+  for (const [node, text] of Object.entries(files)) {
+    mkdirSync(path.join(root, node), { recursive: true });
+    writeFileSync(path.join(root, node, 'formula.yaml'), text);
+  }
+  return root;
+}
+
+/**
+ * A copy of the bundled formula tree in a new temporary folder, plus the formulas a user would add
+ * (`{ node: yaml }`, e.g. `extends: application/console` with a field of their own); returns the folder.
+ */
+export function bundledTreeWith(files: Readonly<Record<string, string>>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'mv-formulas-'));
+  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
   for (const [node, text] of Object.entries(files)) {
     mkdirSync(path.join(root, node), { recursive: true });
     writeFileSync(path.join(root, node, 'formula.yaml'), text);

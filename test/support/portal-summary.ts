@@ -24,6 +24,7 @@ export function portalSummary(
     exitReason: null,
     addresses: [],
     display: null,
+    restart: { policy: 'no', restarts: 0, nextAt: null },
     ...fields,
   };
 }

@@ -59,7 +59,7 @@ export function planChainSteps(hops: readonly ChainHop[], portals: readonly Port
     const ofRouter = portals.filter((p) => p.node === hop.node);
     const ready = ofRouter.find((p) => p.state === 'ready');
     if (ready) return { action: 'skip', ...hop, name: ready.name };
-    const busy = ofRouter.find((p) => p.state === 'starting' || p.state === 'stopping');
+    const busy = ofRouter.find((p) => ['starting', 'stopping', 'restarting'].includes(p.state));
     if (busy) {
       throw new MvError('portal.wrong-state', `The ${hop.network} router "${busy.name}" is ${busy.state}`, {
         hint: 'Wait until it is ready or stopped, then run "portalgun up --chain" again.',

@@ -1,6 +1,6 @@
 /**
- * @module The portal table of `portalgun ps` and `scramble run ps`: name, formula, state, uptime, memory,
- * resident memory, accelerator and QEMU's pid.
+ * @module The portal table of `portalgun ps` and `scramble run ps`: name, formula, state (with the daemon's
+ * restarts in a row), uptime, memory, resident memory, accelerator and QEMU's pid.
  * Pure: no I/O.
  */
 import type { PortalSummary } from '../../protocol/index.js';
@@ -12,7 +12,7 @@ export function renderPortalTable(portals: readonly PortalSummary[]): string {
   const rows = portals.map((p) => [
     p.name,
     p.node,
-    p.state,
+    stateCell(p),
     formatDuration(p.uptimeSeconds),
     `${p.memoryMiB} MiB`,
     formatKiB(p.rssKiB),
@@ -20,4 +20,12 @@ export function renderPortalTable(portals: readonly PortalSummary[]): string {
     p.pid === null ? '-' : String(p.pid),
   ]);
   return renderColumns([['NAME', 'FORMULA', 'STATE', 'UPTIME', 'MEMORY', 'RSS', 'ACCEL', 'PID'], ...rows]);
+}
+
+/** The state, with the restarts in a row when the daemon restarted the portal: `restarting (2)`, `ready (1 restart)`. */
+function stateCell(p: PortalSummary): string {
+  const { restarts } = p.restart;
+  if (p.state === 'restarting') return `restarting (${restarts})`;
+  if (restarts === 0 || (p.state !== 'ready' && p.state !== 'crashed')) return p.state;
+  return `${p.state} (${restarts} restart${restarts === 1 ? '' : 's'})`;
 }

@@ -55,6 +55,8 @@ async function recordOf(name: string): Promise<PortalRecord> {
     readyAt: null,
     stoppedAt: null,
     exitReason: null,
+    restarts: 0,
+    nextRestartAt: null,
   };
 }
 
@@ -144,10 +146,28 @@ describe('PortalStore', () => {
     await withStore(file, (store) => assert.equal(store.list().length, 1));
     const db = new Database(file, { readonly: true });
     try {
-      assert.equal(db.pragma('user_version', { simple: true }), 1);
+      assert.equal(db.pragma('user_version', { simple: true }), 2);
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     } finally {
       db.close();
     }
+  });
+
+  it('upgrades a database of the first schema: its rows gain restarts 0 and no pending restart', async () => {
+    const record = await recordOf('console');
+    const file = dbFile();
+    await withStore(file, (store) => store.put(record));
+    const old = new Database(file);
+    try {
+      old.exec('ALTER TABLE portals DROP COLUMN restarts; ALTER TABLE portals DROP COLUMN next_restart_at');
+      old.pragma('user_version = 1');
+    } finally {
+      old.close();
+    }
+    await withStore(file, (store) => {
+      assert.deepEqual(store.get('console'), record);
+      const restarting = store.update('console', { state: 'restarting', restarts: 2, nextRestartAt: 5 });
+      assert.deepEqual([restarting.restarts, restarting.nextRestartAt], [2, 5]);
+    });
   });
 });

@@ -26,11 +26,26 @@ export interface PortalRecord {
   readonly readyAt: number | null;
   readonly stoppedAt: number | null;
   readonly exitReason: string | null;
+  /** Restarts in a row the daemon made after exits nobody asked for (the formula's `restart`). */
+  readonly restarts: number;
+  /** When a portal in state `restarting` is due to start again. */
+  readonly nextRestartAt: number | null;
 }
 
 /** Fields a transition may change. */
 export type PortalPatch = Partial<
-  Pick<PortalRecord, 'state' | 'pid' | 'pidStart' | 'startedAt' | 'readyAt' | 'stoppedAt' | 'exitReason'>
+  Pick<
+    PortalRecord,
+    | 'state'
+    | 'pid'
+    | 'pidStart'
+    | 'startedAt'
+    | 'readyAt'
+    | 'stoppedAt'
+    | 'exitReason'
+    | 'restarts'
+    | 'nextRestartAt'
+  >
 >;
 
 const MIGRATIONS = [
@@ -49,6 +64,8 @@ const MIGRATIONS = [
      stopped_at REAL,
      exit_reason TEXT
    )`,
+  `ALTER TABLE portals ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE portals ADD COLUMN next_restart_at REAL`,
 ];
 
 const COLUMNS: Readonly<Record<keyof PortalPatch, string>> = {
@@ -59,6 +76,8 @@ const COLUMNS: Readonly<Record<keyof PortalPatch, string>> = {
   readyAt: 'ready_at',
   stoppedAt: 'stopped_at',
   exitReason: 'exit_reason',
+  restarts: 'restarts',
+  nextRestartAt: 'next_restart_at',
 };
 
 interface Row {
@@ -75,6 +94,8 @@ interface Row {
   ready_at: number | null;
   stopped_at: number | null;
   exit_reason: string | null;
+  restarts: number;
+  next_restart_at: number | null;
 }
 
 function fromRow(row: Row): PortalRecord {
@@ -92,6 +113,8 @@ function fromRow(row: Row): PortalRecord {
     readyAt: row.ready_at,
     stoppedAt: row.stopped_at,
     exitReason: row.exit_reason,
+    restarts: row.restarts,
+    nextRestartAt: row.next_restart_at,
   };
 }
 
@@ -137,7 +160,7 @@ export class PortalStore {
   put(record: PortalRecord): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO portals VALUES (@name, @node, @formula_hash, @manifest, @instance, @image, @state, @pid, @pid_start, @started_at, @ready_at, @stopped_at, @exit_reason)`,
+        `INSERT OR REPLACE INTO portals VALUES (@name, @node, @formula_hash, @manifest, @instance, @image, @state, @pid, @pid_start, @started_at, @ready_at, @stopped_at, @exit_reason, @restarts, @next_restart_at)`,
       )
       .run({
         name: record.name,
@@ -153,6 +176,8 @@ export class PortalStore {
         ready_at: record.readyAt,
         stopped_at: record.stoppedAt,
         exit_reason: record.exitReason,
+        restarts: record.restarts,
+        next_restart_at: record.nextRestartAt,
       });
   }
 
