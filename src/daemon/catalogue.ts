@@ -4,12 +4,22 @@
  */
 import { errorFromDiagnostics, MvError } from '../errors/index.js';
 import { readFormulaTree } from '../formula/host/read-tree.js';
-import { type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
+import { type Catalogue, type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
+
+/** The tree, read and resolved; any problem in it refuses the whole tree. */
+export async function readValidCatalogue(formulasDir: string): Promise<Catalogue> {
+  const catalogue = resolveCatalogue(await readFormulaTree(formulasDir));
+  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+  return catalogue;
+}
 
 /** The resolved formula named by node path or portal name. */
 export async function findResolvedFormula(formulasDir: string, name: string): Promise<ResolvedFormula> {
-  const catalogue = resolveCatalogue(await readFormulaTree(formulasDir));
-  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+  return findIn(await readValidCatalogue(formulasDir), name);
+}
+
+/** The formula of a catalogue named by node path or portal name, or `formula.not-found`. */
+export function findIn(catalogue: Catalogue, name: string): ResolvedFormula {
   const resolved =
     catalogue.formulas.get(name) ??
     [...catalogue.formulas.values()].find((f) => f.manifest.portalName === name);
@@ -31,7 +41,6 @@ export function requireStartable(manifest: Manifest): void {
 
 /** Every manifest of the tree by node path (the layers of a Debian image follow the tree). */
 export async function manifestsByNode(formulasDir: string): Promise<Map<string, Manifest>> {
-  const catalogue = resolveCatalogue(await readFormulaTree(formulasDir));
-  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
+  const catalogue = await readValidCatalogue(formulasDir);
   return new Map([...catalogue.formulas].map(([node, resolved]) => [node, resolved.manifest]));
 }

@@ -15,7 +15,7 @@ import { namespaceName, withGuestNet } from '../net/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
 import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
-import { findResolvedFormula, requireStartable } from './catalogue.js';
+import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
@@ -36,6 +36,7 @@ import type { PortalRecord, PortalStore } from './state/portal-store.js';
 import { NotReadyError, tailLines, waitForReady } from './status-watch.js';
 import { stopQemu } from './stop-portal.js';
 import { summarize } from './summary.js';
+import { requireUpstreamReady } from './upstream.js';
 
 /** What a long request can do besides returning: report progress, and notice the caller leaving. */
 export interface RequestContext {
@@ -88,9 +89,12 @@ export class PortalManager {
     params: { formula: string; name?: string | undefined },
     context: RequestContext,
   ): Promise<PortalSummary> {
-    const resolved = await findResolvedFormula(this.config.formulasDir, params.formula);
+    const catalogue = await readValidCatalogue(this.config.formulasDir);
+    const resolved = findIn(catalogue, params.formula);
     const { manifest } = resolved;
     requireStartable(manifest);
+    const manifests = [...catalogue.formulas.values()].map((f) => f.manifest);
+    requireUpstreamReady(manifest, manifests, this.store.list());
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {

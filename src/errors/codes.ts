@@ -96,6 +96,7 @@ export const ERROR_CODES = {
   'portal.no-display': 'bad-input',
   'portal.exists': 'conflict',
   'portal.wrong-state': 'conflict',
+  'portal.router-down': 'conflict',
   'portal.boot-failed': 'failed',
   'portal.boot-timeout': 'timeout',
   'portal.stop-timeout': 'timeout',

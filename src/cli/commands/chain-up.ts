@@ -2,10 +2,11 @@
  * @module `portalgun up --chain`: starts the routers of the catalogue in chain order (universe → galaxy →
  * star), each only after the one before it is ready (`portal.up` returns once the guest reports ready),
  * leaving running ones alone. The first failure stops it; the hops already up stay up and the error says so.
+ * `portalgun up <formula>` runs the same steps for the routers on that formula's way out, before it.
  */
 import { MvError } from '../../errors/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { formulaTreeDir, loadCatalogue, manifestsOf } from '../catalogue.js';
+import { formulaTreeDir, loadCatalogue, lookupFormula, manifestsOf } from '../catalogue.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import {
   type ChainOutcome,
@@ -13,6 +14,7 @@ import {
   chainHopError,
   planChainHops,
   planChainSteps,
+  planRouteHops,
   renderChainOutcome,
 } from '../net/chain-plan.js';
 import { writeJson, writeText } from '../output.js';
@@ -72,4 +74,28 @@ export async function upChain(global: GlobalOptions): Promise<void> {
   }
   if (global.json) return writeJson({ chain: outcomes });
   writeText(renderChainOutcome(outcomes));
+}
+
+/**
+ * Starts the routers a formula's packets leave through, upstream first, each once the one before is ready
+ * (the daemon refuses to start a portal whose router is down). Quiet when they all run already.
+ */
+export async function upRoute(
+  formula: string,
+  global: GlobalOptions,
+  progress: (message: string) => void,
+): Promise<void> {
+  const catalogue = await loadCatalogue(formulaTreeDir(global.formulas));
+  const resolved = lookupFormula(catalogue, formula);
+  if (!resolved) return;
+  const hops = planRouteHops(resolved.manifest, manifestsOf(catalogue));
+  if (hops.length === 0) return;
+  const socketPath = daemonSocketPath(global.run);
+  const { portals } = await callDaemon('portal.list', {}, { socketPath });
+  const steps = planChainSteps(hops, portals).filter((step) => step.action === 'start');
+  const outcomes: ChainOutcome[] = [];
+  for (const step of steps) {
+    const label = `${resolved.manifest.node} needs the ${step.network} router`;
+    outcomes.push(await runStep(step, { label, socketPath, progress, portals, earlier: outcomes }));
+  }
 }

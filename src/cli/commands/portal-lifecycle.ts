@@ -10,7 +10,7 @@ import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
 import { upPortal } from '../signed-images.js';
-import { upChain } from './chain-up.js';
+import { upChain, upRoute } from './chain-up.js';
 import { globalOptions } from './global-options.js';
 
 interface UpOptions {
@@ -30,7 +30,9 @@ function report(summary: PortalSummary, json: boolean, verb: string): void {
 export function registerLifecycle(program: Command): void {
   program
     .command('up')
-    .description('Start a portal from a formula and wait until it reports ready, or the router chain')
+    .description(
+      'Start a portal from a formula (after the routers it needs) and wait until it reports ready, or the router chain',
+    )
     .argument('[formula]', 'node path (application/console) or portal name')
     .option('--name <name>', 'instance name (default: the formula name, then name-2, name-3, …)')
     .option(
@@ -56,12 +58,11 @@ export function registerLifecycle(program: Command): void {
           hint: 'portalgun up <formula> (e.g. application/console), or portalgun up --chain for the routers.',
         });
       }
+      const onProgress = progressPrinter();
+      await upRoute(formula, global, onProgress);
       const summary = await upPortal(
         { formula, ...(options.name ? { name: options.name } : {}) },
-        {
-          socketPath: daemonSocketPath(global.run),
-          onProgress: progressPrinter(),
-        },
+        { socketPath: daemonSocketPath(global.run), onProgress },
       );
       report(summary, global.json, 'ready');
     });

@@ -10,6 +10,7 @@ import {
   chainHopError,
   planChainHops,
   planChainSteps,
+  planRouteHops,
   renderChainOutcome,
 } from './chain-plan.js';
 
@@ -68,6 +69,22 @@ describe('planChainHops', () => {
   });
 });
 
+describe('planRouteHops', () => {
+  it('lists the routers on the way out of a formula, upstream first', async () => {
+    const all = await bundled();
+    const of = (node: string) => {
+      const manifest = all.find((m) => m.node === node);
+      assert.ok(manifest);
+      return planRouteHops(manifest, all).map((hop) => hop.network);
+    };
+    assert.deepEqual(of('application/browser/firefox'), ['universe', 'galaxy', 'star']);
+    assert.deepEqual(of('application/steam'), ['universe', 'galaxy']);
+    assert.deepEqual(of('service/router/star'), ['universe', 'galaxy']);
+    assert.deepEqual(of('service/router/universe'), []);
+    assert.deepEqual(of('application/console'), []);
+  });
+});
+
 describe('planChainSteps', () => {
   it('starts every router under its network name when none runs', () => {
     assert.deepEqual(
@@ -97,6 +114,10 @@ describe('planChainSteps', () => {
 
   it('refuses before starting anything when a router is mid-transition or its name is taken', () => {
     const starting = [portalSummary({ name: 'galaxy', node: 'service/router/galaxy', state: 'starting' })];
+    const restarting = [
+      portalSummary({ name: 'galaxy', node: 'service/router/galaxy', state: 'restarting', pid: null }),
+    ];
+    assert.throws(() => planChainSteps(BUNDLED_HOPS, restarting), /The galaxy router "galaxy" is restarting/);
     assert.throws(() => planChainSteps(BUNDLED_HOPS, starting), {
       code: 'portal.wrong-state',
       message: 'The galaxy router "galaxy" is starting',

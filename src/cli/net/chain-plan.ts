@@ -43,6 +43,16 @@ export function planChainHops(manifests: readonly Manifest[]): ChainHop[] {
   return ranked.map((entry) => entry.hop);
 }
 
+/**
+ * The routers a portal's packets pass on their way out, upstream first: what `portalgun up <formula>`
+ * starts before the formula itself (none for an offline portal or the uplink router).
+ */
+export function planRouteHops(manifest: Manifest, manifests: readonly Manifest[]): ChainHop[] {
+  return exitPath(manifest, manifests)
+    .hops.flatMap((hop) => (hop.kind === 'router' ? [{ network: hop.network, node: hop.node }] : []))
+    .reverse();
+}
+
 /** What `up --chain` does for one hop: start a portal under a name, or leave the running one alone. */
 export interface ChainStep extends ChainHop {
   readonly action: 'start' | 'skip';
