@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AGENT_VERBS as AGENT_VERB_NAMES } from '../formula/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from './default-policy.js';
 import { evaluatePolicy, type PolicyRequest } from './evaluate.js';
 import { parsePolicy } from './parse.js';
@@ -26,7 +27,8 @@ const DAEMON_VERBS = [
   'image.remove',
   'image.gc',
 ];
-const AGENT_VERBS = ['ping', 'status', 'hostname', 'net-config', 'mount-share', 'run', 'poweroff'];
+/** Every agent verb, the router verbs the README documents (new-identity, switch-endpoint, reset) included. */
+const AGENT_VERBS = AGENT_VERB_NAMES;
 
 describe('DEFAULT_POLICY', () => {
   const files = [{ name: `policy.d/${DEFAULT_POLICY_FILE}`, text: DEFAULT_POLICY }];
@@ -46,7 +48,7 @@ describe('DEFAULT_POLICY', () => {
     }
   });
 
-  it('allows the owner every daemon verb and basic agent verb, each rate-limited', () => {
+  it('allows the owner every daemon verb and every agent verb, each rate-limited', () => {
     for (const verb of [...DAEMON_VERBS, ...AGENT_VERBS.map((v) => `agent.${v}`)]) {
       const result = decide(verb, OWNER);
       assert.equal(result.decision, 'allow', verb);
@@ -69,14 +71,14 @@ describe('DEFAULT_POLICY', () => {
     const last = rules[rules.length - 1];
     assert.equal(last?.text, '* * * deny');
     assert.equal(decide('portal.up', STRANGER).decision, 'deny');
-    const unknown = decide('agent.new-identity', OWNER);
+    const unknown = decide('agent.frobnicate', OWNER);
     assert.ok(unknown.decision === 'deny' && unknown.code === 'policy.denied' && unknown.rule === last);
   });
 
   it('sorts after a user file, so user rules are reached first', () => {
-    const user = { name: 'policy.d/30-user.policy', text: 'agent.new-identity @owner * allow\n' };
+    const user = { name: 'policy.d/30-user.policy', text: 'agent.new-identity @owner * deny\n' };
     const withUser = parsePolicy([...files, user]).rules;
     const result = evaluatePolicy(withUser, { verb: 'agent.new-identity', target: 'web', source: OWNER });
-    assert.equal(result.decision, 'allow');
+    assert.equal(result.decision, 'deny');
   });
 });

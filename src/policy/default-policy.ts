@@ -1,7 +1,7 @@
 /**
  * @module The policy a host starts with, installed as `policy.d/90-default.policy`. Every line carries the
  * reason it exists (an allow-list explains itself). It grants the host's owner the daemon's verbs and the
- * basic agent verbs, each rate-limited so that a runaway script or a stolen session key can only do
+ * agent verbs (router verbs included), each rate-limited so that a runaway script or a stolen session key can only do
  * bounded damage per second, and refuses everything else.
  * Pure: no I/O.
  */
@@ -74,6 +74,12 @@ agent.mount-share  @owner  *  allow  rate=6/m burst=2 max-inflight=1
 agent.run          @owner  *  allow  rate=30/m burst=5 max-inflight=2
 # Powering a portal off ends its session: rare, one at a time.
 agent.poweroff     @owner  *  allow  rate=6/m burst=1 max-inflight=1
+# Router verbs (README "Setting up the chain"). Fresh Tor circuits: Tor itself honours one NEWNYM per 10 s.
+agent.new-identity @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# Moving the VPN tunnel to another server drops every connection through it: rare, one at a time.
+agent.switch-endpoint @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# Putting a router back to its formula's state drops its connections too: rare, one at a time.
+agent.reset        @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Everything else, from anyone, is refused. No match would deny anyway; the explicit rule documents it and
 # makes the audit log say policy.denied with this file:line.
 *                  *       *  deny
