@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { namespaceName } from '../../../src/net/index.js';
@@ -38,6 +38,11 @@ function chainTree(): string {
   writeFileSync(
     path.join(root, STAR),
     `${readFileSync(path.join(root, STAR), 'utf8')}boot: { kernel: missing-kernel }\n`,
+  );
+  mkdirSync(path.join(root, 'application/probe-galaxy'));
+  writeFileSync(
+    path.join(root, 'application/probe-galaxy/formula.yaml'),
+    'description: a probe behind galaxy\nnetworks:\n  - { network: galaxy, address: dynamic }\n',
   );
   return root;
 }
@@ -142,6 +147,33 @@ describe('portalgun up --chain against a real daemon', { timeout: 900_000 }, () 
     assert.equal(
       cli('route', 'star').stdout,
       `star 10.1.1.2 (service/router/star) → galaxy 10.1.1.1 (service/router/galaxy) → universe 10.0.0.1 (service/router/universe) → uplink netns:${LAN}\n`,
+    );
+  });
+
+  it('starts the routers a portal needs before it; the daemon refuses a portal whose router is down', async () => {
+    assert.ok(daemon);
+    for (const name of ['star', 'galaxy', 'universe']) assert.equal(cli('down', name).status, 0);
+    await assert.rejects(daemon.callDirect('portal.up', { formula: 'application/probe-galaxy' }), {
+      code: 'portal.router-down',
+      message:
+        'application/probe-galaxy sends its packets through the galaxy router (service/router/galaxy), which is not running',
+    });
+    const result = cli('up', 'application/probe-galaxy');
+    assert.equal(result.status, 0, result.stderr);
+    const at = (pattern: RegExp) => result.stderr.split('\n').findIndex((line) => pattern.test(line));
+    const order = [
+      at(/needs the universe router: starting service\/router\/universe as "universe"$/),
+      at(/needs the galaxy router: starting service\/router\/galaxy as "galaxy"$/),
+      at(/needs the galaxy router: ready \(pid \d+\)$/),
+    ];
+    assert.ok(
+      order.every((line, i) => line >= 0 && (i === 0 || line > (order[i - 1] ?? 0))),
+      result.stderr,
+    );
+    const ps = JSON.parse(cli('--json', 'ps').stdout) as { name: string; state: string }[];
+    assert.deepEqual(
+      ps.filter((p) => p.state === 'ready').map((p) => p.name),
+      ['galaxy', 'probe-galaxy', 'universe'],
     );
   });
 });
