@@ -97,6 +97,7 @@ export const ERROR_CODES = {
   'portal.exists': 'conflict',
   'portal.wrong-state': 'conflict',
   'portal.router-down': 'conflict',
+  'portal.screenshot-failed': 'failed',
   'portal.boot-failed': 'failed',
   'portal.boot-timeout': 'timeout',
   'portal.stop-timeout': 'timeout',
