@@ -14,7 +14,14 @@ import { deleteNamespace } from '../net/host/namespace.js';
 import { namespaceName, withGuestNet } from '../net/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
-import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
+import {
+  type PortalInstance,
+  planFirmware,
+  planInstance,
+  renderQemuArgs,
+  runFiles,
+  toArgv,
+} from '../qemu/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import type { ImageTrust } from './image-trust.js';
@@ -30,6 +37,7 @@ import {
   uplinkNamesOf,
 } from './portal-network.js';
 import { takeScreenshot } from './portal-screenshot.js';
+import { startPortalTpm } from './portal-tpm.js';
 import { processStartTime } from './process-info.js';
 import { Restarter } from './restarter.js';
 import { Reverter } from './reverter.js';
@@ -169,7 +177,7 @@ export class PortalManager {
         initrd: blob(image.initrd.digest),
         base: image.base ? { path: blob(image.base.digest), format: image.base.format } : null,
         layers: image.layers.map((layer) => blob(layer.digest)),
-        firmware: null,
+        firmware: planFirmware(resolved.manifest.boot.firmware, paths.runDir),
       },
       accel: this.config.accel.accel,
       tscKhz: this.config.tscKhz,
@@ -258,12 +266,18 @@ export class PortalManager {
     const reverter = new Reverter(this.config.log);
     try {
       context.progress('preparing the overlay and share');
-      await preparePortalFiles(portalPaths(this.config, name, manifest), {
+      const paths = portalPaths(this.config, name, manifest);
+      await preparePortalFiles(paths, {
         manifest,
         base: instance.artifacts.base,
+        firmware: instance.artifacts.firmware,
         owner: this.config.owner,
         reverter,
       });
+      if (paths.tpmState) {
+        context.progress(`starting the TPM (${manifest.devices.tpm})`);
+        await startPortalTpm(instance.runDir, paths.tpmState, this.config.owner, reverter);
+      }
       context.progress(isNetworked(instance) ? 'joining the portal networks' : 'offline portal');
       // Undone last, after the taps and the record: a failed first start must not leave an empty namespace
       // behind, nor its ports in the rules of the others.

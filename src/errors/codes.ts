@@ -98,6 +98,7 @@ export const ERROR_CODES = {
   'portal.wrong-state': 'conflict',
   'portal.router-down': 'conflict',
   'portal.screenshot-failed': 'failed',
+  'portal.files-unsafe': 'failed',
   'portal.boot-failed': 'failed',
   'portal.boot-timeout': 'timeout',
   'portal.stop-timeout': 'timeout',

@@ -48,7 +48,7 @@ function checkClass(m: Manifest, report: Report): void {
 }
 
 function checkMachine(m: Manifest, report: Report): void {
-  if (m.devices.tpm && m.boot.firmware === 'direct') {
+  if (m.devices.tpm !== 'none' && m.boot.firmware === 'direct') {
     report(
       'formula.conflict',
       ['devices', 'tpm'],
@@ -62,7 +62,7 @@ function checkMachine(m: Manifest, report: Report): void {
   const needsPci: [FieldPath, boolean, string][] = [
     [['boot', 'firmware'], m.boot.firmware !== 'direct', `firmware "${m.boot.firmware}"`],
     [['devices', 'display'], m.devices.display !== 'none', `a ${m.devices.display} display`],
-    [['devices', 'tpm'], m.devices.tpm, 'a TPM'],
+    [['devices', 'tpm'], m.devices.tpm !== 'none', 'a TPM'],
     [['devices', 'pci'], m.devices.pci.length > 0, 'PCI passthrough'],
     [['devices', 'usb'], m.devices.usb.length > 0, 'USB passthrough'],
     [['machine', 'balloon'], m.machine.balloon, 'a memory balloon'],

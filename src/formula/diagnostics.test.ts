@@ -174,7 +174,7 @@ describe('resolveCatalogue: machine rules', () => {
 
   it('refuses a TPM without firmware and run programs without the run verb', () => {
     assert.equal(
-      only({ 'application/x': 'machine: { type: q35 }\ndevices: { tpm: true }\n' }).code,
+      only({ 'application/x': 'machine: { type: q35 }\ndevices: { tpm: ephemeral }\n' }).code,
       'formula.conflict',
     );
     assert.equal(only({ 'application/x': 'agent: { run: [/bin/sh] }\n' }).code, 'formula.conflict');

@@ -99,7 +99,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   boot: section('How the portal boots.', {
     firmware: value(z.enum(['direct', 'ovmf', 'seabios']), {
       default: 'direct',
-      doc: 'direct: QEMU loads the kernel itself (required on microvm); ovmf: UEFI; seabios: legacy BIOS (q35).',
+      doc: "direct: QEMU loads the PVH kernel itself (required on microvm); ovmf: UEFI from Debian's ovmf (code read-only, a variable store per portal, thrown away with it); seabios: Debian's SeaBIOS. Both firmwares boot Debian's bzImage (q35 only).",
     }),
     kernel: value(kebabName, {
       default: 'debian-generic',
@@ -236,9 +236,9 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       default: 'none',
       doc: 'Graphical display, always on a unix socket, never a TCP port (q35 only). A Debian image runs Xorg on it, with the program as its client (its packages must include xserver-xorg-core, xserver-xorg-input-evdev and xauth); a micro image shows its console there.',
     }),
-    tpm: value(z.boolean(), {
-      default: false,
-      doc: 'Emulated TPM 2.0 through swtpm (q35 with firmware only).',
+    tpm: value(z.enum(['none', 'ephemeral', 'persistent']), {
+      default: 'none',
+      doc: "Emulated TPM 2.0 through swtpm, run per portal as the QEMU account (q35 with firmware only): ephemeral keeps its state in the run folder (a new TPM every boot), persistent in the portal's volumes.",
     }),
     pci: value(z.array(pciAddress), {
       default: [],

@@ -78,20 +78,18 @@ function baseArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
 function bootArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   const { artifacts } = instance;
   const args: QemuArg[] = [];
-  if (artifacts.firmware) {
+  const firmware = artifacts.firmware;
+  if (firmware?.kind === 'ovmf') {
     args.push(
+      // The code is shared by every portal and never written; the variable store is this portal's copy.
       arg(
         '-drive',
-        qemuOpts(null, {
-          if: 'pflash',
-          format: 'raw',
-          unit: 0,
-          readonly: true,
-          file: artifacts.firmware.code,
-        }),
+        qemuOpts(null, { if: 'pflash', format: 'raw', unit: 0, readonly: true, file: firmware.code }),
       ),
-      arg('-drive', qemuOpts(null, { if: 'pflash', format: 'raw', unit: 1, file: artifacts.firmware.vars })),
+      arg('-drive', qemuOpts(null, { if: 'pflash', format: 'raw', unit: 1, file: firmware.vars })),
     );
+  } else if (firmware?.kind === 'seabios') {
+    args.push(arg('-bios', firmware.bios));
   }
   args.push(arg('-kernel', artifacts.kernel));
   if (manifest.boot.initrd && artifacts.initrd) args.push(arg('-initrd', artifacts.initrd));
@@ -248,7 +246,7 @@ function deviceArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
     // The GPU, and a keyboard and an absolute pointer the viewer drives (no PS/2 mouse emulation).
     args.push(device('virtio-vga'), device('virtio-keyboard-pci'), device('virtio-tablet-pci'));
   }
-  if (devices.tpm) {
+  if (devices.tpm !== 'none') {
     args.push(
       arg('-chardev', qemuOpts('socket', { id: 'tpm', path: files.swtpm })),
       arg('-tpmdev', qemuOpts('emulator', { id: 'tpm0', chardev: 'tpm' })),

@@ -3,6 +3,7 @@
  * Pure: no I/O.
  */
 export { AGENT_PORT, kernelCommandLine, LAYER_SERIAL_PREFIX, renderQemuArgs, STATUS_PORT } from './argv.js';
+export { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage, planFirmware } from './firmware.js';
 export {
   type Accelerator,
   type BootArtifacts,
