@@ -140,6 +140,10 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
         default: false,
         doc: 'Keep the disk as a named volume that survives the portal (opt-in).',
       }),
+      mountPoint: value(absolutePath.nullable(), {
+        default: null,
+        doc: "Where the guest mounts the disk at boot, before the network and the program start; it gets an ext2 file system while it is still blank (owned by the program's user, nobody, when the formula has a program). null leaves it a bare block device.",
+      }),
     }),
   ),
   networks: value(z.array(networkAttachment), {
