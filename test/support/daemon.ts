@@ -36,7 +36,9 @@ import { registerTestOwner } from './identity.js';
  * The tests' own kernel and image store, shared by the daemons of one run (images are built once per cache):
  * scripts/run-tests.mjs sets it and installs the kernel there. Never the machine's /var/lib/multiverse.
  */
-export const TEST_CACHE = path.resolve(process.env.MULTIVERSE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache/test'));
+export const TEST_CACHE = path.resolve(
+  process.env.MULTIVERSE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache/test'),
+);
 
 const NO_KERNEL = `no kernel in the test cache ${TEST_CACHE}: run the tests with scripts/run-tests.mjs`;
 
