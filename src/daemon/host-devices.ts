@@ -8,7 +8,7 @@
 import type { Manifest } from '../formula/index.js';
 import { claimsDirOf, readClaim, readClaims, removeClaim, saveClaim } from '../passthrough/host/claims.js';
 import { giveBack, handOver } from '../passthrough/host/handover.js';
-import { HOST_ROOTS, readPassthroughFacts } from '../passthrough/host/read-facts.js';
+import { HOST_ROOTS, type HostRoots, readPassthroughFacts } from '../passthrough/host/read-facts.js';
 import {
   heldDevices,
   isEmptyRequest,
@@ -33,25 +33,29 @@ export interface HostDevices {
 
 const NO_DEVICES: HostDevices = { fds: [], launch: {}, close: () => undefined };
 
+/** What of the daemon's configuration this needs. */
+type Config = Pick<DaemonConfig, 'runRoot' | 'owner' | 'log'>;
+
+/** Where the host's sysfs, procfs and /dev are (tests give a fake tree). */
+interface RootsOption {
+  readonly roots?: HostRoots;
+}
+
 /** Hands a portal its devices, or refuses with a typed error before anything on the host changed. */
 export async function claimHostDevices(
-  config: DaemonConfig,
-  portal: { readonly name: string; readonly manifest: Manifest },
-  reverter: Reverter,
+  config: Config,
+  portal: { readonly name: string; readonly manifest: Manifest; readonly reverter: Reverter } & RootsOption,
 ): Promise<HostDevices> {
   const request = passthroughRequestOf(portal.manifest);
   if (isEmptyRequest(request)) return NO_DEVICES;
+  const { reverter, roots = HOST_ROOTS } = portal;
   const dir = claimsDirOf(config.runRoot);
   const others = (await readClaims(dir)).filter((claim) => claim.portal !== portal.name);
-  const plan = planPassthrough(request, await readPassthroughFacts(HOST_ROOTS), {
+  const plan = planPassthrough(request, await readPassthroughFacts(roots), {
     node: portal.manifest.node,
     held: heldDevices(others),
   });
-  const { claim, passed } = await handOver(portal.name, plan, {
-    roots: HOST_ROOTS,
-    owner: config.owner,
-    undo: reverter,
-  });
+  const { claim, passed } = await handOver(portal.name, plan, { roots, owner: config.owner, undo: reverter });
   await saveClaim(dir, claim);
   reverter.add(`forget the devices of ${portal.name}`, () => removeClaim(dir, portal.name));
   const memlockBytes = memlockBytesFor(portal.manifest, request);
@@ -63,12 +67,16 @@ export async function claimHostDevices(
 }
 
 /** Gives back what a stopped portal held (nothing if it held nothing); problems are logged, never thrown. */
-export async function releaseHostDevices(config: DaemonConfig, name: string): Promise<void> {
+export async function releaseHostDevices(
+  config: Config,
+  name: string,
+  { roots = HOST_ROOTS }: RootsOption = {},
+): Promise<void> {
   const dir = claimsDirOf(config.runRoot);
   try {
     const claim = await readClaim(dir, name);
     if (!claim) return;
-    for (const problem of await giveBack(claim, { roots: HOST_ROOTS })) {
+    for (const problem of await giveBack(claim, { roots })) {
       config.log(`${name}: giving back a device: ${problem}`);
     }
     await removeClaim(dir, name);
@@ -81,7 +89,11 @@ export async function releaseHostDevices(config: DaemonConfig, name: string): Pr
  * At daemon start, after re-adoption: gives back the devices of claims whose portal is not running (a
  * start cut short by a daemon crash before its record was written), so they are not held forever.
  */
-export async function releaseOrphanDevices(config: DaemonConfig, store: PortalStore): Promise<void> {
+export async function releaseOrphanDevices(
+  config: Config,
+  store: Pick<PortalStore, 'list'>,
+  options: RootsOption = {},
+): Promise<void> {
   const running = store
     .list()
     .filter((record) => isActivePortal(record.state))
@@ -92,6 +104,6 @@ export async function releaseOrphanDevices(config: DaemonConfig, store: PortalSt
   });
   for (const claim of claims.filter((c) => !running.includes(c.portal))) {
     config.log(`${claim.portal}: not running, giving back its devices`);
-    await releaseHostDevices(config, claim.portal);
+    await releaseHostDevices(config, claim.portal, options);
   }
 }

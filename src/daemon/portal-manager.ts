@@ -212,7 +212,7 @@ export class PortalManager {
     const instance = this.instanceFor(name, resolved, image);
     const reverter = new Reverter(this.config.log);
     try {
-      const devices = await claimHostDevices(this.config, { name, manifest }, reverter);
+      const devices = await claimHostDevices(this.config, { name, manifest, reverter });
       context.progress('preparing the overlay and share');
       await preparePortalFiles(portalPaths(this.config, name, manifest), {
         manifest,
