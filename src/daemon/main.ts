@@ -18,6 +18,7 @@ import { Authorizer } from './authorizer.js';
 import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
 import { installDefaultPolicy } from './default-policy-file.js';
 import { buildHandlers } from './handlers.js';
+import { releaseOrphanDevices } from './host-devices.js';
 import { readOrCreateHostId, registerOwner } from './host-identity.js';
 import { ImageCatalog } from './image-catalog.js';
 import { ImageTrust } from './image-trust.js';
@@ -125,6 +126,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const trust = new ImageTrust(config, imageState);
   const manager = new PortalManager(config, store, trust);
   const adopted = await adoptPortals(config, store, manager);
+  await releaseOrphanDevices(config, store);
   const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
   if (installDefaultPolicy(config.stateRoot) === 'kept-edited') {
     log(

@@ -24,6 +24,7 @@ import {
 } from '../qemu/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
@@ -191,9 +192,13 @@ export class PortalManager {
     return this.store.list().filter((r) => isActivePortal(r.state));
   }
 
-  /** Takes a stopped or crashed portal off the networks and re-renders the port rules for the rest. */
+  /**
+   * Takes a stopped or crashed portal off the networks, re-renders the port rules for the rest, and gives
+   * its passed-through devices back to the host.
+   */
   async releaseNetwork(record: PortalRecord): Promise<void> {
     await detachNetwork(this.config, record);
+    await releaseHostDevices(this.config, record.name);
     await this.refreshNetworks(record.name);
   }
 
@@ -265,6 +270,7 @@ export class PortalManager {
     const instance = given ?? this.instanceFor(name, resolved, image);
     const reverter = new Reverter(this.config.log);
     try {
+      const devices = await claimHostDevices(this.config, { name, manifest, reverter });
       context.progress('preparing the overlay and share');
       const paths = portalPaths(this.config, name, manifest);
       await preparePortalFiles(paths, {
@@ -328,10 +334,12 @@ export class PortalManager {
         gid: this.config.owner.gid,
         cwd: instance.runDir,
         logFile: `${instance.runDir}/qemu.log`,
-        passFds: passed,
+        passFds: [...passed, ...devices.fds],
+        ...devices.launch,
         ...(namespace ? { namespace } : {}),
       }).finally(() => {
         for (const fd of passed) closeSync(fd);
+        devices.close();
       });
       const pidStart = processStartTime(launched.pid) ?? null;
       this.store.update(name, { pid: launched.pid, pidStart });

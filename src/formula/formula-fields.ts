@@ -46,13 +46,17 @@ const debianPackage = z
 
 const ipv4 = z.string().refine((text) => parseIpv4(text) !== undefined, 'must be a dotted-quad IPv4 address');
 
-const pciAddress = z
-  .string()
-  .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'must be a full PCI address such as 0000:00:14.0');
+/** A full PCI address, domain:bus:slot.function, in the lower case sysfs uses. */
+export const PCI_ADDRESS = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+
+const pciAddress = z.string().regex(PCI_ADDRESS, 'must be a full PCI address such as 0000:00:14.0');
 
 const usbId = z
   .string()
-  .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, 'must be a USB vendor:product id such as 046d:c52b');
+  .regex(
+    /^[0-9a-f]{4}:[0-9a-f]{4}(@[1-9][0-9]*-[1-9][0-9]*(\.[1-9][0-9]*)*)?$/,
+    'must be a USB vendor:product id such as 046d:c52b, optionally @<bus>-<port> such as 046d:c52b@1-1.4',
+  );
 
 const macPrefix = z
   .string()
@@ -250,7 +254,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     }),
     usb: value(z.array(usbId), {
       default: [],
-      doc: 'Host USB devices passed through by vendor:product (q35 only).',
+      doc: 'Host USB devices passed through by vendor:product (q35 only); add @<bus>-<port> (as in /sys/bus/usb/devices, e.g. 046d:c52b@1-1.4) when the host has two alike.',
     }),
   }),
   packages: value(z.array(debianPackage), {

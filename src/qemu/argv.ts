@@ -8,7 +8,7 @@
  */
 import type { Manifest } from '../formula/index.js';
 import { SHARE_TAG } from '../share/index.js';
-import { type PortalInstance, runFiles } from './instance.js';
+import { type PortalInstance, runFiles, usbHostFd } from './instance.js';
 import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
 
 /** The name of the agent's virtio-serial port inside the guest. */
@@ -256,15 +256,13 @@ function deviceArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   for (const [index, host] of devices.pci.entries())
     args.push(device('vfio-pci', { host, id: `pci${index}` }));
   if (devices.usb.length > 0) args.push(device('qemu-xhci', { id: 'usb' }));
-  for (const [index, id] of devices.usb.entries()) {
-    const [vendor, product] = id.split(':');
+  for (const index of devices.usb.keys()) {
+    // The daemon opens the device's /dev/bus/usb node and QEMU inherits the descriptor: the QEMU account
+    // never gets the node itself, so no other portal running as that account can open it.
+    const fd = usbHostFd(instance, index);
     args.push(
-      device('usb-host', {
-        bus: 'usb.0',
-        vendorid: `0x${vendor}`,
-        productid: `0x${product}`,
-        id: `usb${index}`,
-      }),
+      arg('-add-fd', qemuOpts(null, { fd, set: fd })),
+      device('usb-host', { bus: 'usb.0', hostdevice: `/dev/fdset/${fd}`, id: `usb${index}` }),
     );
   }
   return args;

@@ -16,6 +16,7 @@ export {
   planInstance,
   runFiles,
   tapName,
+  usbHostFd,
 } from './instance.js';
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
 export { DEFAULT_HOST_LAYOUT, type PreviewOptions, previewInstance } from './preview.js';

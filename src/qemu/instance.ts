@@ -96,6 +96,14 @@ export function tapName(instance: string, index: number): string {
   return interfaceName(instance, index);
 }
 
+/**
+ * The descriptor QEMU inherits for the USB device `index` of `devices.usb`: the daemon passes the macvtap
+ * uplink's first (at its `fd`), then one open /dev/bus/usb node per USB device, in formula order.
+ */
+export function usbHostFd(instance: PortalInstance, index: number): number {
+  return (instance.uplink?.kind === 'fd' ? instance.uplink.fd + 1 : 3) + index;
+}
+
 /** What the caller knows when planning an instance; addresses already in use come from the daemon. */
 export interface InstanceRequest extends Omit<PortalInstance, 'nics' | 'uplink'> {
   /** Addresses held by running instances, per network. */

@@ -4,7 +4,7 @@
  * directly (see ARCHITECTURE.md); this rendering mirrors the same devices, sockets and hardening.
  * Pure: no I/O.
  */
-import type { Manifest } from '../formula/index.js';
+import { type Manifest, parseUsbSelector } from '../formula/index.js';
 import { SHARE_TAG } from '../share/index.js';
 import { AGENT_PORT, kernelCommandLine, STATUS_PORT } from './argv.js';
 import { FIRMWARE_FILES } from './firmware.js';
@@ -120,8 +120,9 @@ function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
         }),
       ]),
     ...d.pci.map((address) => pciHostdev(address)),
-    ...d.usb.map((id) => {
-      const [vendor, product] = id.split(':');
+    ...d.usb.map((text) => {
+      // libvirt picks a USB device by its ids only; a port in the selector has no place here.
+      const { vendor, product } = parseUsbSelector(text);
       return el('hostdev', { mode: 'subsystem', type: 'usb', managed: 'yes' }, [
         el('source', {}, [el('vendor', { id: `0x${vendor}` }), el('product', { id: `0x${product}` })]),
       ]);

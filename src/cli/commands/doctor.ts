@@ -1,6 +1,7 @@
 /**
  * @module `portalgun doctor`: checks every host prerequisite (accelerator, tools, the QEMU account, the
- * kernel, the agent bundle, TUN, disk space, the daemon) and says how to fix each one that fails.
+ * kernel, the agent bundle, TUN, disk space, the IOMMU, the daemon) and says how to fix each one that fails;
+ * a warning (the IOMMU) names the features it stops and does not fail the command.
  */
 import type { Command } from 'commander';
 import { agentBundlePath } from '../../install/host/package-root.js';
@@ -28,7 +29,7 @@ async function daemonCheck(socketPath: string): Promise<DoctorCheck> {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('Check the host: accelerator, tools, QEMU account, kernel, agent, TUN, disk, daemon')
+    .description('Check the host: accelerator, tools, QEMU account, kernel, agent, TUN, disk, IOMMU, daemon')
     .option('--state <dir>', 'state folder to check (default: $PORTALGUN_STATE or /var/lib/multiverse)')
     .action(async (options: { state?: string }, command: Command) => {
       const global = globalOptions(command);
@@ -37,10 +38,11 @@ export function registerDoctor(program: Command): void {
         ...(await runDoctorChecks({ stateRoot, agentBundle: agentBundlePath() })),
         await daemonCheck(daemonSocketPath(global.run)),
       ];
-      const failed = checks.filter((c) => !c.ok);
+      const failed = checks.filter((c) => !c.ok && !c.warn);
       process.exitCode = failed.length > 0 ? 6 : 0;
       if (global.json) return writeJson({ ok: failed.length === 0, checks });
-      const rows = checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail, c.ok ? '' : (c.fix ?? '')]);
+      const status = (c: DoctorCheck) => (c.ok ? 'ok' : c.warn ? 'warn' : 'FAIL');
+      const rows = checks.map((c) => [status(c), c.name, c.detail, c.ok ? '' : (c.fix ?? '')]);
       writeText(renderColumns([['', 'CHECK', 'FOUND', 'FIX'], ...rows]));
     });
 }
