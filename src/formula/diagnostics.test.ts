@@ -203,6 +203,14 @@ describe('resolveCatalogue: machine rules', () => {
     assert.deepEqual([uplinkToo.code, uplinkToo.where.path], ['formula.conflict', 'uplink.device']);
   });
 
+  it('refuses OVMF with less than 256 MiB of memory', () => {
+    const small = only({
+      'application/x': 'machine: { type: q35, memory: 128 }\nboot: { firmware: ovmf }\n',
+    });
+    assert.deepEqual([small.code, small.where.path], ['formula.conflict', 'machine.memory']);
+    assert.deepEqual(problems({ 'application/x': 'machine: { type: q35 }\nboot: { firmware: ovmf }\n' }), []);
+  });
+
   it('refuses a TPM without firmware and run programs without the run verb', () => {
     assert.equal(
       only({ 'application/x': 'machine: { type: q35 }\ndevices: { tpm: ephemeral }\n' }).code,

@@ -37,9 +37,6 @@ export async function startSwtpm(
       `file=${files.pidFile}`,
       '--log',
       `file=${files.logFile},level=1`,
-      // The TPM is started (TPM2_Startup) by swtpm itself, so firmware that does not do it still finds one.
-      '--flags',
-      'startup-clear',
       '--seccomp',
       'action=kill',
       '--terminate',
