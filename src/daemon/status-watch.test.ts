@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../errors/index.js';
 import { NotReadyError, type ReadyWait, stripControl, tailLines, waitForReady } from './status-watch.js';
 
@@ -100,6 +101,31 @@ describe('waitForReady', () => {
       (error: unknown) =>
         error instanceof MvError && error.code === 'portal.boot-timeout' && error.hint !== undefined,
     );
+  });
+
+  it('counts the deadline from the last status line, so a guest reporting progress is not cut short', async () => {
+    const file = statusFile('booting\n');
+    const feeding = (async () => {
+      for (let i = 0; i < 6; i++) {
+        await sleep(20);
+        appendFileSync(file, `tor: bootstrapped ${i * 20}%\n`);
+      }
+      appendFileSync(file, 'ready\n');
+    })();
+    await wait({ statusFile: file, deadlineMs: 60 });
+    await feeding;
+  });
+
+  it('gives up at the overall limit even while the guest reports progress', async () => {
+    const file = statusFile('booting\n');
+    const timer = setInterval(() => appendFileSync(file, 'still working\n'), 5);
+    try {
+      await assert.rejects(wait({ statusFile: file, deadlineMs: 50, limitMs: 80 }), (error) => {
+        return error instanceof MvError && /did not report ready within 0 s$/.test(error.message);
+      });
+    } finally {
+      clearInterval(timer);
+    }
   });
 
   it('rejects with the abort reason when the signal has already fired', async () => {

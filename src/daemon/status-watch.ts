@@ -1,6 +1,8 @@
 /**
  * @module Watches a portal's status channel (the status.out file QEMU writes the guest's status port to)
  * for `ready`, a `failed <reason>` line, QEMU's exit, a deadline or cancellation, whichever comes first.
+ * The deadline counts from the guest's last status line, so a boot that keeps reporting progress (Tor
+ * bootstrapping, a VPN handshake being awaited) is not cut short, up to an overall limit.
  */
 import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -10,7 +12,10 @@ import { MvError } from '../errors/index.js';
 /** Options of a wait for readiness. */
 export interface ReadyWait {
   readonly statusFile: string;
+  /** How long the guest may stay silent. */
   readonly deadlineMs: number;
+  /** How long a boot may take at most, progress or not (default 15 minutes). */
+  readonly limitMs?: number;
   readonly isAlive: () => boolean;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
@@ -23,6 +28,7 @@ export type NotReady = { readonly kind: 'exited' } | { readonly kind: 'failed'; 
 /** Resolves when the guest reports ready; rejects with `NotReadyError`, `portal.boot-timeout` or the abort reason. */
 export async function waitForReady(wait: ReadyWait): Promise<void> {
   const started = performance.now();
+  let heard = started;
   let offset = 0;
   let partial = '';
   const decoder = new StringDecoder('utf8');
@@ -33,16 +39,21 @@ export async function waitForReady(wait: ReadyWait): Promise<void> {
     const lines = (partial + decoder.write(chunk)).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
+      heard = performance.now();
       wait.onLine?.(line);
       if (line === 'ready' || line.startsWith('ready ')) return;
       if (line.startsWith('failed'))
         throw new NotReadyError({ kind: 'failed', reason: line.slice('failed'.length).trim() });
     }
     if (!wait.isAlive()) throw new NotReadyError({ kind: 'exited' });
-    if (performance.now() - started > wait.deadlineMs) {
+    const now = performance.now();
+    if (now - heard > wait.deadlineMs || now - started > (wait.limitMs ?? 900_000)) {
+      const silent = now - heard > wait.deadlineMs;
       throw new MvError(
         'portal.boot-timeout',
-        `The portal did not report ready within ${Math.round(wait.deadlineMs / 1000)} s`,
+        silent
+          ? `The portal said nothing for ${Math.round(wait.deadlineMs / 1000)} s and is not ready`
+          : `The portal did not report ready within ${Math.round((wait.limitMs ?? 900_000) / 1000)} s`,
         {
           hint: 'See its console with "portalgun logs <portal>"; a busy host boots slower under TCG.',
         },
