@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   'formula.router-clash': 'bad-input',
   'formula.no-router': 'bad-input',
   'formula.invalid': 'bad-input',
+  'formula.too-large': 'bad-input',
+  'formula.empty-tree': 'bad-input',
   'formula.not-found': 'not-found',
   'formula.tree-not-found': 'not-found',
   'formula.read-failed': 'failed',
