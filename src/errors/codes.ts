@@ -138,6 +138,7 @@ export const ERROR_CODES = {
   'auth.denied': 'denied',
   'auth.rate-limited': 'denied',
   'audit.broken': 'failed',
+  'audit.no-log': 'not-found',
   'internal.bug': 'internal',
 } as const satisfies Record<string, ErrorCategory>;
 
