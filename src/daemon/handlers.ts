@@ -17,6 +17,7 @@ import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
 import { storeRevocation } from './revocations.js';
 import { type Handler, requireCaller } from './server.js';
+import { describeUsage, readShareUsage } from './share-usage.js';
 import type { PortalStore } from './state/portal-store.js';
 
 type Typed<M extends MethodName> = (
@@ -77,8 +78,11 @@ export function buildHandlers(
     },
     'portal.logs': ({ name, offset, tailBytes }) =>
       readConsoleLog(config, manager.get(name), { offset, tailBytes }),
-    'portal.remove': async ({ name, force }, context) => {
+    'portal.remove': async ({ name, force, ifShareEmpty }, context) => {
       const record = manager.get(name);
+      const paths = portalPaths(config, name, record.manifest);
+      // Asked before anything is stopped: a refusal leaves the portal as it was.
+      if (ifShareEmpty) await refuseShareWithData(name, paths.shareDir);
       if (record.state !== 'stopped' && record.state !== 'crashed') {
         if (!force) {
           throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}`, {
@@ -87,7 +91,6 @@ export function buildHandlers(
         }
         await manager.down({ name, force: true }, context);
       }
-      const paths = portalPaths(config, name, record.manifest);
       await rm(paths.shareDir, { recursive: true, force: true });
       for (const [disk, spec] of Object.entries(record.manifest.disks)) {
         if (spec.persistent) config.log(`${name}: keeping persistent volume ${disk} (${paths.disks[disk]})`);
@@ -115,4 +118,15 @@ export function buildHandlers(
     ...buildImageHandlers(images),
   };
   return handlers as unknown as Record<MethodName, Handler>;
+}
+
+/** Throws `portal.share-not-empty` when the share holds any file (the caller then asks its user). */
+async function refuseShareWithData(name: string, shareDir: string): Promise<void> {
+  const usage = await readShareUsage(shareDir);
+  if (usage.files === 0) return;
+  throw new MvError(
+    'portal.share-not-empty',
+    `Portal "${name}"'s share holds ${describeUsage(usage)} at ${shareDir}; removing the portal deletes them`,
+    { hint: `Copy out what you need, then run "portalgun rm ${name} --yes".` },
+  );
 }

@@ -97,6 +97,8 @@ export const ERROR_CODES = {
   'portal.not-found': 'not-found',
   'portal.no-display': 'bad-input',
   'portal.exists': 'conflict',
+  // Asking before deleting someone's files: run again with --yes, which is what the hint says.
+  'portal.share-not-empty': 'bad-input',
   'portal.wrong-state': 'conflict',
   'portal.router-down': 'conflict',
   'portal.boot-failed': 'failed',

@@ -110,7 +110,12 @@ export const METHODS = {
     result: z.strictObject({ text: z.string(), offset: z.number().int(), live: z.boolean() }),
   },
   'portal.remove': {
-    params: z.strictObject({ name: PORTAL_NAME, force: z.boolean().default(false) }),
+    params: z.strictObject({
+      name: PORTAL_NAME,
+      force: z.boolean().default(false),
+      /** Refuse (`portal.share-not-empty`) rather than delete a share that holds files. */
+      ifShareEmpty: z.boolean().default(false),
+    }),
     result: z.strictObject({ removed: z.string() }),
   },
   'portal.console': {
