@@ -9,6 +9,7 @@ import { MvError } from '../errors/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
+import { readFormulaTreeInfo } from './formula-tree.js';
 import { readOwner } from './host-identity.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
 import { agentRequest } from './portal-agent.js';
@@ -38,7 +39,12 @@ export function buildHandlers(
   { store, manager, images }: HandlerDeps,
 ): Record<MethodName, Handler> {
   const handlers: { [M in MethodName]: Typed<M> } = {
-    'system.version': async () => ({ version: config.version, protocol: 1, hostId: config.hostId }),
+    'system.version': async () => ({
+      version: config.version,
+      protocol: 1,
+      hostId: config.hostId,
+      formulas: await readFormulaTreeInfo(config.formulasDir),
+    }),
     'identity.revoke': async ({ record }) => ({
       revoked: storeRevocation(config.stateRoot, readOwner(config.stateRoot).scrambleId, record),
     }),

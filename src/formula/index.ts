@@ -33,4 +33,5 @@ export {
   type Manifest,
   type NetworkAttachment,
 } from './schema.js';
+export { digestFormulaSources } from './tree-digest.js';
 export { type FieldPath, formatPath } from './yaml-locate.js';
