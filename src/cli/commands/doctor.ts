@@ -1,10 +1,12 @@
 /**
  * @module `portalgun doctor`: checks every host prerequisite (accelerator, tools, the QEMU account, the
- * kernel, the agent bundle, TUN, disk space, the daemon) and says how to fix each one that fails.
+ * kernel, the agent bundle, TUN, disk space, the daemon) and says how to fix each one that fails. A missing
+ * optional tool is a warning naming the feature that needs it; only a failed required check fails (exit 6).
  */
 import type { Command } from 'commander';
 import { agentBundlePath } from '../../install/host/package-root.js';
 import { type DoctorCheck, runDoctorChecks } from '../../probe/host/doctor.js';
+import { checkLevel, doctorPasses } from '../../probe/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
@@ -12,8 +14,9 @@ import { globalOptions } from './global-options.js';
 
 async function daemonCheck(socketPath: string): Promise<DoctorCheck> {
   try {
-    const { version } = await callDaemon('system.version', {}, { socketPath });
-    return { name: 'daemon', ok: true, detail: `portalgun ${version} at ${socketPath}` };
+    const { version, formulas } = await callDaemon('system.version', {}, { socketPath });
+    const tree = `formulas ${formulas.dir}${formulas.digest ? '' : ' (cannot be read)'}`;
+    return { name: 'daemon', ok: true, detail: `portalgun ${version} at ${socketPath}, ${tree}` };
   } catch (error) {
     return {
       name: 'daemon',
@@ -28,7 +31,9 @@ async function daemonCheck(socketPath: string): Promise<DoctorCheck> {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('Check the host: accelerator, tools, QEMU account, kernel, agent, TUN, disk, daemon')
+    .description(
+      'Check the host: accelerator, tools (and the features that need them), QEMU account, kernel, agent, TUN, disk, daemon',
+    )
     .option('--state <dir>', 'state folder to check (default: $PORTALGUN_STATE or /var/lib/multiverse)')
     .action(async (options: { state?: string }, command: Command) => {
       const global = globalOptions(command);
@@ -37,10 +42,16 @@ export function registerDoctor(program: Command): void {
         ...(await runDoctorChecks({ stateRoot, agentBundle: agentBundlePath() })),
         await daemonCheck(daemonSocketPath(global.run)),
       ];
-      const failed = checks.filter((c) => !c.ok);
-      process.exitCode = failed.length > 0 ? 6 : 0;
-      if (global.json) return writeJson({ ok: failed.length === 0, checks });
-      const rows = checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail, c.ok ? '' : (c.fix ?? '')]);
+      const passes = doctorPasses(checks);
+      process.exitCode = passes ? 0 : 6;
+      if (global.json) {
+        return writeJson({
+          ok: passes,
+          checks: checks.map((c) => ({ ...c, required: c.required ?? true, level: checkLevel(c) })),
+        });
+      }
+      const label = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
+      const rows = checks.map((c) => [label[checkLevel(c)], c.name, c.detail, c.ok ? '' : (c.fix ?? '')]);
       writeText(renderColumns([['', 'CHECK', 'FOUND', 'FIX'], ...rows]));
     });
 }
