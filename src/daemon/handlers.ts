@@ -121,6 +121,10 @@ export function buildHandlers(
       });
       return { attached: true };
     },
+    'portal.screenshot': async ({ name }) => ({
+      format: 'png',
+      data: (await manager.screenshot(name)).toString('base64'),
+    }),
     ...buildImageHandlers(images),
   };
   return handlers as unknown as Record<MethodName, Handler>;

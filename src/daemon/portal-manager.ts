@@ -29,6 +29,7 @@ import {
   macvtapNodeOf,
   uplinkNamesOf,
 } from './portal-network.js';
+import { takeScreenshot } from './portal-screenshot.js';
 import { processStartTime } from './process-info.js';
 import { Restarter } from './restarter.js';
 import { Reverter } from './reverter.js';
@@ -459,6 +460,16 @@ export class PortalManager {
     });
     await this.releaseNetwork(stopped);
     return summarize(stopped, this.config.clock());
+  }
+
+  /** What a ready, graphical portal's display shows, as PNG bytes. */
+  async screenshot(name: string): Promise<Buffer> {
+    const record = this.get(name);
+    const monitor = this.monitors.get(name);
+    if (record.state !== 'ready' || !monitor) {
+      throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}, not ready`);
+    }
+    return takeScreenshot(record, await monitor.connect(2_000), this.config.owner.uid);
   }
 
   /** Stops watching every portal without stopping them, and holds pending restarts (daemon shutdown). */

@@ -101,6 +101,7 @@ export const ERROR_CODES = {
   'portal.share-not-empty': 'bad-input',
   'portal.wrong-state': 'conflict',
   'portal.router-down': 'conflict',
+  'portal.screenshot-failed': 'failed',
   'portal.boot-failed': 'failed',
   'portal.boot-timeout': 'timeout',
   'portal.stop-timeout': 'timeout',

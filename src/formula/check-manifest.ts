@@ -14,6 +14,9 @@ import { type FieldPath, formatPath } from './yaml-locate.js';
 
 type Report = (code: ErrorCode, path: FieldPath, message: string, hint: string) => void;
 
+/** The Debian packages a graphical Debian portal needs for its display server (Xorg, input, X cookies). */
+const DISPLAY_PACKAGES = ['xserver-xorg-core', 'xserver-xorg-input-evdev', 'xauth'] as const;
+
 /** Every rule broken by one resolved formula. */
 export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -26,6 +29,7 @@ export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   checkAgent(resolved.manifest, report);
   checkCmdline(resolved.manifest, report);
   checkStartup(resolved.manifest, report);
+  checkDisplay(resolved.manifest, report);
   checkNetworks(resolved.manifest, report);
   checkUplink(resolved.manifest, report);
   return diagnostics;
@@ -102,6 +106,18 @@ function checkStartup(m: Manifest, report: Report): void {
       'Set image.backend: debian (the program runs through util-linux setpriv), or drop program.',
     );
   }
+}
+
+function checkDisplay(m: Manifest, report: Report): void {
+  if (m.abstract || m.devices.display === 'none' || m.image.backend !== 'debian') return;
+  const missing = DISPLAY_PACKAGES.filter((name) => !m.packages.includes(name));
+  if (missing.length === 0) return;
+  report(
+    'formula.conflict',
+    ['devices', 'display'],
+    `a ${m.devices.display} display runs an X server, but the image lacks ${missing.join(', ')}`,
+    `Add them to packages (here or in a parent formula): packages: [${missing.join(', ')}].`,
+  );
 }
 
 function checkCmdline(m: Manifest, report: Report): void {

@@ -192,6 +192,19 @@ describe('resolveCatalogue: machine rules', () => {
       [],
     );
   });
+
+  it('needs the X server packages in a graphical Debian image, not in its abstract layers', () => {
+    const graphical = 'machine: { type: q35 }\nimage: { backend: debian }\ndevices: { display: spice }\n';
+    const missing = only({ 'application/x': `${graphical}packages: [xauth]\n` });
+    assert.deepEqual([missing.code, missing.where.path], ['formula.conflict', 'devices.display']);
+    assert.match(missing.message, /lacks xserver-xorg-core, xserver-xorg-input-evdev$/);
+    assert.match(missing.hint ?? '', /packages: \[xserver-xorg-core, xserver-xorg-input-evdev\]/);
+    const withX = 'packages: [xserver-xorg-core, xserver-xorg-input-evdev, xauth]\n';
+    assert.deepEqual(
+      problems({ 'application/g': `abstract: true\n${graphical}`, 'application/g/x': withX }),
+      [],
+    );
+  });
 });
 
 describe('resolveCatalogue: merged entries', () => {

@@ -17,7 +17,10 @@ describe('planLayers', () => {
       layers.map((l) => [l.node, l.packages]),
       [
         [DEBIAN_BASE_NODE, []],
-        ['application/browser', ['dbus-x11', 'fonts-dejavu-core', 'xauth']],
+        [
+          'application/browser',
+          ['dbus-x11', 'fonts-dejavu-core', 'xauth', 'xserver-xorg-core', 'xserver-xorg-input-evdev'],
+        ],
         ['application/browser/firefox', ['firefox-esr']],
       ],
     );

@@ -11,6 +11,7 @@
 import type { Manifest } from '../formula/index.js';
 import { ROUTER_PATHS, ROUTER_STATES } from '../net/index.js';
 import { LAYER_SERIAL_PREFIX } from '../qemu/index.js';
+import { DISPLAY_SCRIPT, hasDisplayServer } from './guest-display.js';
 import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
 import { STATUS_HELPER } from './guest-status.js';
 
@@ -170,13 +171,15 @@ done
 
 /**
  * busybox init's table: setup, the formula's services (started once, before the agent can report ready), the
- * agent (respawned), the formula's program (respawned), a console shell, and a clean power-off.
+ * agent (respawned), the display server and the formula's program (respawned), a console shell, and a
+ * clean power-off.
  */
 export function renderInittab(manifest: Manifest): string {
   const lines = [
     `::sysinit:${GUEST_PATHS.sysinit}`,
     ...(manifest.services.length > 0 ? [`::sysinit:/bin/sh ${SERVICES_SCRIPT}`] : []),
     `::respawn:${GUEST_PATHS.node} ${GUEST_PATHS.agent}`,
+    ...(hasDisplayServer(manifest) ? [`::respawn:/bin/sh ${DISPLAY_SCRIPT}`] : []),
     ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT}`] : []),
     ...(manifest.devices.console ? ['ttyS0::respawn:-/bin/sh'] : []),
     '::ctrlaltdel:/bin/busybox poweroff -f',

@@ -8,6 +8,7 @@
 import { digestJson } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { renderFstab } from '../share/index.js';
+import { DISPLAY_SCRIPT, renderDisplayScript } from './guest-display.js';
 import {
   DEBIAN_APPLET_DIR,
   GUEST_PATHS,
@@ -245,12 +246,13 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
   return [...[...dirs.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), ...leaves];
 }
 
-/** The scripts that start the formula's services and run its program, if it has them. */
+/** The scripts that start the formula's services, its display server and its program, if it has them. */
 function startupFiles(manifest: Manifest): ImageFile[] {
   const files: ImageFile[] = [];
   for (const [file, text] of [
     [SERVICES_SCRIPT, renderServicesScript(manifest)],
     [PROGRAM_SCRIPT, renderProgramScript(manifest)],
+    [DISPLAY_SCRIPT, renderDisplayScript(manifest)],
   ] as const) {
     if (text !== undefined) files.push({ kind: 'text', path: file.slice(1), text, mode: 0o755 });
   }
@@ -277,5 +279,6 @@ export function guestFilesDigest(
     JSON.stringify(routerFiles(manifest)),
     renderServicesScript(manifest) ?? '',
     renderProgramScript(manifest) ?? '',
+    renderDisplayScript(manifest) ?? '',
   ]);
 }

@@ -36,15 +36,19 @@ export const ROUTER_MODULES = [
 /** What a Debian image's stage 1 needs besides: its read-only erofs layers and the overlay that stacks them. */
 const LAYER_MODULES = ['erofs', 'overlay'] as const;
 
+/** What a graphical portal's X server needs: the virtio GPU's DRM driver and the virtio keyboard and tablet. */
+const DISPLAY_MODULES = ['virtio_gpu', 'virtio_input'] as const;
+
 /**
- * The modules a portal's initramfs loads: the base set, the layer stack for Debian images, netfilter for
- * routers, WireGuard where it is used.
+ * The modules a portal's initramfs loads: the base set, the layer stack for Debian images, the GPU and input
+ * devices of graphical portals, netfilter for routers, WireGuard where it is used.
  */
 export function modulesFor(manifest: Manifest): string[] {
   const routes = manifest.networks.some((attachment) => attachment.router);
   return [
     ...PORTAL_MODULES,
     ...(manifest.image.backend === 'debian' ? LAYER_MODULES : []),
+    ...(manifest.devices.display !== 'none' ? DISPLAY_MODULES : []),
     ...(routes ? ROUTER_MODULES : []),
     ...(manifest.packages.includes('wireguard-tools') ? ['wireguard'] : []),
   ];

@@ -36,6 +36,8 @@ portal.down        @owner  *  allow  rate=10/m burst=3 max-inflight=2
 portal.remove      @owner  *  allow  rate=10/m burst=3
 # Running a command in a portal is interactive use; in-flight is capped so a loop cannot pile up processes.
 portal.exec        @owner  *  allow  rate=5/s burst=10 max-inflight=4
+# A screenshot shows what the portal's display shows, sealed to the owner; cheap, but not for video.
+portal.screenshot  @owner  *  allow  rate=1/s burst=3 max-inflight=1
 # A console is a long-lived session; a few attaches, a few at once.
 portal.console     @owner  *  allow  rate=1/s burst=3 max-inflight=2
 # Building an image is minutes of CPU and gigabytes of disk: a few an hour, one at a time per formula.

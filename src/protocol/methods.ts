@@ -128,6 +128,11 @@ export const METHODS = {
     params: nameParam,
     result: z.strictObject({ attached: z.literal(true) }),
   },
+  'portal.screenshot': {
+    params: nameParam,
+    /** What the portal's display shows, as a base64 PNG. */
+    result: z.strictObject({ format: z.literal('png'), data: z.string() }),
+  },
   'image.build': {
     params: z.strictObject({ formula: z.string().min(1).max(300) }),
     result: z.strictObject({

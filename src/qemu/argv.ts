@@ -240,12 +240,13 @@ function deviceArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   }
   if (manifest.machine.balloon) args.push(device('virtio-balloon-pci', { id: 'balloon' }));
   if (devices.display === 'spice') {
-    args.push(
-      arg('-spice', qemuOpts(null, { unix: true, addr: files.spice, 'disable-ticketing': true })),
-      device('virtio-vga'),
-    );
+    args.push(arg('-spice', qemuOpts(null, { unix: true, addr: files.spice, 'disable-ticketing': true })));
   } else if (devices.display === 'vnc') {
-    args.push(arg('-vnc', `unix:${files.vnc}`), device('virtio-vga'));
+    args.push(arg('-vnc', `unix:${files.vnc}`));
+  }
+  if (devices.display !== 'none') {
+    // The GPU, and a keyboard and an absolute pointer the viewer drives (no PS/2 mouse emulation).
+    args.push(device('virtio-vga'), device('virtio-keyboard-pci'), device('virtio-tablet-pci'));
   }
   if (devices.tpm) {
     args.push(

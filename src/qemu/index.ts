@@ -43,6 +43,7 @@ export {
   queryStatus,
   queryVersion,
   quit,
+  screendump,
   stop,
   systemPowerdown,
 } from './qmp/commands.js';

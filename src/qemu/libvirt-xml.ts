@@ -96,6 +96,8 @@ function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
         el('listen', { type: 'socket', socket: d.display === 'spice' ? files.spice : files.vnc }),
       ]),
     d.display !== 'none' && el('video', {}, [el('model', { type: 'virtio' })]),
+    d.display !== 'none' && el('input', { type: 'keyboard', bus: 'virtio' }),
+    d.display !== 'none' && el('input', { type: 'tablet', bus: 'virtio' }),
     d.tpm && el('tpm', { model: 'tpm-crb' }, [el('backend', { type: 'emulator', version: '2.0' })]),
     ...d.pci.map((address) => pciHostdev(address)),
     ...d.usb.map((id) => {

@@ -1,9 +1,10 @@
 /**
  * @module `portalgun view <portal>`: a graphical portal's display. Opens `remote-viewer` on the display's
  * unix socket when it is installed (and `--print` was not given); otherwise prints how to connect.
+ * `portalgun screenshot <portal>` saves what the display shows as a PNG.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
@@ -65,5 +66,24 @@ export function registerView(program: Command): void {
         );
         child.once('exit', (code) => resolve(code ?? 1));
       });
+    });
+
+  program
+    .command('screenshot')
+    .description("Save what a graphical portal's display shows as a PNG file")
+    .argument('<portal>', 'portal name')
+    .option('-o, --output <file>', 'where to write it (default: <portal>.png)')
+    .action(async (name: string, options: { output?: string }, command: Command) => {
+      const global = globalOptions(command);
+      const shot = await callDaemon(
+        'portal.screenshot',
+        { name },
+        { socketPath: daemonSocketPath(global.run) },
+      );
+      const file = options.output ?? `${name}.png`;
+      const bytes = Buffer.from(shot.data, 'base64');
+      writeFileSync(file, bytes);
+      if (global.json) return writeJson({ file: path.resolve(file), bytes: bytes.length });
+      writeText(`${name}: screenshot written to ${file} (${bytes.length} bytes)`);
     });
 }

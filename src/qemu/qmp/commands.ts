@@ -78,6 +78,15 @@ export async function quit(qmp: QmpExecutor, options: QmpCallOptions = {}): Prom
   await qmp.execute('quit', undefined, { ...options, endsSession: true });
 }
 
+/** Writes what the portal's display shows to a PNG file (QEMU opens the file itself, as its own account). */
+export async function screendump(
+  qmp: QmpExecutor,
+  args: { readonly filename: string },
+  options: QmpCallOptions = {},
+): Promise<void> {
+  await qmp.execute('screendump', { filename: args.filename, format: 'png' }, options);
+}
+
 /** Pauses the guest CPUs. */
 export async function stop(qmp: QmpExecutor, options: QmpCallOptions = {}): Promise<void> {
   await qmp.execute('stop', undefined, options);
