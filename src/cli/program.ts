@@ -2,6 +2,7 @@
  * @module The `portalgun` command tree: global options and every command group.
  */
 import { Command, Help } from 'commander';
+import { registerCompletion } from './commands/completion.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
@@ -70,6 +71,7 @@ export function buildProgram(version: string): Command {
   registerImageMaintenance(image);
   registerDoctor(program);
   registerInit(program);
+  registerCompletion(program);
   for (const command of program.commands) command.aliases(ALIASES[command.name()] ?? []);
   for (const command of [...program.commands, ...formula.commands, ...image.commands]) command.exitOverride();
   return program;

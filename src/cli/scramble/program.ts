@@ -3,6 +3,7 @@
  * Scramble Shell, and the host's audit log. Failures map to exit codes like portalgun's (5 = denied).
  */
 import { Command } from 'commander';
+import { registerCompletion } from '../commands/completion.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { registerIdentityCommands } from './identity-commands.js';
 import { registerRunCommands } from './run-commands.js';
@@ -19,6 +20,7 @@ export function buildScrambleProgram(version: string): Command {
   registerIdentityCommands(program);
   registerRunCommands(program);
   registerAuditCommands(program);
+  registerCompletion(program);
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();
   return program;
