@@ -234,7 +234,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     console: value(z.boolean(), { default: true, doc: 'Serial console (a unix socket and a log file).' }),
     display: value(z.enum(['none', 'spice', 'vnc']), {
       default: 'none',
-      doc: 'Graphical display, always on a unix socket, never a TCP port (q35 only).',
+      doc: 'Graphical display, always on a unix socket, never a TCP port (q35 only). A Debian image runs Xorg on it, with the program as its client (its packages must include xserver-xorg-core, xserver-xorg-input-evdev and xauth); a micro image shows its console there.',
     }),
     tpm: value(z.boolean(), {
       default: false,
@@ -261,7 +261,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   }),
   program: value(z.array(z.string().min(1).max(4096)).max(64), {
     default: [],
-    doc: 'The program a Debian portal runs from boot, as argv (first an absolute path): started by init as the unprivileged user nobody (HOME=/tmp, no capabilities, no new privileges) and started again 2 s after it exits.',
+    doc: 'The program a Debian portal runs from boot, as argv (first an absolute path): started by init as the unprivileged user nobody (HOME=/tmp, no capabilities, no new privileges) and started again 2 s after it exits. With a display it waits for the X server and is its client.',
   }),
   agent: section('What the portal agent accepts.', {
     verbs: value(z.array(z.enum(AGENT_VERBS)), {
@@ -277,11 +277,11 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   }),
   restart: value(z.enum(['no', 'on-failure', 'always']), {
     default: 'no',
-    doc: 'What the daemon does when the portal stops without being asked to.',
+    doc: 'What the daemon does when QEMU ends without the owner asking: no (stays down), on-failure (started again unless the guest powered itself off), always (started again). Restarts wait 1 s, doubling up to 60 s; after 5 in a row without 5 healthy minutes the portal is left crashed (a crash loop). A down is never undone.',
   }),
   startOrder: value(z.number().int().min(0).max(999), {
     default: 100,
-    doc: 'Lower starts first; a portal starts only after every lower one it depends on is ready.',
+    doc: 'Orders routers at the same depth of the chain (lower first). A portal starts only while the router its packets leave by is ready; portalgun up starts the missing routers first, upstream first.',
   }),
   hardening: section('Hardening flags; all on by default.', {
     sandbox: value(z.boolean(), { default: true, doc: "QEMU's seccomp sandbox with every deny option." }),
