@@ -137,6 +137,8 @@ async function refuseShareWithData(name: string, shareDir: string): Promise<void
   throw new MvError(
     'portal.share-not-empty',
     `Portal "${name}"'s share holds ${describeUsage(usage)} at ${shareDir}; removing the portal deletes them`,
-    { hint: `Copy out what you need, then run "portalgun rm ${name} --yes".` },
+    {
+      hint: `Copy out what you need, then remove it with --yes: "portalgun rm ${name} --yes" (in the Scramble Shell: "rm ${name} --yes").`,
+    },
   );
 }
