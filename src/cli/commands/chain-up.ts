@@ -88,7 +88,8 @@ export async function upRoute(
 ): Promise<void> {
   const { catalogue } = await loadTreeInUse(global);
   const resolved = lookupFormula(catalogue, formula);
-  if (!resolved) return;
+  // An unknown formula or an abstract layer starts nothing: the daemon refuses it with its own error.
+  if (!resolved || resolved.manifest.abstract) return;
   const hops = planRouteHops(resolved.manifest, manifestsOf(catalogue));
   if (hops.length === 0) return;
   const socketPath = daemonSocketPath(global.run);
