@@ -21,8 +21,9 @@ for_tests=false
 # debootstrap, debian-archive-keyring, erofs-utils: Debian images (minbase checked against Debian's keys,
 # then read-only erofs layers).
 # passt: user-mode networking for the universe router's `user` uplink.
+# ovmf, seabios: firmware for q35 portals (boot.firmware); swtpm: their emulated TPM (devices.tpm).
 # wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

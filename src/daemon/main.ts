@@ -19,6 +19,7 @@ import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
 import { installDefaultPolicy } from './default-policy-file.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
 import { buildHandlers } from './handlers.js';
+import { releaseOrphanDevices } from './host-devices.js';
 import { readOrCreateHostId, registerOwner } from './host-identity.js';
 import { ImageCatalog } from './image-catalog.js';
 import { ImageTrust } from './image-trust.js';
@@ -127,6 +128,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const trust = new ImageTrust(config, imageState);
   const manager = new PortalManager(config, store, trust);
   const adopted = await adoptPortals(config, store, manager);
+  await releaseOrphanDevices(config, store);
   const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
   if (installDefaultPolicy(config.stateRoot) === 'kept-edited') {
     log(

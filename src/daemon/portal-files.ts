@@ -4,11 +4,14 @@
  * creation registered with a reverter. Cleanup removes the run folder on every way out, after keeping the
  * console log, so nothing a user might need to diagnose a crash is lost.
  */
-import { existsSync } from 'node:fs';
-import { chown, copyFile, mkdir, rm } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { chown, copyFile, lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { MvError } from '../errors/index.js';
 import type { Manifest } from '../formula/index.js';
 import { createDisk, createOverlay } from '../image/host/qemu-img.js';
+import { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage } from '../qemu/index.js';
+import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
 
 /** Where one portal's files live. */
@@ -17,6 +20,8 @@ export interface PortalPaths {
   readonly shareDir: string;
   readonly overlay: string;
   readonly disks: Readonly<Record<string, string>>;
+  /** The TPM's state folder: in the run folder (ephemeral), in the volumes (persistent), or null. */
+  readonly tpmState: string | null;
 }
 
 /** Folders the daemon owns. */
@@ -34,11 +39,18 @@ export function portalPaths(dirs: DaemonDirs, name: string, manifest: Manifest):
       ? path.join(dirs.stateRoot, 'volumes', name, `${disk}.qcow2`)
       : path.join(runDir, `disk-${disk}.qcow2`);
   }
+  const tpm = manifest.devices.tpm;
   return {
     runDir,
     shareDir: path.join(dirs.stateRoot, 'shares', name),
     overlay: path.join(runDir, 'overlay.qcow2'),
     disks,
+    tpmState:
+      tpm === 'none'
+        ? null
+        : tpm === 'persistent'
+          ? path.join(dirs.stateRoot, 'volumes', name, 'tpm')
+          : path.join(runDir, 'tpm'),
   };
 }
 
@@ -47,12 +59,13 @@ export function keptConsoleLog(dirs: DaemonDirs, name: string): string {
   return path.join(dirs.stateRoot, 'logs', `${name}.console.log`);
 }
 
-/** Creates the run folder, share, overlay and disks, owned by the QEMU account. */
+/** Creates the run folder, share, overlay, disks, firmware variables and TPM state, owned by the QEMU account. */
 export async function preparePortalFiles(
   paths: PortalPaths,
   options: {
     manifest: Manifest;
     base: { path: string; format: 'raw' | 'qcow2' } | null;
+    firmware: FirmwarePlan | null;
     owner: { uid: number; gid: number };
     reverter: Reverter;
   },
@@ -83,6 +96,45 @@ export async function preparePortalFiles(
     await own(path.dirname(file));
     await own(file);
   }
+  await prepareFirmware(options.firmware, owner);
+  if (paths.tpmState) await ensureOwnedDir(paths.tpmState, owner, reverter);
+}
+
+/** Checks the firmware files are installed and gives the portal its own copy of OVMF's variable store. */
+async function prepareFirmware(firmware: FirmwarePlan | null, owner: { uid: number; gid: number }) {
+  if (!firmware) return;
+  const needed =
+    firmware.kind === 'ovmf' ? [firmware.code, FIRMWARE_FILES.ovmfVarsTemplate] : [firmware.bios];
+  for (const file of needed) {
+    if (!existsSync(file)) {
+      throw new MvError('host.missing-tool', `The ${firmware.kind} firmware file ${file} is missing`, {
+        hint: `Install it: apt-get install ${firmwarePackage(firmware.kind)} (or run scripts/setup.sh).`,
+      });
+    }
+  }
+  if (firmware.kind === 'ovmf') {
+    // Exclusive: never written through something already at that name in the QEMU account's folder.
+    await copyFile(FIRMWARE_FILES.ovmfVarsTemplate, firmware.vars, constants.COPYFILE_EXCL);
+    await chown(firmware.vars, owner.uid, owner.gid);
+  }
+}
+
+/**
+ * Makes a folder for the QEMU account, or accepts the one already there only if it is a real folder of
+ * that account (a link would hand the account whatever it points to).
+ */
+async function ensureOwnedDir(dir: string, owner: { uid: number; gid: number }, reverter: Reverter) {
+  const info = await lstat(dir).catch(() => undefined);
+  if (info) {
+    if (info.isDirectory() && info.uid === owner.uid) return;
+    throw new MvError('portal.files-unsafe', `${dir} is not a folder of the QEMU account`, {
+      hint: 'Something replaced it; remove it (it holds the TPM state of a persistent TPM) and start again.',
+    });
+  }
+  await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
+  await mkdir(dir, { mode: 0o700 });
+  reverter.add(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
+  await chown(dir, owner.uid, owner.gid);
 }
 
 async function chownTree(
@@ -97,8 +149,9 @@ async function chownTree(
   }
 }
 
-/** Removes a portal's run folder (overlay, ephemeral disks, sockets), keeping its console log. */
+/** Removes a portal's run folder (overlay, ephemeral disks, sockets, its swtpm), keeping its console log. */
 export async function cleanupRunDir(dirs: DaemonDirs, name: string, runDir: string): Promise<void> {
+  await stopPortalTpm(runDir);
   const consoleLog = path.join(runDir, 'console.log');
   if (existsSync(consoleLog)) {
     await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });

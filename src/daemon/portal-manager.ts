@@ -14,9 +14,17 @@ import { deleteNamespace } from '../net/host/namespace.js';
 import { namespaceName, withGuestNet } from '../net/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
-import { type PortalInstance, planInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
+import {
+  type PortalInstance,
+  planFirmware,
+  planInstance,
+  renderQemuArgs,
+  runFiles,
+  toArgv,
+} from '../qemu/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
@@ -30,6 +38,7 @@ import {
   uplinkNamesOf,
 } from './portal-network.js';
 import { takeScreenshot } from './portal-screenshot.js';
+import { startPortalTpm } from './portal-tpm.js';
 import { processStartTime } from './process-info.js';
 import { Restarter } from './restarter.js';
 import { Reverter } from './reverter.js';
@@ -169,7 +178,7 @@ export class PortalManager {
         initrd: blob(image.initrd.digest),
         base: image.base ? { path: blob(image.base.digest), format: image.base.format } : null,
         layers: image.layers.map((layer) => blob(layer.digest)),
-        firmware: null,
+        firmware: planFirmware(resolved.manifest.boot.firmware, paths.runDir),
       },
       accel: this.config.accel.accel,
       tscKhz: this.config.tscKhz,
@@ -183,9 +192,13 @@ export class PortalManager {
     return this.store.list().filter((r) => isActivePortal(r.state));
   }
 
-  /** Takes a stopped or crashed portal off the networks and re-renders the port rules for the rest. */
+  /**
+   * Takes a stopped or crashed portal off the networks, re-renders the port rules for the rest, and gives
+   * its passed-through devices back to the host.
+   */
   async releaseNetwork(record: PortalRecord): Promise<void> {
     await detachNetwork(this.config, record);
+    await releaseHostDevices(this.config, record.name);
     await this.refreshNetworks(record.name);
   }
 
@@ -257,13 +270,20 @@ export class PortalManager {
     const instance = given ?? this.instanceFor(name, resolved, image);
     const reverter = new Reverter(this.config.log);
     try {
+      const devices = await claimHostDevices(this.config, { name, manifest, reverter });
       context.progress('preparing the overlay and share');
-      await preparePortalFiles(portalPaths(this.config, name, manifest), {
+      const paths = portalPaths(this.config, name, manifest);
+      await preparePortalFiles(paths, {
         manifest,
         base: instance.artifacts.base,
+        firmware: instance.artifacts.firmware,
         owner: this.config.owner,
         reverter,
       });
+      if (paths.tpmState) {
+        context.progress(`starting the TPM (${manifest.devices.tpm})`);
+        await startPortalTpm(instance.runDir, paths.tpmState, this.config.owner, reverter);
+      }
       context.progress(isNetworked(instance) ? 'joining the portal networks' : 'offline portal');
       // Undone last, after the taps and the record: a failed first start must not leave an empty namespace
       // behind, nor its ports in the rules of the others.
@@ -314,10 +334,12 @@ export class PortalManager {
         gid: this.config.owner.gid,
         cwd: instance.runDir,
         logFile: `${instance.runDir}/qemu.log`,
-        passFds: passed,
+        passFds: [...passed, ...devices.fds],
+        ...devices.launch,
         ...(namespace ? { namespace } : {}),
       }).finally(() => {
         for (const fd of passed) closeSync(fd);
+        devices.close();
       });
       const pidStart = processStartTime(launched.pid) ?? null;
       this.store.update(name, { pid: launched.pid, pidStart });

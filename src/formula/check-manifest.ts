@@ -1,11 +1,13 @@
 /**
  * @module Rules that look at one resolved manifest as a whole: fields that only make sense together
- * (microvm has no PCI bus, so no display or passthrough), the address plan's rules per class, and the
- * uplink belonging to the universe router. Every finding points at the file and line that set the value.
+ * (microvm has no PCI bus, so no display, passthrough or PCI uplink), the address plan's rules per class,
+ * and the uplink belonging to the universe router. Every finding points at the file and line that set the
+ * value.
  * Pure: no I/O.
  */
 import type { Diagnostic, ErrorCode } from '../errors/index.js';
 import { hostNumberOn, roleOfHost } from './address-plan.js';
+import { PCI_ADDRESS } from './formula-fields.js';
 import type { ResolvedFormula } from './manifest.js';
 import { locationOf } from './manifest.js';
 import { originOf } from './merge.js';
@@ -32,6 +34,7 @@ export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   checkDisplay(resolved.manifest, report);
   checkNetworks(resolved.manifest, report);
   checkUplink(resolved.manifest, report);
+  checkPassthrough(resolved.manifest, report);
   return diagnostics;
 }
 
@@ -48,7 +51,7 @@ function checkClass(m: Manifest, report: Report): void {
 }
 
 function checkMachine(m: Manifest, report: Report): void {
-  if (m.devices.tpm && m.boot.firmware === 'direct') {
+  if (m.devices.tpm !== 'none' && m.boot.firmware === 'direct') {
     report(
       'formula.conflict',
       ['devices', 'tpm'],
@@ -62,9 +65,10 @@ function checkMachine(m: Manifest, report: Report): void {
   const needsPci: [FieldPath, boolean, string][] = [
     [['boot', 'firmware'], m.boot.firmware !== 'direct', `firmware "${m.boot.firmware}"`],
     [['devices', 'display'], m.devices.display !== 'none', `a ${m.devices.display} display`],
-    [['devices', 'tpm'], m.devices.tpm, 'a TPM'],
+    [['devices', 'tpm'], m.devices.tpm !== 'none', 'a TPM'],
     [['devices', 'pci'], m.devices.pci.length > 0, 'PCI passthrough'],
     [['devices', 'usb'], m.devices.usb.length > 0, 'USB passthrough'],
+    [['uplink', 'mode'], m.uplink.mode === 'pci', 'a PCI (VFIO) uplink'],
     [['machine', 'balloon'], m.machine.balloon, 'a memory balloon'],
   ];
   for (const [path, broken, what] of needsPci) {
@@ -242,6 +246,14 @@ function checkUplink(m: Manifest, report: Report): void {
       'Name the host interface (macvtap), PCI address (pci) or namespace (netns).',
     );
   }
+  if (mode === 'pci' && device !== null && !PCI_ADDRESS.test(device)) {
+    report(
+      'formula.invalid-value',
+      ['uplink', 'device'],
+      `uplink mode "pci" takes a PCI address, not "${device}"`,
+      "Write the NIC's full address as lspci -D shows it, e.g. 0000:03:00.0.",
+    );
+  }
   if (device?.includes('/') && mode !== 'macvtap') {
     report(
       'formula.invalid-value',
@@ -273,6 +285,31 @@ function checkUplink(m: Manifest, report: Report): void {
       ['uplink', 'mode'],
       'only the router of the universe network may have an uplink',
       'Everything else reaches the outside through the router chain; set uplink.mode: none.',
+    );
+  }
+}
+
+function checkPassthrough(m: Manifest, report: Report): void {
+  for (const key of ['pci', 'usb'] as const) {
+    const list: readonly string[] = m.devices[key];
+    for (const [index, entry] of list.entries()) {
+      if (list.indexOf(entry) !== index) {
+        report(
+          'formula.conflict',
+          ['devices', key, index],
+          `"${entry}" is listed twice`,
+          'List each device once.',
+        );
+      }
+    }
+  }
+  const { mode, device } = m.uplink;
+  if (mode === 'pci' && device !== null && m.devices.pci.includes(device)) {
+    report(
+      'formula.conflict',
+      ['uplink', 'device'],
+      `the uplink NIC ${device} is also in devices.pci`,
+      'A pci uplink passes the NIC through already: remove it from devices.pci.',
     );
   }
 }

@@ -140,9 +140,17 @@ describe('resolveCatalogue: address plan', () => {
     assert.equal(only({ 'controller/x': 'uplink: { mode: user }\n' }).code, 'formula.conflict');
     const universe = {
       'service/router/universe':
-        'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: pci }\n',
+        'machine: { type: q35 }\nnetworks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: pci }\n',
     };
     assert.equal(only(universe).code, 'formula.missing-field');
+    const notPci = {
+      'service/router/universe':
+        'machine: { type: q35 }\nnetworks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: pci, device: eth0 }\n',
+    };
+    assert.deepEqual(
+      [only(notPci).code, only(notPci).where.path],
+      ['formula.invalid-value', 'uplink.device'],
+    );
     const netnsSlash = {
       'service/router/universe':
         'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: netns, device: a/b }\n',
@@ -166,15 +174,38 @@ describe('resolveCatalogue: machine rules', () => {
     for (const text of [
       'devices: { display: spice }\n',
       'devices: { pci: ["0000:00:14.0"] }\n',
+      'devices: { usb: ["046d:c52b"] }\n',
       'boot: { firmware: ovmf }\n',
     ]) {
       assert.equal(only({ 'application/x': text }).code, 'formula.conflict', text);
     }
+    const pciUplink = only({
+      'service/router/universe':
+        'networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: pci, device: "0000:03:00.0" }\n',
+    });
+    assert.deepEqual([pciUplink.code, pciUplink.where.path], ['formula.conflict', 'uplink.mode']);
+    assert.match(pciUplink.message, /microvm cannot have a PCI \(VFIO\) uplink/);
+  });
+
+  it('takes each passed-through device once, a USB device by its port if asked, and no uplink NIC twice', () => {
+    const q35 = 'machine: { type: q35 }\n';
+    assert.deepEqual(
+      problems({ 'application/x': `${q35}devices: { usb: ["046d:c52b@1-1.4", "046d:c52b@3-2"] }\n` }),
+      [],
+    );
+    const bad = only({ 'application/x': `${q35}devices: { usb: ["046d:c52b@1-0"] }\n` });
+    assert.equal(bad.code, 'formula.invalid-value');
+    const twice = only({ 'application/x': `${q35}devices: { pci: ["0000:01:00.0", "0000:01:00.0"] }\n` });
+    assert.deepEqual([twice.code, twice.where.path], ['formula.conflict', 'devices.pci[1]']);
+    const uplinkToo = only({
+      'service/router/universe': `${q35}networks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: pci, device: "0000:03:00.0" }\ndevices: { pci: ["0000:03:00.0"] }\n`,
+    });
+    assert.deepEqual([uplinkToo.code, uplinkToo.where.path], ['formula.conflict', 'uplink.device']);
   });
 
   it('refuses a TPM without firmware and run programs without the run verb', () => {
     assert.equal(
-      only({ 'application/x': 'machine: { type: q35 }\ndevices: { tpm: true }\n' }).code,
+      only({ 'application/x': 'machine: { type: q35 }\ndevices: { tpm: ephemeral }\n' }).code,
       'formula.conflict',
     );
     assert.equal(only({ 'application/x': 'agent: { run: [/bin/sh] }\n' }).code, 'formula.conflict');

@@ -46,13 +46,17 @@ const debianPackage = z
 
 const ipv4 = z.string().refine((text) => parseIpv4(text) !== undefined, 'must be a dotted-quad IPv4 address');
 
-const pciAddress = z
-  .string()
-  .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'must be a full PCI address such as 0000:00:14.0');
+/** A full PCI address, domain:bus:slot.function, in the lower case sysfs uses. */
+export const PCI_ADDRESS = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+
+const pciAddress = z.string().regex(PCI_ADDRESS, 'must be a full PCI address such as 0000:00:14.0');
 
 const usbId = z
   .string()
-  .regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, 'must be a USB vendor:product id such as 046d:c52b');
+  .regex(
+    /^[0-9a-f]{4}:[0-9a-f]{4}(@[1-9][0-9]*-[1-9][0-9]*(\.[1-9][0-9]*)*)?$/,
+    'must be a USB vendor:product id such as 046d:c52b, optionally @<bus>-<port> such as 046d:c52b@1-1.4',
+  );
 
 const macPrefix = z
   .string()
@@ -99,7 +103,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   boot: section('How the portal boots.', {
     firmware: value(z.enum(['direct', 'ovmf', 'seabios']), {
       default: 'direct',
-      doc: 'direct: QEMU loads the kernel itself (required on microvm); ovmf: UEFI; seabios: legacy BIOS (q35).',
+      doc: "direct: QEMU loads the PVH kernel itself (required on microvm); ovmf: UEFI from Debian's ovmf (code read-only, a variable store per portal, thrown away with it); seabios: Debian's SeaBIOS. Both firmwares boot Debian's bzImage (q35 only).",
     }),
     kernel: value(kebabName, {
       default: 'debian-generic',
@@ -139,6 +143,10 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       persistent: value(z.boolean(), {
         default: false,
         doc: 'Keep the disk as a named volume that survives the portal (opt-in).',
+      }),
+      mountPoint: value(absolutePath.nullable(), {
+        default: null,
+        doc: "Where the guest mounts the disk at boot, before the network and the program start; it gets an ext2 file system while it is still blank (owned by the program's user, nobody, when the formula has a program). null leaves it a bare block device.",
       }),
     }),
   ),
@@ -236,9 +244,9 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       default: 'none',
       doc: 'Graphical display, always on a unix socket, never a TCP port (q35 only). A Debian image runs Xorg on it, with the program as its client (its packages must include xserver-xorg-core, xserver-xorg-input-evdev and xauth); a micro image shows its console there.',
     }),
-    tpm: value(z.boolean(), {
-      default: false,
-      doc: 'Emulated TPM 2.0 through swtpm (q35 with firmware only).',
+    tpm: value(z.enum(['none', 'ephemeral', 'persistent']), {
+      default: 'none',
+      doc: "Emulated TPM 2.0 through swtpm, run per portal as the QEMU account (q35 with firmware only): ephemeral keeps its state in the run folder (a new TPM every boot), persistent in the portal's volumes.",
     }),
     pci: value(z.array(pciAddress), {
       default: [],
@@ -246,7 +254,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     }),
     usb: value(z.array(usbId), {
       default: [],
-      doc: 'Host USB devices passed through by vendor:product (q35 only).',
+      doc: 'Host USB devices passed through by vendor:product (q35 only); add @<bus>-<port> (as in /sys/bus/usb/devices, e.g. 046d:c52b@1-1.4) when the host has two alike.',
     }),
   }),
   packages: value(z.array(debianPackage), {

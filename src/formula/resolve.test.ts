@@ -64,8 +64,8 @@ describe('resolveCatalogue: inheritance', () => {
       'application/p/q',
     );
     assert.deepEqual(manifest.disks, {
-      work: { size: 100, persistent: true },
-      scratch: { size: 5, persistent: false },
+      work: { size: 100, persistent: true, mountPoint: null },
+      scratch: { size: 5, persistent: false, mountPoint: null },
     });
     assert.deepEqual(manifest.share.subfolders.a, { readOnly: true, mountPoint: '/a' });
   });

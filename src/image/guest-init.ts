@@ -11,6 +11,7 @@
 import type { Manifest } from '../formula/index.js';
 import { ROUTER_PATHS, ROUTER_STATES } from '../net/index.js';
 import { LAYER_SERIAL_PREFIX } from '../qemu/index.js';
+import { DISKS_SCRIPT } from './guest-disks.js';
 import { DISPLAY_SCRIPT, hasDisplayServer } from './guest-display.js';
 import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
 import { STATUS_HELPER } from './guest-status.js';
@@ -160,6 +161,7 @@ grep -v '^#' /etc/fstab | while read -r source target rest; do
   [ -n "$target" ] && mkdir -p "$target"
 done
 mount -a || status "share-failed"
+if [ -f ${DISKS_SCRIPT} ]; then /bin/sh ${DISKS_SCRIPT} || status "failed disks"; fi
 ${NETWORK_SETUP}
 # QMP system_powerdown presses the ACPI power button: power off when it (and only it) is pressed.
 for input in /sys/class/input/event*; do

@@ -8,6 +8,7 @@
 import { digestJson } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { renderFstab } from '../share/index.js';
+import { DISKS_SCRIPT, renderDisksScript } from './guest-disks.js';
 import { DISPLAY_SCRIPT, renderDisplayScript } from './guest-display.js';
 import {
   DEBIAN_APPLET_DIR,
@@ -253,6 +254,7 @@ function startupFiles(manifest: Manifest): ImageFile[] {
     [SERVICES_SCRIPT, renderServicesScript(manifest)],
     [PROGRAM_SCRIPT, renderProgramScript(manifest)],
     [DISPLAY_SCRIPT, renderDisplayScript(manifest)],
+    [DISKS_SCRIPT, renderDisksScript(manifest)],
   ] as const) {
     if (text !== undefined) files.push({ kind: 'text', path: file.slice(1), text, mode: 0o755 });
   }
@@ -280,5 +282,6 @@ export function guestFilesDigest(
     renderServicesScript(manifest) ?? '',
     renderProgramScript(manifest) ?? '',
     renderDisplayScript(manifest) ?? '',
+    renderDisksScript(manifest) ?? '',
   ]);
 }

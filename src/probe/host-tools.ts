@@ -7,6 +7,7 @@
  * when it is used.
  * Pure: no I/O.
  */
+import { FIRMWARE_FILES } from '../qemu/index.js';
 
 /** One host prerequisite. */
 export interface HostTool {
@@ -31,9 +32,6 @@ const optional = (name: string, pkg: string, feature: string): HostTool => ({
   feature,
 });
 
-/** Where Debian's ovmf package puts the UEFI firmware (code and the variable store template). */
-export const OVMF_FILES = ['/usr/share/OVMF/OVMF_CODE_4M.fd', '/usr/share/OVMF/OVMF_VARS_4M.fd'] as const;
-
 /** The table `doctor` checks, in the order it prints them. */
 export const HOST_TOOLS: readonly HostTool[] = [
   required('qemu-system-x86_64', 'qemu-system-x86', 'every portal'),
@@ -52,7 +50,9 @@ export const HOST_TOOLS: readonly HostTool[] = [
   optional('wg', 'wireguard-tools', 'the galaxy router image (service/router/galaxy)'),
   optional('passt', 'passt', 'the universe uplink in user mode (uplink.mode: user)'),
   optional('swtpm', 'swtpm', 'a TPM in a portal (devices.tpm: true)'),
-  ...OVMF_FILES.map((file) => optional(file, 'ovmf', 'UEFI boot (boot.firmware: ovmf)')),
+  optional(FIRMWARE_FILES.ovmfCode, 'ovmf', 'UEFI boot (boot.firmware: ovmf)'),
+  optional(FIRMWARE_FILES.ovmfVarsTemplate, 'ovmf', 'UEFI boot (boot.firmware: ovmf)'),
+  optional(FIRMWARE_FILES.seabios, 'seabios', 'BIOS boot (boot.firmware: seabios)'),
   optional('remote-viewer', 'virt-viewer', 'portalgun view (opening a display)'),
   optional('dot', 'graphviz', 'portalgun net graph --format svg'),
 ];
@@ -63,8 +63,8 @@ export interface DoctorCheck {
   readonly ok: boolean;
   readonly detail: string;
   readonly fix?: string;
-  /** False for a check whose failure only costs one feature: a warning, not a failed doctor. */
-  readonly required?: boolean;
+  /** A failure that stops only the features the detail names, not portals in general: shown, not fatal. */
+  readonly warn?: boolean;
 }
 
 /** The checks of the tool table, given which of them are present. */
@@ -77,7 +77,7 @@ export function planToolChecks(
     return {
       name: tool.name,
       ok,
-      required: tool.required,
+      ...(tool.required ? {} : { warn: true }),
       detail: ok
         ? `installed, needed by ${tool.feature}`
         : `missing: ${tool.required ? '' : 'only '}${tool.feature} needs it`,
@@ -89,7 +89,7 @@ export function planToolChecks(
 /** How a check shows: ok, a warning (optional and missing) or a failure. */
 export function checkLevel(check: DoctorCheck): 'ok' | 'warn' | 'fail' {
   if (check.ok) return 'ok';
-  return check.required === false ? 'warn' : 'fail';
+  return check.warn ? 'warn' : 'fail';
 }
 
 /** Whether the host passes: no required check failed. */

@@ -10,6 +10,5 @@ export {
   doctorPasses,
   HOST_TOOLS,
   type HostTool,
-  OVMF_FILES,
   planToolChecks,
 } from './host-tools.js';

@@ -91,7 +91,10 @@ describe('renderQemuArgs', () => {
     );
     assert.match(netdevs('{ mode: netns, device: lan }'), /tap,id=uplink,ifname=mvuplink0/);
     assert.match(netdevs('{ mode: macvtap, device: eth0 }'), /tap,id=uplink,fd=3/);
-    assert.match(netdevs('{ mode: pci, device: "0000:03:00.0" }'), /vfio-pci,host=0000:03:00.0,id=uplink/);
+    assert.match(
+      netdevs('{ mode: pci, device: "0000:03:00.0" }\nmachine: { type: q35 }'),
+      /vfio-pci,host=0000:03:00.0,id=uplink/,
+    );
   });
 
   it('puts q35 devices on PCI and adds the display on a unix socket, never TCP', () => {
@@ -102,6 +105,37 @@ describe('renderQemuArgs', () => {
     const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
     assert.ok(valuesAfter(argv, '-device').includes('virtio-rng-pci,rng=rng'));
     assert.deepEqual(valuesAfter(argv, '-vnc'), ['unix:/run/multiverse/portals/g/vnc.sock']);
+  });
+
+  it('passes PCI functions by VFIO, and each USB device as an inherited descriptor after the macvtap', () => {
+    const app = manifestOf(
+      {
+        'application/p':
+          'machine: { type: q35 }\ndevices: { pci: ["0000:01:00.0"], usb: ["1050:0407", "046d:c52b@1-1.4"] }\n',
+      },
+      'application/p',
+    );
+    const argv = toArgv(renderQemuArgs(app, previewInstance(app)));
+    assert.deepEqual(valuesAfter(argv, '-add-fd'), ['fd=3,set=3', 'fd=4,set=4']);
+    assert.deepEqual(
+      valuesAfter(argv, '-device').filter((d) => /^(vfio|usb|qemu-xhci)/.test(d)),
+      [
+        'vfio-pci,host=0000:01:00.0,id=pci0',
+        'qemu-xhci,id=usb',
+        'usb-host,bus=usb.0,hostdevice=/dev/fdset/3,id=usb0',
+        'usb-host,bus=usb.0,hostdevice=/dev/fdset/4,id=usb1',
+      ],
+    );
+    const router = manifestOf(
+      {
+        'service/router/universe':
+          'machine: { type: q35 }\nnetworks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: macvtap, device: eth0 }\ndevices: { usb: ["1050:0407"] }\n',
+      },
+      'service/router/universe',
+    );
+    const routerArgv = toArgv(renderQemuArgs(router, previewInstance(router)));
+    assert.deepEqual(valuesAfter(routerArgv, '-add-fd'), ['fd=4,set=4']);
+    assert.ok(valuesAfter(routerArgv, '-netdev').includes('tap,id=uplink,fd=3'));
   });
 
   it('leaves out the sandbox only when the formula turns it off', () => {

@@ -8,7 +8,7 @@
  */
 import type { Manifest } from '../formula/index.js';
 import { SHARE_TAG } from '../share/index.js';
-import { type PortalInstance, runFiles } from './instance.js';
+import { type PortalInstance, runFiles, usbHostFd } from './instance.js';
 import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
 
 /** The name of the agent's virtio-serial port inside the guest. */
@@ -78,20 +78,18 @@ function baseArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
 function bootArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   const { artifacts } = instance;
   const args: QemuArg[] = [];
-  if (artifacts.firmware) {
+  const firmware = artifacts.firmware;
+  if (firmware?.kind === 'ovmf') {
     args.push(
+      // The code is shared by every portal and never written; the variable store is this portal's copy.
       arg(
         '-drive',
-        qemuOpts(null, {
-          if: 'pflash',
-          format: 'raw',
-          unit: 0,
-          readonly: true,
-          file: artifacts.firmware.code,
-        }),
+        qemuOpts(null, { if: 'pflash', format: 'raw', unit: 0, readonly: true, file: firmware.code }),
       ),
-      arg('-drive', qemuOpts(null, { if: 'pflash', format: 'raw', unit: 1, file: artifacts.firmware.vars })),
+      arg('-drive', qemuOpts(null, { if: 'pflash', format: 'raw', unit: 1, file: firmware.vars })),
     );
+  } else if (firmware?.kind === 'seabios') {
+    args.push(arg('-bios', firmware.bios));
   }
   args.push(arg('-kernel', artifacts.kernel));
   if (manifest.boot.initrd && artifacts.initrd) args.push(arg('-initrd', artifacts.initrd));
@@ -248,7 +246,7 @@ function deviceArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
     // The GPU, and a keyboard and an absolute pointer the viewer drives (no PS/2 mouse emulation).
     args.push(device('virtio-vga'), device('virtio-keyboard-pci'), device('virtio-tablet-pci'));
   }
-  if (devices.tpm) {
+  if (devices.tpm !== 'none') {
     args.push(
       arg('-chardev', qemuOpts('socket', { id: 'tpm', path: files.swtpm })),
       arg('-tpmdev', qemuOpts('emulator', { id: 'tpm0', chardev: 'tpm' })),
@@ -258,15 +256,13 @@ function deviceArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   for (const [index, host] of devices.pci.entries())
     args.push(device('vfio-pci', { host, id: `pci${index}` }));
   if (devices.usb.length > 0) args.push(device('qemu-xhci', { id: 'usb' }));
-  for (const [index, id] of devices.usb.entries()) {
-    const [vendor, product] = id.split(':');
+  for (const index of devices.usb.keys()) {
+    // The daemon opens the device's /dev/bus/usb node and QEMU inherits the descriptor: the QEMU account
+    // never gets the node itself, so no other portal running as that account can open it.
+    const fd = usbHostFd(instance, index);
     args.push(
-      device('usb-host', {
-        bus: 'usb.0',
-        vendorid: `0x${vendor}`,
-        productid: `0x${product}`,
-        id: `usb${index}`,
-      }),
+      arg('-add-fd', qemuOpts(null, { fd, set: fd })),
+      device('usb-host', { bus: 'usb.0', hostdevice: `/dev/fdset/${fd}`, id: `usb${index}` }),
     );
   }
   return args;

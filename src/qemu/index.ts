@@ -3,6 +3,7 @@
  * Pure: no I/O.
  */
 export { AGENT_PORT, kernelCommandLine, LAYER_SERIAL_PREFIX, renderQemuArgs, STATUS_PORT } from './argv.js';
+export { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage, planFirmware } from './firmware.js';
 export {
   type Accelerator,
   type BootArtifacts,
@@ -15,6 +16,7 @@ export {
   planInstance,
   runFiles,
   tapName,
+  usbHostFd,
 } from './instance.js';
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
 export { DEFAULT_HOST_LAYOUT, type PreviewOptions, previewInstance } from './preview.js';

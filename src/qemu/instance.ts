@@ -7,21 +7,22 @@
 import { sha256Hex } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
 import { allocateApplicationAddress, type Manifest, macFor, type NetworkName } from '../formula/index.js';
+import type { FirmwarePlan } from './firmware.js';
 
 /** The accelerators portalgun knows; TCG is software emulation, KVM needs vmx/svm and a real KVM. */
 export type Accelerator = 'tcg' | 'kvm';
 
 /** Files the image store supplies for one boot. */
 export interface BootArtifacts {
-  /** Kernel (an uncompressed PVH vmlinux on microvm). */
+  /** Kernel: the uncompressed PVH vmlinux for a direct boot, Debian's bzImage under firmware. */
   readonly kernel: string;
   readonly initrd: string | null;
   /** Read-only base image under the overlay, or null for an initramfs-only portal. */
   readonly base: { readonly path: string; readonly format: 'qcow2' | 'raw' } | null;
   /** Read-only root layers (erofs, bottom first) that the guest stacks under the base with overlayfs. */
   readonly layers: readonly string[];
-  /** UEFI code and this instance's copy of the variable store, when the formula asks for OVMF. */
-  readonly firmware: { readonly code: string; readonly vars: string } | null;
+  /** OVMF (code, and this instance's copy of the variable store) or SeaBIOS; null for a direct boot. */
+  readonly firmware: FirmwarePlan | null;
 }
 
 /** One NIC on a portal network. */
@@ -77,6 +78,8 @@ export function runFiles(runDir: string) {
     spice: `${runDir}/spice.sock`,
     vnc: `${runDir}/vnc.sock`,
     swtpm: `${runDir}/swtpm.sock`,
+    swtpmPid: `${runDir}/swtpm.pid`,
+    swtpmLog: `${runDir}/swtpm.log`,
   } as const;
 }
 
@@ -91,6 +94,14 @@ export function interfaceName(instance: string, suffix: string | number): string
 /** The tap of an instance's NIC `index`. */
 export function tapName(instance: string, index: number): string {
   return interfaceName(instance, index);
+}
+
+/**
+ * The descriptor QEMU inherits for the USB device `index` of `devices.usb`: the daemon passes the macvtap
+ * uplink's first (at its `fd`), then one open /dev/bus/usb node per USB device, in formula order.
+ */
+export function usbHostFd(instance: PortalInstance, index: number): number {
+  return (instance.uplink?.kind === 'fd' ? instance.uplink.fd + 1 : 3) + index;
 }
 
 /** What the caller knows when planning an instance; addresses already in use come from the daemon. */

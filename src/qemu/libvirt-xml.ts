@@ -4,9 +4,10 @@
  * directly (see ARCHITECTURE.md); this rendering mirrors the same devices, sockets and hardening.
  * Pure: no I/O.
  */
-import type { Manifest } from '../formula/index.js';
+import { type Manifest, parseUsbSelector } from '../formula/index.js';
 import { SHARE_TAG } from '../share/index.js';
 import { AGENT_PORT, kernelCommandLine, STATUS_PORT } from './argv.js';
+import { FIRMWARE_FILES } from './firmware.js';
 import { type PortalInstance, runFiles } from './instance.js';
 import { el, renderXml, type XmlElement } from './xml.js';
 
@@ -51,12 +52,24 @@ function osElement(manifest: Manifest, instance: PortalInstance): XmlElement {
   const { artifacts } = instance;
   return el('os', {}, [
     el('type', { arch: 'x86_64', machine: manifest.machine.type }, ['hvm']),
-    artifacts.firmware && el('loader', { readonly: 'yes', type: 'pflash' }, [artifacts.firmware.code]),
-    artifacts.firmware && el('nvram', {}, [artifacts.firmware.vars]),
+    ...firmwareElements(instance),
     el('kernel', {}, [artifacts.kernel]),
     manifest.boot.initrd && artifacts.initrd !== null && el('initrd', {}, [artifacts.initrd]),
     el('cmdline', {}, [kernelCommandLine(manifest, instance)]),
   ]);
+}
+
+/** OVMF as a read-only pflash loader with the portal's own variable store; SeaBIOS as a ROM loader. */
+function firmwareElements(instance: PortalInstance): XmlElement[] {
+  const firmware = instance.artifacts.firmware;
+  if (firmware?.kind === 'ovmf') {
+    return [
+      el('loader', { readonly: 'yes', type: 'pflash' }, [firmware.code]),
+      el('nvram', { template: FIRMWARE_FILES.ovmfVarsTemplate }, [firmware.vars]),
+    ];
+  }
+  if (firmware?.kind === 'seabios') return [el('loader', { readonly: 'yes', type: 'rom' }, [firmware.bios])];
+  return [];
 }
 
 function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
@@ -98,10 +111,18 @@ function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
     d.display !== 'none' && el('video', {}, [el('model', { type: 'virtio' })]),
     d.display !== 'none' && el('input', { type: 'keyboard', bus: 'virtio' }),
     d.display !== 'none' && el('input', { type: 'tablet', bus: 'virtio' }),
-    d.tpm && el('tpm', { model: 'tpm-crb' }, [el('backend', { type: 'emulator', version: '2.0' })]),
+    d.tpm !== 'none' &&
+      el('tpm', { model: 'tpm-crb' }, [
+        el('backend', {
+          type: 'emulator',
+          version: '2.0',
+          ...(d.tpm === 'persistent' ? { persistent_state: 'yes' } : {}),
+        }),
+      ]),
     ...d.pci.map((address) => pciHostdev(address)),
-    ...d.usb.map((id) => {
-      const [vendor, product] = id.split(':');
+    ...d.usb.map((text) => {
+      // libvirt picks a USB device by its ids only; a port in the selector has no place here.
+      const { vendor, product } = parseUsbSelector(text);
       return el('hostdev', { mode: 'subsystem', type: 'usb', managed: 'yes' }, [
         el('source', {}, [el('vendor', { id: `0x${vendor}` }), el('product', { id: `0x${product}` })]),
       ]);

@@ -4,13 +4,13 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
+import { planFirmware } from './firmware.js';
 import { type Accelerator, type PortalInstance, planInstance } from './instance.js';
 
 /** Where portalgun keeps things on a host, by default. */
 export const DEFAULT_HOST_LAYOUT = {
   runRoot: '/run/multiverse/portals',
   stateRoot: '/var/lib/multiverse',
-  ovmfCode: '/usr/share/OVMF/OVMF_CODE_4M.fd',
 } as const;
 
 /** The host id a preview uses when none is given. */
@@ -31,7 +31,6 @@ export interface PreviewOptions {
 /** The instance a manifest would get as the first instance on a host (the default one, unless told). */
 export function previewInstance(manifest: Manifest, options: PreviewOptions = {}): PortalInstance {
   const name = options.name ?? manifest.name;
-  const { ovmfCode } = DEFAULT_HOST_LAYOUT;
   const runRoot = options.runRoot ?? DEFAULT_HOST_LAYOUT.runRoot;
   const stateRoot = options.stateRoot ?? DEFAULT_HOST_LAYOUT.stateRoot;
   const runDir = `${runRoot}/${name}`;
@@ -49,11 +48,11 @@ export function previewInstance(manifest: Manifest, options: PreviewOptions = {}
     shareDir: `${stateRoot}/shares/${name}`,
     overlay: `${runDir}/overlay.qcow2`,
     artifacts: {
-      kernel: `${stateRoot}/kernels/${manifest.boot.kernel}/vmlinux`,
+      kernel: `${stateRoot}/kernels/${manifest.boot.kernel}/${manifest.boot.firmware === 'direct' ? 'vmlinux' : 'bzImage'}`,
       initrd: manifest.boot.initrd ? `${image}/initrd.cpio` : null,
       base: { path: `${image}/base.qcow2`, format: 'qcow2' },
       layers: [],
-      firmware: manifest.boot.firmware === 'ovmf' ? { code: ovmfCode, vars: `${runDir}/OVMF_VARS.fd` } : null,
+      firmware: planFirmware(manifest.boot.firmware, runDir),
     },
     accel: options.accel ?? 'tcg',
     tscKhz: options.tscKhz ?? 2_600_000,

@@ -80,7 +80,7 @@ function startProcess(
 export const TEST_POLICY = '# integration tests: the owner may do anything, unthrottled\n* @owner * allow\n';
 
 /**
- * Gives a state folder the host's kernels and a store of its own holding a copy of the kernel blob, for tests
+ * Gives a state folder the test cache's kernels and a store of its own holding copies of the kernel blobs, for tests
  * that change or delete blobs (the shared store is used by every test running at the same time).
  */
 async function privateStore(state: string): Promise<void> {
@@ -88,8 +88,10 @@ async function privateStore(state: string): Promise<void> {
   assert.ok(kernel, NO_KERNEL);
   symlinkSync(path.join(TEST_CACHE, 'kernels'), path.join(state, 'kernels'));
   mkdirSync(path.join(state, 'store/sha256'), { recursive: true });
-  copyFileSync(blobPath(TEST_CACHE, kernel.vmlinuxDigest), blobPath(state, kernel.vmlinuxDigest));
-  chmodSync(blobPath(state, kernel.vmlinuxDigest), 0o444);
+  for (const digest of [kernel.vmlinuxDigest, kernel.bzImageDigest]) {
+    copyFileSync(blobPath(TEST_CACHE, digest), blobPath(state, digest));
+    chmodSync(blobPath(state, digest), 0o444);
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * @module `portalgun doctor`: checks every host prerequisite (accelerator, tools, the QEMU account, the
- * kernel, the agent bundle, TUN, disk space, the daemon) and says how to fix each one that fails. A missing
- * optional tool is a warning naming the feature that needs it; only a failed required check fails (exit 6).
+ * kernel, the agent bundle, TUN, disk space, the IOMMU, the daemon) and says how to fix each one that fails.
+ * A warning (a missing optional tool, the IOMMU) names the features it stops and does not fail the command;
+ * only a failed required check does (exit 6).
  */
 import type { Command } from 'commander';
 import { agentBundlePath } from '../../install/host/package-root.js';
@@ -32,7 +33,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description(
-      'Check the host: accelerator, tools (and the features that need them), QEMU account, kernel, agent, TUN, disk, daemon',
+      'Check the host: accelerator, tools (and the features that need them), QEMU account, kernel, agent, TUN, disk, IOMMU, daemon',
     )
     .option('--state <dir>', 'state folder to check (default: $PORTALGUN_STATE or /var/lib/multiverse)')
     .action(async (options: { state?: string }, command: Command) => {
@@ -47,7 +48,7 @@ export function registerDoctor(program: Command): void {
       if (global.json) {
         return writeJson({
           ok: passes,
-          checks: checks.map((c) => ({ ...c, required: c.required ?? true, level: checkLevel(c) })),
+          checks: checks.map((c) => ({ ...c, level: checkLevel(c) })),
         });
       }
       const label = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;

@@ -22,6 +22,7 @@ const PROVIDERS: Readonly<Record<string, string>> = {
   dpkg: 'dpkg',
   ldd: 'libc-bin',
   passt: 'passt',
+  swtpm: 'swtpm',
 };
 
 /** Options of a command run. */
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** Called with each complete line of stdout as it arrives (progress of long work). */
   readonly onStdoutLine?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Run as this account instead of the caller's (the QEMU account for per-portal helpers). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** What a finished command printed. */
@@ -62,6 +65,7 @@ export function runCommand(
       stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs,
       signal: options.signal,
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

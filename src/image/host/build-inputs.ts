@@ -8,7 +8,7 @@ import { MvError } from '../../errors/index.js';
 import type { Manifest } from '../../formula/index.js';
 import { BUILDER_VERSION, type BuildInputs } from '../image-record.js';
 import { guestFilesDigest } from '../micro-plan.js';
-import { readKernel } from './kernel.js';
+import { bootKernelDigest, readKernel } from './kernel.js';
 import { sha256File } from './store.js';
 
 const remembered = new Map<string, string>();
@@ -53,7 +53,7 @@ export async function readBuildInputs(sources: BuildSources): Promise<BuildInput
       owner: sources.owner,
       layers: sources.layerDigests?.length ?? 0,
     }),
-    kernel: kernel.vmlinuxDigest,
+    kernel: bootKernelDigest(kernel, sources.manifest.boot.firmware),
     agent: await fileDigest(sources.agentBundle),
     node: await fileDigest(sources.node),
     busybox: await fileDigest(sources.busybox),

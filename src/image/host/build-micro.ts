@@ -18,7 +18,7 @@ import { modulesFor } from '../modules.js';
 import { readBuildInputs } from './build-inputs.js';
 import type { LayerRecord } from './build-layers.js';
 import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
-import { readKernel } from './kernel.js';
+import { bootKernelDigest, readKernel } from './kernel.js';
 import { writeBaseImage, writeInitramfs } from './materialize.js';
 import { resolveModuleFiles } from './module-files.js';
 import { putBlob, writeImageRecord } from './store.js';
@@ -118,7 +118,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
       imageKey: imageKeyOf(options.formulaHash, inputs),
       inputs,
       backend: manifest.image.backend,
-      kernel: { digest: kernel.vmlinuxDigest, release: kernel.release },
+      kernel: { digest: bootKernelDigest(kernel, manifest.boot.firmware), release: kernel.release },
       initrd: { digest: initrd, size: initrdSize },
       base: { digest: base, size: baseSize, format: 'raw' },
       layers: layers.map((layer) => ({ node: layer.node, digest: layer.digest, size: layer.size })),

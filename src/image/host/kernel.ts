@@ -2,7 +2,8 @@
  * @module Installs the Debian generic kernel into the image store without installing it on the host:
  * resolves `linux-image-amd64`'s current dependency, downloads the package, unpacks it, and extracts the
  * uncompressed PVH `vmlinux` from the bzImage once (so no portal pays ~2.5 s of XZ decompression under
- * emulation on every boot). The cloud kernel is not an option: it has no 9p.
+ * emulation on every boot). The bzImage itself is kept too: firmware (OVMF, SeaBIOS) boots it, not the PVH
+ * vmlinux. The cloud kernel is not an option: it has no 9p.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -18,8 +19,10 @@ export interface KernelInfo {
   readonly name: string;
   readonly package: string;
   readonly release: string;
-  /** The PVH vmlinux, as a blob of the content-addressed store. */
+  /** The PVH vmlinux, as a blob of the content-addressed store (direct boot). */
   readonly vmlinuxDigest: string;
+  /** Debian's bzImage, as a blob (boot through firmware). */
+  readonly bzImageDigest: string;
   readonly modules: string;
 }
 
@@ -58,7 +61,9 @@ export async function installKernel(
     current &&
     current.package === pkg &&
     !options.force &&
-    existsSync(blobPath(stateRoot, current.vmlinuxDigest))
+    existsSync(blobPath(stateRoot, current.vmlinuxDigest)) &&
+    current.bzImageDigest !== undefined &&
+    existsSync(blobPath(stateRoot, current.bzImageDigest))
   ) {
     return current;
   }
@@ -79,6 +84,7 @@ export async function installKernel(
     log('extracting the PVH vmlinux');
     await writeFile(path.join(work, 'vmlinux'), await extractVmlinux(path.join(work, 'root/boot', bzImage)));
     const vmlinuxDigest = await putBlob(stateRoot, path.join(work, 'vmlinux'));
+    const bzImageDigest = await putBlob(stateRoot, path.join(work, 'root/boot', bzImage));
     await rename(path.join(work, 'root/lib/modules', release), path.join(work, 'modules'));
     await rm(path.join(work, 'root'), { recursive: true, force: true });
     await rm(path.join(work, deb), { force: true });
@@ -87,6 +93,7 @@ export async function installKernel(
       package: pkg,
       release,
       vmlinuxDigest,
+      bzImageDigest,
       modules: path.join(dir, 'modules'),
     };
     await writeFile(path.join(work, 'kernel.json'), `${JSON.stringify(info, null, 2)}\n`);
@@ -97,6 +104,11 @@ export async function installKernel(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The kernel blob a boot uses: the PVH vmlinux for a direct boot, the bzImage under firmware. */
+export function bootKernelDigest(kernel: KernelInfo, firmware: 'direct' | 'ovmf' | 'seabios'): string {
+  return firmware === 'direct' ? kernel.vmlinuxDigest : kernel.bzImageDigest;
 }
 
 /** Decompresses the kernel payload of a bzImage into an ELF vmlinux and checks its PVH entry note. */

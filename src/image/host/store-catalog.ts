@@ -60,7 +60,7 @@ export function blobsOf(record: ImageRecord): string[] {
   ];
 }
 
-/** The vmlinux blobs of the installed kernels (they are kept whatever the images say). */
+/** The vmlinux and bzImage blobs of the installed kernels (they are kept whatever the images say). */
 export async function installedKernelBlobs(stateRoot: string): Promise<string[]> {
   const root = storeLayout(stateRoot).kernels;
   if (!existsSync(root)) return [];
@@ -68,9 +68,9 @@ export async function installedKernelBlobs(stateRoot: string): Promise<string[]>
   for (const name of await readdir(root)) {
     const file = path.join(root, name, 'kernel.json');
     if (!existsSync(file)) continue;
-    let info: { vmlinuxDigest?: unknown };
+    let info: { vmlinuxDigest?: unknown; bzImageDigest?: unknown };
     try {
-      info = JSON.parse(await readFile(file, 'utf8')) as { vmlinuxDigest?: unknown };
+      info = JSON.parse(await readFile(file, 'utf8')) as { vmlinuxDigest?: unknown; bzImageDigest?: unknown };
     } catch {
       // Refused rather than read as "no kernel": gc would otherwise delete the kernel's blob.
       throw new MvError('image.kernel-missing', `The kernel record ${file} is damaged`, {
@@ -78,6 +78,7 @@ export async function installedKernelBlobs(stateRoot: string): Promise<string[]>
       });
     }
     if (typeof info.vmlinuxDigest === 'string') digests.push(info.vmlinuxDigest);
+    if (typeof info.bzImageDigest === 'string') digests.push(info.bzImageDigest);
   }
   return digests;
 }

@@ -4,7 +4,7 @@
  * the portal's run folder, and turns the router's packets into ordinary sockets of the host, so the host
  * still has no interface on any portal network. IPv4 only, no inbound ports; it exits when QEMU disconnects.
  */
-import { readFile } from 'node:fs/promises';
+import { stopByPidFile } from '../../exec/host/pid-file.js';
 import { runCommand } from '../../exec/host/run-command.js';
 
 /**
@@ -39,14 +39,6 @@ export async function startPasst(
 }
 
 /** Stops the passt of a pid file if it still runs (it normally exits with QEMU); safe to repeat. */
-export async function stopPasst(pidFile: string): Promise<void> {
-  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 1) return;
-  const name = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
-  if (name.trim() !== 'passt') return;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // It exited between the check and the signal: nothing left to stop.
-  }
+export function stopPasst(pidFile: string): Promise<void> {
+  return stopByPidFile(pidFile, 'passt');
 }

@@ -4,6 +4,7 @@
  */
 import { existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
+import { HOST_ROOTS, readIommuState } from '../../passthrough/host/read-facts.js';
 import { chooseAccelerator, tscKhzOf } from '../accel.js';
 import { type DoctorCheck, HOST_TOOLS, type HostTool, planToolChecks } from '../host-tools.js';
 import { hasTool, lookupUser, QEMU_USER, readCpuFacts } from './facts.js';
@@ -69,7 +70,27 @@ export async function runDoctorChecks(options: {
     fix: 'portal networks need TUN/TAP (modprobe tun)',
   });
   checks.push(diskCheck(options.stateRoot));
+  checks.push(await iommuCheck());
   return checks;
+}
+
+/** Whether PCI passthrough can work: IOMMU groups and the vfio-pci driver (portalgun loads no modules). */
+async function iommuCheck(): Promise<DoctorCheck> {
+  const { iommuGroups, vfioDriver } = await readIommuState(HOST_ROOTS.sys);
+  const found = `${iommuGroups === 0 ? 'no IOMMU groups' : `${iommuGroups} IOMMU groups`}, ${vfioDriver ? 'vfio-pci present' : 'no vfio-pci driver'}`;
+  const ok = iommuGroups > 0 && vfioDriver;
+  return {
+    name: 'iommu',
+    ok,
+    warn: true,
+    detail: ok
+      ? found
+      : `${found}: devices.pci and uplink mode pci are refused (USB passthrough still works)`,
+    fix:
+      iommuGroups === 0
+        ? 'Turn on VT-d or AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on'
+        : 'modprobe vfio-pci, or boot a kernel with CONFIG_VFIO_PCI=y',
+  };
 }
 
 function diskCheck(stateRoot: string): DoctorCheck {

@@ -19,30 +19,36 @@ export interface LaunchPlan {
   readonly logFile: string;
   /** The network namespace QEMU runs in (for portals with NICs), or none. */
   readonly namespace?: string;
-  /** Open descriptors QEMU inherits as 3, 4, … (the macvtap uplink's tap device). */
+  /** Open descriptors QEMU inherits as 3, 4, … (the macvtap uplink's tap device, then USB device nodes). */
   readonly passFds?: readonly number[];
+  /** RLIMIT_MEMLOCK for QEMU (soft and hard), when VFIO must pin guest memory; else the inherited one. */
+  readonly memlockBytes?: number;
 }
 
 /**
- * The program and argv that start QEMU: directly as the QEMU account, or, inside a network namespace,
- * through `ip netns exec` and `setpriv` (each execs the next, so the pid is QEMU's): entering a namespace
- * needs root, and QEMU must still never run as root.
+ * The program and argv that start QEMU: directly as the QEMU account, or through `ip netns exec` (to enter
+ * the network namespace) and `prlimit` (to raise the locked-memory limit) and then `setpriv` (each execs
+ * the next, so the pid is QEMU's): both need root, and QEMU must still never run as root.
  */
 export function launchCommand(plan: LaunchPlan): { file: string; args: string[]; asUser: boolean } {
-  if (!plan.namespace) return { file: plan.binary, args: [...plan.argv], asUser: true };
-  const drop = [
+  const { memlockBytes: memlock } = plan;
+  if (!plan.namespace && memlock === undefined) {
+    return { file: plan.binary, args: [...plan.argv], asUser: true };
+  }
+  const chain = [
+    ...(plan.namespace ? ['ip', 'netns', 'exec', plan.namespace] : []),
+    ...(memlock === undefined ? [] : ['prlimit', `--memlock=${memlock}:${memlock}`, '--']),
     'setpriv',
     `--reuid=${plan.uid}`,
     `--regid=${plan.gid}`,
     '--clear-groups',
     '--inh-caps=-all',
     '--',
+    plan.binary,
+    ...plan.argv,
   ];
-  return {
-    file: 'ip',
-    args: ['netns', 'exec', plan.namespace, ...drop, plan.binary, ...plan.argv],
-    asUser: false,
-  };
+  const [file = 'setpriv', ...args] = chain;
+  return { file, args, asUser: false };
 }
 
 /** A started QEMU: its pid, and a promise of its exit status while this process is its parent. */

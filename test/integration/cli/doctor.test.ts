@@ -10,7 +10,7 @@ interface Check {
   name: string;
   ok: boolean;
   level: 'ok' | 'warn' | 'fail';
-  required: boolean;
+  warn?: boolean;
   detail: string;
   fix?: string;
 }
@@ -56,10 +56,10 @@ describe('portalgun doctor', { timeout: 120_000 }, () => {
     assert.ok(names.includes('/usr/share/OVMF/OVMF_CODE_4M.fd'));
     const tor = checks.find((c) => c.name === 'tor');
     assert.deepEqual(
-      { level: tor?.level, required: tor?.required, detail: tor?.detail, fix: tor?.fix },
+      { level: tor?.level, warn: tor?.warn, detail: tor?.detail, fix: tor?.fix },
       {
         level: 'warn',
-        required: false,
+        warn: true,
         detail: 'missing: only the star router image (service/router/star) needs it',
         fix: 'apt-get install --no-install-recommends tor',
       },
