@@ -1,29 +1,14 @@
 /**
- * @module Loads the formula catalogue for a CLI command: picks the tree (flag, environment, bundled), reads
- * and resolves it, and turns any diagnostic into one error carrying all of them. Also finds a node by path
- * or portal name, with a "did you mean" for typos.
+ * @module Reads a formula tree for a CLI command (which tree: see tree-in-use.ts) and finds a node in it by
+ * path or portal name, with a "did you mean" for typos.
  */
-import path from 'node:path';
-import { errorFromDiagnostics, MvError } from '../errors/index.js';
+import { MvError } from '../errors/index.js';
 import { readFormulaTree } from '../formula/host/read-tree.js';
 import { type Catalogue, type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
-import { packageRoot } from '../install/host/package-root.js';
-
-/** The formula tree a command uses: `--formulas`, else `$PORTALGUN_FORMULAS`, else the bundled tree. */
-export function formulaTreeDir(flag: string | undefined): string {
-  return flag ?? process.env.PORTALGUN_FORMULAS ?? path.join(packageRoot(), 'formulas');
-}
 
 /** Reads and resolves a tree, returning diagnostics instead of throwing on them. */
 export async function readCatalogue(dir: string): Promise<Catalogue> {
   return resolveCatalogue(await readFormulaTree(dir));
-}
-
-/** Reads and resolves a tree; any diagnostic is an error (a broken tree is refused whole). */
-export async function loadCatalogue(dir: string): Promise<Catalogue> {
-  const catalogue = await readCatalogue(dir);
-  if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
-  return catalogue;
 }
 
 /** The formula named by a node path or portal name, or undefined if there is none. */

@@ -46,6 +46,15 @@ export interface CallOptions {
   readonly onTakeOver?: (socket: Socket) => void;
 }
 
+/** The version probe's reply; one of another shape comes from a daemon of another version. */
+function parseProbe(reply: unknown): MethodResult<typeof PROBE_METHOD> {
+  const parsed = METHODS[PROBE_METHOD].result.safeParse(reply);
+  if (parsed.success) return parsed.data;
+  throw new MvError('daemon.protocol', "The daemon's reply to its version probe does not match this CLI", {
+    hint: 'The daemon runs another version of portalgun: restart it ("portalgun daemon") after an upgrade.',
+  });
+}
+
 let sequence = 0;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -56,12 +65,9 @@ export async function callDaemon<M extends MethodName>(
   params: MethodParamsInput<M>,
   options: CallOptions,
 ): Promise<MethodResult<M>> {
-  if (method === PROBE_METHOD)
-    return METHODS[method].result.parse(await rpcCall(method, params, options)) as MethodResult<M>;
+  if (method === PROBE_METHOD) return parseProbe(await rpcCall(method, params, options)) as MethodResult<M>;
   const session = loadSession();
-  const { hostId } = METHODS[PROBE_METHOD].result.parse(
-    await rpcCall(PROBE_METHOD, {}, { socketPath: options.socketPath }),
-  );
+  const { hostId } = parseProbe(await rpcCall(PROBE_METHOD, {}, { socketPath: options.socketPath }));
   const now = Date.now();
   sequence = (sequence + 1) % 1000;
   const fields = draftEnvelope(session.signing, {

@@ -46,13 +46,34 @@ function prompt(question: string): Promise<string> {
   });
 }
 
+const UNREADABLE: Readonly<Record<string, string>> = {
+  ENOENT: 'does not exist',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'cannot be read (permission denied)',
+  ENOTDIR: 'is not a file (a part of its path is not a folder)',
+};
+
+/** The file's text; a path that is not a readable file is the caller's mistake (exit 2), named with its path. */
+function readPassphraseFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? '';
+    const why = UNREADABLE[code] ?? `cannot be read (${code || String(cause)})`;
+    throw new MvError('usage.invalid', `--passphrase-file ${file} ${why}`, {
+      hint: 'Give a file whose first line is the passphrase (mode 0600), or set SCRAMBLE_PASSPHRASE.',
+      cause,
+    });
+  }
+}
+
 /** The passphrase, from the file, the environment or the terminal. */
 export async function readPassphrase(options: {
   file?: string | undefined;
   confirm?: boolean;
 }): Promise<string> {
   let passphrase: string;
-  if (options.file) passphrase = (readFileSync(options.file, 'utf8').split('\n')[0] ?? '').trimEnd();
+  if (options.file) passphrase = (readPassphraseFile(options.file).split('\n')[0] ?? '').trimEnd();
   else if (process.env.SCRAMBLE_PASSPHRASE) passphrase = process.env.SCRAMBLE_PASSPHRASE;
   else {
     passphrase = await prompt('Scramble passphrase: ');

@@ -1,7 +1,8 @@
 /**
  * @module The `portalgun` command tree: global options and every command group.
  */
-import { Command } from 'commander';
+import { Command, Help } from 'commander';
+import { registerCompletion } from './commands/completion.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
@@ -14,9 +15,25 @@ import { registerPlan } from './commands/plan.js';
 import { registerInspect } from './commands/portal-inspect.js';
 import { registerPortalIo } from './commands/portal-io.js';
 import { registerLifecycle } from './commands/portal-lifecycle.js';
+import { registerRemove } from './commands/portal-remove.js';
 import { registerImageKernel, registerPrivileged } from './commands/privileged.js';
 import { registerRoute } from './commands/route.js';
 import { registerView } from './commands/view.js';
+
+/** The names people type from other tools (systemctl, docker, kubectl), shown in help and completion. */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  up: ['start'],
+  down: ['stop'],
+  ps: ['list', 'ls'],
+  rm: ['delete'],
+};
+
+const plainHelp = new Help();
+
+/** Commander's help names a command's first alias only (`ps|list`); this names them all (`ps|list|ls`). */
+function withEveryAlias(command: Command): string {
+  return plainHelp.subcommandTerm(command).replace(/^\S+/, [command.name(), ...command.aliases()].join('|'));
+}
 
 /** Builds the program; `exitOverride` makes usage errors throw so main() maps them to exit code 2. */
 export function buildProgram(version: string): Command {
@@ -30,6 +47,7 @@ export function buildProgram(version: string): Command {
       "the daemon's run folder, where its socket is (default: $PORTALGUN_RUN or /run/multiverse)",
     )
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ subcommandTerm: withEveryAlias })
     .exitOverride();
   const formula = program.command('formula').description('Inspect and check the formula tree').exitOverride();
   registerFormulaList(formula);
@@ -37,6 +55,7 @@ export function buildProgram(version: string): Command {
   registerFormulaValidate(formula);
   registerPlan(program);
   registerLifecycle(program);
+  registerRemove(program);
   registerInspect(program);
   registerPortalIo(program);
   registerView(program);
@@ -52,6 +71,8 @@ export function buildProgram(version: string): Command {
   registerImageMaintenance(image);
   registerDoctor(program);
   registerInit(program);
+  registerCompletion(program);
+  for (const command of program.commands) command.aliases(ALIASES[command.name()] ?? []);
   for (const command of [...program.commands, ...formula.commands, ...image.commands]) command.exitOverride();
   return program;
 }

@@ -9,6 +9,7 @@ import { MvError } from '../errors/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
+import { readFormulaTreeInfo } from './formula-tree.js';
 import { readOwner } from './host-identity.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
 import { agentRequest } from './portal-agent.js';
@@ -17,6 +18,7 @@ import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
 import { storeRevocation } from './revocations.js';
 import { type Handler, requireCaller } from './server.js';
+import { describeUsage, readShareUsage } from './share-usage.js';
 import type { PortalStore } from './state/portal-store.js';
 
 type Typed<M extends MethodName> = (
@@ -37,7 +39,12 @@ export function buildHandlers(
   { store, manager, images }: HandlerDeps,
 ): Record<MethodName, Handler> {
   const handlers: { [M in MethodName]: Typed<M> } = {
-    'system.version': async () => ({ version: config.version, protocol: 1, hostId: config.hostId }),
+    'system.version': async () => ({
+      version: config.version,
+      protocol: 1,
+      hostId: config.hostId,
+      formulas: await readFormulaTreeInfo(config.formulasDir),
+    }),
     'identity.revoke': async ({ record }) => ({
       revoked: storeRevocation(config.stateRoot, readOwner(config.stateRoot).scrambleId, record),
     }),
@@ -77,8 +84,11 @@ export function buildHandlers(
     },
     'portal.logs': ({ name, offset, tailBytes }) =>
       readConsoleLog(config, manager.get(name), { offset, tailBytes }),
-    'portal.remove': async ({ name, force }, context) => {
+    'portal.remove': async ({ name, force, ifShareEmpty }, context) => {
       const record = manager.get(name);
+      const paths = portalPaths(config, name, record.manifest);
+      // Asked before anything is stopped: a refusal leaves the portal as it was.
+      if (ifShareEmpty) await refuseShareWithData(name, paths.shareDir);
       if (record.state !== 'stopped' && record.state !== 'crashed') {
         if (!force) {
           throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}`, {
@@ -87,7 +97,6 @@ export function buildHandlers(
         }
         await manager.down({ name, force: true }, context);
       }
-      const paths = portalPaths(config, name, record.manifest);
       await rm(paths.shareDir, { recursive: true, force: true });
       for (const [disk, spec] of Object.entries(record.manifest.disks)) {
         if (spec.persistent) config.log(`${name}: keeping persistent volume ${disk} (${paths.disks[disk]})`);
@@ -119,4 +128,17 @@ export function buildHandlers(
     ...buildImageHandlers(images),
   };
   return handlers as unknown as Record<MethodName, Handler>;
+}
+
+/** Throws `portal.share-not-empty` when the share holds any file (the caller then asks its user). */
+async function refuseShareWithData(name: string, shareDir: string): Promise<void> {
+  const usage = await readShareUsage(shareDir);
+  if (usage.files === 0) return;
+  throw new MvError(
+    'portal.share-not-empty',
+    `Portal "${name}"'s share holds ${describeUsage(usage)} at ${shareDir}; removing the portal deletes them`,
+    {
+      hint: `Copy out what you need, then remove it with --yes: "portalgun rm ${name} --yes" (in the Scramble Shell: "rm ${name} --yes").`,
+    },
+  );
 }

@@ -17,6 +17,7 @@ import { adoptPortals } from './adopt.js';
 import { Authorizer } from './authorizer.js';
 import { type DaemonConfig, DEFAULT_DIRS, socketPathIn } from './config.js';
 import { installDefaultPolicy } from './default-policy-file.js';
+import { readFormulaTreeInfo } from './formula-tree.js';
 import { buildHandlers } from './handlers.js';
 import { releaseOrphanDevices } from './host-devices.js';
 import { readOrCreateHostId, registerOwner } from './host-identity.js';
@@ -93,7 +94,8 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
     stateRoot: dirs.state,
     runRoot: dirs.run,
     socketPath: socketPathIn(dirs.run),
-    formulasDir: dirs.formulas ?? path.join(root, 'formulas'),
+    // Absolute, so a CLI in another working directory reads the same tree (system.version reports it).
+    formulasDir: path.resolve(dirs.formulas ?? process.env.PORTALGUN_FORMULAS ?? path.join(root, 'formulas')),
     agentBundle: agentBundlePath(),
     qemuBinary: 'qemu-system-x86_64',
     owner,
@@ -162,6 +164,10 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   log(
     `listening on ${config.socketPath} (accel ${config.accel.accel}: ${config.accel.reason}; re-adopted ${adopted.length})`,
   );
+  const tree = await readFormulaTreeInfo(config.formulasDir);
+  log(
+    `formula tree ${tree.dir} (${tree.digest ?? 'cannot be read: every request that needs it will say why'})`,
+  );
   const shutdown = (signal: string) => {
     log(`${signal}: stopping the daemon; portals keep running and are re-adopted on restart`);
     server.close();
@@ -184,7 +190,10 @@ async function main(argv: readonly string[]): Promise<number> {
         process.env.PORTALGUN_RUN ?? DEFAULT_DIRS.runRoot,
       );
   dirOptions(
-    program.command('run').description('run the daemon').option('--formulas <dir>', 'formula tree'),
+    program
+      .command('run')
+      .description('run the daemon')
+      .option('--formulas <dir>', 'formula tree (default: $PORTALGUN_FORMULAS or the bundled tree)'),
   ).action((options: { state: string; run: string; formulas?: string }) => runDaemon(options));
   dirOptions(program.command('install-kernel').option('--force', 'reinstall')).action(
     async (options: { state: string; force?: boolean }) => {

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   'formula.router-clash': 'bad-input',
   'formula.no-router': 'bad-input',
   'formula.invalid': 'bad-input',
+  'formula.too-large': 'bad-input',
+  'formula.empty-tree': 'bad-input',
   'formula.not-found': 'not-found',
   'formula.tree-not-found': 'not-found',
   'formula.read-failed': 'failed',
@@ -95,6 +97,8 @@ export const ERROR_CODES = {
   'portal.not-found': 'not-found',
   'portal.no-display': 'bad-input',
   'portal.exists': 'conflict',
+  // Asking before deleting someone's files: run again with --yes, which is what the hint says.
+  'portal.share-not-empty': 'bad-input',
   'portal.wrong-state': 'conflict',
   'portal.router-down': 'conflict',
   'portal.screenshot-failed': 'failed',
@@ -147,6 +151,7 @@ export const ERROR_CODES = {
   'auth.denied': 'denied',
   'auth.rate-limited': 'denied',
   'audit.broken': 'failed',
+  'audit.no-log': 'not-found',
   'internal.bug': 'internal',
 } as const satisfies Record<string, ErrorCategory>;
 

@@ -10,6 +10,7 @@ import { digestJson } from '../digest/index.js';
 import type { Diagnostic, ErrorCode } from '../errors/index.js';
 import { FORMULA_DOC_SCHEMA, type FormulaDocData } from './schema.js';
 import { closestMatch, descriptionAt, knownKeysAt } from './schema-walk.js';
+import { depthProblem, limitDiagnostic, MAX_ALIAS_COUNT, sizeProblem } from './yaml-limits.js';
 import { type FieldPath, formatPath, type LocatableDocument, locate } from './yaml-locate.js';
 
 /** The text of one formula file, as read from the tree. */
@@ -38,6 +39,8 @@ export interface ParseResult {
 
 /** Parses and validates one formula file. */
 export function parseFormula(source: FormulaSource): ParseResult {
+  const tooBig = sizeProblem(new TextEncoder().encode(source.text).byteLength);
+  if (tooBig) return { diagnostics: [limitDiagnostic(source.file, tooBig)] };
   const lines = new LineCounter();
   const yaml = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const located: LocatableDocument = { yaml, lines };
@@ -48,15 +51,23 @@ export function parseFormula(source: FormulaSource): ParseResult {
     return {
       diagnostics: firstPerPosition.map((error) => {
         const position = lines.linePos(error.pos[0]);
+        const at = { line: position.line, column: position.col };
+        // The parser gives up on input nested beyond its stack: a limit, not a typo.
+        if (error.code === 'RESOURCE_EXHAUSTION')
+          return limitDiagnostic(source.file, 'The YAML nests too deeply to parse', at);
         return {
           code: 'formula.syntax',
           message: `YAML syntax error: ${firstLine(error.message)}`,
-          where: { file: source.file, line: position.line, column: position.col },
+          where: { file: source.file, ...at },
           hint: 'Fix the YAML at this position; formulas are YAML 1.2 maps.',
         } satisfies Diagnostic;
       }),
     };
   }
+  const tooDeep = depthProblem(yaml.contents);
+  if (tooDeep) return { diagnostics: [limitDiagnostic(source.file, tooDeep)] };
+  const data = toData(located);
+  if (!data.ok) return { diagnostics: [limitDiagnostic(source.file, data.problem)] };
   if (yaml.contents !== null && !isMap(yaml.contents)) {
     return {
       diagnostics: [
@@ -66,10 +77,12 @@ export function parseFormula(source: FormulaSource): ParseResult {
       ],
     };
   }
-  const result = FORMULA_DOC_SCHEMA.safeParse(yaml.toJS() ?? {});
+  const result = FORMULA_DOC_SCHEMA.safeParse(data.value ?? {});
   if (!result.success) {
     return {
-      diagnostics: result.error.issues.flatMap((issue) => diagnosticsOfIssue(source, located, issue)),
+      diagnostics: result.error.issues.flatMap((issue) =>
+        diagnosticsOfIssue(source, located, issue, data.value),
+      ),
     };
   }
   return {
@@ -92,6 +105,19 @@ export function valueAt(data: unknown, path: FieldPath): unknown {
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;
+}
+
+/**
+ * The document as plain data. The yaml package throws (a ReferenceError) when aliases expand more often than
+ * allowed, which is how an alias bomb shows up: that is refused input, not a crash.
+ */
+function toData(located: LocatableDocument): { ok: true; value: unknown } | { ok: false; problem: string } {
+  try {
+    return { ok: true, value: located.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: `The YAML's aliases expand too far (${reason})` };
+  }
 }
 
 function firstLine(text: string): string {
@@ -120,8 +146,8 @@ function diagnosticsOfIssue(
   source: FormulaSource,
   located: LocatableDocument,
   issue: z.core.$ZodIssue,
+  yaml: unknown,
 ): Diagnostic[] {
-  const yaml = located.yaml.toJS() as unknown;
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(FORMULA_DOC_SCHEMA, path);

@@ -3,9 +3,11 @@
  * type, default, merge rule and description, the merge rules in one place, and the address plan.
  * Pure: no I/O.
  */
+
 import { ADDRESS_RANGES, cidrOf, NETWORK_NAMES, NETWORKS, PORTAL_MAC_PREFIX } from './address-plan.js';
 import { describeMerge, type FieldSpec, type MergeRule, type SectionSpec } from './field-spec.js';
 import { FORMULA_FIELDS } from './formula-fields.js';
+import { MAX_ALIAS_COUNT, MAX_FORMULA_BYTES, MAX_FORMULA_DEPTH } from './yaml-limits.js';
 
 interface ZodDef {
   readonly type: string;
@@ -148,7 +150,9 @@ A formula is one YAML file per node of the formula tree: \`formulas/<class>/<...
 path is the node path (\`application/browser/firefox\`) and gives the portal its DNS-style name
 (\`firefox.browser.application.portal\`). Editors can check formulas against
 [formula.schema.json](formula.schema.json): put \`# yaml-language-server: $schema=<path>/docs/formula.schema.json\`
-on the first line.
+on the first line. A formula file is at most ${MAX_FORMULA_BYTES / 1024} KiB, nests at most ${MAX_FORMULA_DEPTH} levels and
+expands at most ${MAX_ALIAS_COUNT} aliases; beyond that it is refused as \`formula.too-large\` (exit 2), and a tree
+without any \`formula.yaml\` as \`formula.empty-tree\`.
 
 ${mergeRules()}
 ## Fields

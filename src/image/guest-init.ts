@@ -134,6 +134,17 @@ if [ -x ${ROUTER_PATHS.up} ]; then
   [ "$state" = ${ROUTER_STATES.up} ] || status "\${state:-${ROUTER_STATES.rulesetFailed}}"
 fi`;
 
+/**
+ * The hostname is the portal's instance name (`console`, `firefox-2`: a DNS label, unique on the host), which
+ * the daemon writes on the kernel command line as \`multiverse.instance=\` (see qemu/argv.ts); /etc/hostname
+ * is only the fallback for a command line without it.
+ */
+const HOSTNAME_SETUP = `hostname -F /etc/hostname
+for token in $(cat /proc/cmdline); do
+  case "$token" in multiverse.instance=?*) name="\${token#multiverse.instance=}" ;; esac
+done
+[ -n "$name" ] && hostname "$name" && echo "$name" > /etc/hostname`;
+
 /** Stage 2 setup, run once by busybox init before anything else. */
 export function renderSysinit(): string {
   return `#!/bin/sh
@@ -143,7 +154,7 @@ export PATH=${DEBIAN_APPLET_DIR}:/usr/sbin:/usr/bin:/sbin:/bin
 ${STATUS_HELPER}
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /tmp
 mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run
-hostname -F /etc/hostname
+${HOSTNAME_SETUP}
 ip link set lo up
 # Mount points come from the generated fstab; busybox mount does not create them itself.
 grep -v '^#' /etc/fstab | while read -r source target rest; do

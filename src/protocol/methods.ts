@@ -67,7 +67,13 @@ const nameParam = z.strictObject({ name: PORTAL_NAME });
 export const METHODS = {
   'system.version': {
     params: z.strictObject({}),
-    result: z.strictObject({ version: z.string(), protocol: z.literal(1), hostId: z.string() }),
+    result: z.strictObject({
+      version: z.string(),
+      protocol: z.literal(1),
+      hostId: z.string(),
+      /** The formula tree the daemon boots from (absolute), and its digest (null when it cannot be read). */
+      formulas: z.strictObject({ dir: z.string(), digest: z.string().nullable() }),
+    }),
   },
   'identity.revoke': {
     params: z.strictObject({ record: z.record(z.string(), z.unknown()) }),
@@ -110,7 +116,12 @@ export const METHODS = {
     result: z.strictObject({ text: z.string(), offset: z.number().int(), live: z.boolean() }),
   },
   'portal.remove': {
-    params: z.strictObject({ name: PORTAL_NAME, force: z.boolean().default(false) }),
+    params: z.strictObject({
+      name: PORTAL_NAME,
+      force: z.boolean().default(false),
+      /** Refuse (`portal.share-not-empty`) rather than delete a share that holds files. */
+      ifShareEmpty: z.boolean().default(false),
+    }),
     result: z.strictObject({ removed: z.string() }),
   },
   'portal.console': {

@@ -22,12 +22,17 @@ export interface PreviewOptions {
   readonly hostId?: string;
   readonly accel?: Accelerator;
   readonly tscKhz?: number;
+  /** Where portal run folders are (`<run folder>/portals`), if not the default host's. */
+  readonly runRoot?: string;
+  /** The daemon's state folder, if not the default host's. */
+  readonly stateRoot?: string;
 }
 
-/** The instance a manifest would get as the first instance on a default host. */
+/** The instance a manifest would get as the first instance on a host (the default one, unless told). */
 export function previewInstance(manifest: Manifest, options: PreviewOptions = {}): PortalInstance {
   const name = options.name ?? manifest.name;
-  const { runRoot, stateRoot } = DEFAULT_HOST_LAYOUT;
+  const runRoot = options.runRoot ?? DEFAULT_HOST_LAYOUT.runRoot;
+  const stateRoot = options.stateRoot ?? DEFAULT_HOST_LAYOUT.stateRoot;
   const runDir = `${runRoot}/${name}`;
   const image = `${stateRoot}/images/${manifest.image.base ?? manifest.node}`;
   const disks: Record<string, string> = {};

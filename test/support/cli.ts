@@ -15,14 +15,21 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `portalgun <args>` from the repository root with a clean environment for the formula tree (`env` adds to it). */
+/** A run folder no daemon listens in: a test reaches a daemon only through the one it names. */
+export const NO_DAEMON_RUN = '/nonexistent/multiverse-test-run';
+
+/**
+ * Runs `portalgun <args>` from the repository root with a clean environment (no formula tree named, and a
+ * run folder without a daemon, never the machine's own); `env` adds to it.
+ */
 export function portalgun(
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): CliResult {
-  const env = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORTALGUN_RUN: NO_DAEMON_RUN };
   delete env.PORTALGUN_FORMULAS;
   delete env.PORTALGUN_DEBUG;
+  Object.assign(env, options.env);
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/portalgun.js'), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env,

@@ -61,11 +61,16 @@ export interface TestDaemon {
   dispose(): Promise<void>;
 }
 
-function startProcess(state: string, run: string, logFile: string, formulas?: string): ChildProcess {
-  const log = openSync(logFile, 'a');
-  const args = [path.join(REPO_ROOT, 'dist/src/daemon/main.js'), 'run', '--state', state, '--run', run];
-  if (formulas) args.push('--formulas', formulas);
-  return spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+function startProcess(
+  folders: { state: string; run: string; logFile: string },
+  options: { formulas?: string; env?: NodeJS.ProcessEnv },
+): ChildProcess {
+  const log = openSync(folders.logFile, 'a');
+  const args = [path.join(REPO_ROOT, 'dist/src/daemon/main.js'), 'run', '--state', folders.state];
+  args.push('--run', folders.run);
+  if (options.formulas) args.push('--formulas', options.formulas);
+  const env = { ...process.env, ...options.env };
+  return spawn(process.execPath, args, { stdio: ['ignore', log, log], env });
 }
 
 /**
@@ -99,6 +104,8 @@ export async function startTestDaemon(
     withKernel?: boolean;
     policy?: string | null;
     store?: 'shared' | 'private';
+    /** Added to the daemon's environment (e.g. PORTALGUN_FORMULAS). */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<TestDaemon> {
   const root = mkdtempSync('/tmp/mv-it-');
@@ -125,7 +132,7 @@ export async function startTestDaemon(
   }
   const socketPath = path.join(run, 'portalgun.sock');
   const logFile = path.join(root, 'daemon.log');
-  let child = startProcess(state, run, logFile, options.formulas);
+  let child = startProcess({ state, run, logFile }, options);
   const waitUp = async () => {
     for (let i = 0; i < 200 && !(await isListening(socketPath)); i++) await sleep(50);
     assert.ok(await isListening(socketPath), `the daemon did not start:\n${readFileSync(logFile, 'utf8')}`);
@@ -147,7 +154,7 @@ export async function startTestDaemon(
       await new Promise((resolve) => child.once('exit', resolve));
     },
     async restart() {
-      child = startProcess(state, run, logFile, options.formulas);
+      child = startProcess({ state, run, logFile }, options);
       await waitUp();
     },
     async dispose() {

@@ -6,7 +6,7 @@
  */
 import { MvError } from '../../errors/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { formulaTreeDir, loadCatalogue, lookupFormula, manifestsOf } from '../catalogue.js';
+import { lookupFormula, manifestsOf } from '../catalogue.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import {
   type ChainOutcome,
@@ -20,6 +20,7 @@ import {
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
 import { upPortal } from '../signed-images.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import type { GlobalOptions } from './global-options.js';
 
 interface StepContext {
@@ -53,7 +54,7 @@ async function runStep(step: ChainStep, context: StepContext): Promise<ChainOutc
 
 /** Starts the router chain in order and prints what was started and what was already running. */
 export async function upChain(global: GlobalOptions): Promise<void> {
-  const hops = planChainHops(manifestsOf(await loadCatalogue(formulaTreeDir(global.formulas))));
+  const hops = planChainHops(manifestsOf((await loadTreeInUse(global)).catalogue));
   if (hops.length === 0) {
     throw new MvError(
       'formula.no-router',
@@ -85,9 +86,10 @@ export async function upRoute(
   global: GlobalOptions,
   progress: (message: string) => void,
 ): Promise<void> {
-  const catalogue = await loadCatalogue(formulaTreeDir(global.formulas));
+  const { catalogue } = await loadTreeInUse(global);
   const resolved = lookupFormula(catalogue, formula);
-  if (!resolved) return;
+  // An unknown formula or an abstract layer starts nothing: the daemon refuses it with its own error.
+  if (!resolved || resolved.manifest.abstract) return;
   const hops = planRouteHops(resolved.manifest, manifestsOf(catalogue));
   if (hops.length === 0) return;
   const socketPath = daemonSocketPath(global.run);

@@ -1,11 +1,13 @@
 /**
  * @module `portalgun doctor`: checks every host prerequisite (accelerator, tools, the QEMU account, the
- * kernel, the agent bundle, TUN, disk space, the IOMMU, the daemon) and says how to fix each one that fails;
- * a warning (the IOMMU) names the features it stops and does not fail the command.
+ * kernel, the agent bundle, TUN, disk space, the IOMMU, the daemon) and says how to fix each one that fails.
+ * A warning (a missing optional tool, the IOMMU) names the features it stops and does not fail the command;
+ * only a failed required check does (exit 6).
  */
 import type { Command } from 'commander';
 import { agentBundlePath } from '../../install/host/package-root.js';
 import { type DoctorCheck, runDoctorChecks } from '../../probe/host/doctor.js';
+import { checkLevel, doctorPasses } from '../../probe/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
@@ -13,8 +15,9 @@ import { globalOptions } from './global-options.js';
 
 async function daemonCheck(socketPath: string): Promise<DoctorCheck> {
   try {
-    const { version } = await callDaemon('system.version', {}, { socketPath });
-    return { name: 'daemon', ok: true, detail: `portalgun ${version} at ${socketPath}` };
+    const { version, formulas } = await callDaemon('system.version', {}, { socketPath });
+    const tree = `formulas ${formulas.dir}${formulas.digest ? '' : ' (cannot be read)'}`;
+    return { name: 'daemon', ok: true, detail: `portalgun ${version} at ${socketPath}, ${tree}` };
   } catch (error) {
     return {
       name: 'daemon',
@@ -29,7 +32,9 @@ async function daemonCheck(socketPath: string): Promise<DoctorCheck> {
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('Check the host: accelerator, tools, QEMU account, kernel, agent, TUN, disk, IOMMU, daemon')
+    .description(
+      'Check the host: accelerator, tools (and the features that need them), QEMU account, kernel, agent, TUN, disk, IOMMU, daemon',
+    )
     .option('--state <dir>', 'state folder to check (default: $PORTALGUN_STATE or /var/lib/multiverse)')
     .action(async (options: { state?: string }, command: Command) => {
       const global = globalOptions(command);
@@ -38,11 +43,16 @@ export function registerDoctor(program: Command): void {
         ...(await runDoctorChecks({ stateRoot, agentBundle: agentBundlePath() })),
         await daemonCheck(daemonSocketPath(global.run)),
       ];
-      const failed = checks.filter((c) => !c.ok && !c.warn);
-      process.exitCode = failed.length > 0 ? 6 : 0;
-      if (global.json) return writeJson({ ok: failed.length === 0, checks });
-      const status = (c: DoctorCheck) => (c.ok ? 'ok' : c.warn ? 'warn' : 'FAIL');
-      const rows = checks.map((c) => [status(c), c.name, c.detail, c.ok ? '' : (c.fix ?? '')]);
+      const passes = doctorPasses(checks);
+      process.exitCode = passes ? 0 : 6;
+      if (global.json) {
+        return writeJson({
+          ok: passes,
+          checks: checks.map((c) => ({ ...c, level: checkLevel(c) })),
+        });
+      }
+      const label = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
+      const rows = checks.map((c) => [label[checkLevel(c)], c.name, c.detail, c.ok ? '' : (c.fix ?? '')]);
       writeText(renderColumns([['', 'CHECK', 'FOUND', 'FIX'], ...rows]));
     });
 }

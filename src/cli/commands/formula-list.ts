@@ -12,10 +12,10 @@ import {
   type ResolvedFormula,
   roleOfHost,
 } from '../../formula/index.js';
-import { formulaTreeDir, loadCatalogue } from '../catalogue.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
 import { treeLines } from '../render/tree.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `formula list`. */
@@ -26,7 +26,7 @@ export function registerFormulaList(formula: Command): void {
     .option('--addresses', 'list the fixed addresses of the address plan and who holds them')
     .action(async (options: { addresses?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const catalogue = await loadCatalogue(formulaTreeDir(global.formulas));
+      const { catalogue } = await loadTreeInUse(global, 'named');
       const formulas = [...catalogue.formulas.values()];
       if (options.addresses) {
         const rows = addressRows(formulas);

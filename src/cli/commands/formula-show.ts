@@ -7,9 +7,10 @@ import { stringify } from 'yaml';
 import { sortKeysDeep } from '../../digest/index.js';
 import { formatLocation } from '../../errors/index.js';
 import { compareText, formatPath, originOf, type ResolvedFormula } from '../../formula/index.js';
-import { findFormula, formulaTreeDir, loadCatalogue } from '../catalogue.js';
+import { findFormula } from '../catalogue.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `formula show`. */
@@ -21,7 +22,7 @@ export function registerFormulaShow(formula: Command): void {
     .option('--provenance', 'show which file and line set every field')
     .action(async (node: string, options: { provenance?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const resolved = findFormula(await loadCatalogue(formulaTreeDir(global.formulas)), node);
+      const resolved = findFormula((await loadTreeInUse(global, 'named')).catalogue, node);
       const rows = options.provenance ? provenanceRows(resolved) : undefined;
       if (global.json) {
         const provenance = rows?.map(([field, value, origin]) => ({ field, value, origin }));

@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import { errorFromDiagnostics } from '../../errors/index.js';
 import { renderFormulaJsonSchema } from '../../formula/index.js';
-import { formulaTreeDir, readCatalogue } from '../catalogue.js';
+import { readCatalogue } from '../catalogue.js';
 import { writeJson, writeText } from '../output.js';
+import { chooseTree } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `formula validate` and `formula schema`. */
@@ -14,10 +15,13 @@ export function registerFormulaValidate(formula: Command): void {
   formula
     .command('validate')
     .description('Check every formula of a tree and report all problems at once')
-    .argument('[dir]', 'formula tree to check (default: the tree in use)')
+    .argument(
+      '[dir]',
+      "formula tree to check (default: the one you name, else the daemon's, else the bundled one)",
+    )
     .action(async (dir: string | undefined, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const catalogue = await readCatalogue(dir ?? formulaTreeDir(global.formulas));
+      const catalogue = await readCatalogue(dir ?? (await chooseTree(global, 'named')).dir);
       if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
       const total = catalogue.formulas.size;
       const portals = [...catalogue.formulas.values()].filter((f) => !f.manifest.abstract).length;

@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { renderChainDot, renderChainText } from '../../net/index.js';
-import { formulaTreeDir, loadCatalogue, manifestsOf } from '../catalogue.js';
+import { manifestsOf } from '../catalogue.js';
 import { daemonRunDir, daemonSocketPath } from '../daemon-client.js';
 import { runGraphvizSvg } from '../graphviz.js';
 import { noteMissingDaemon, readLiveState } from '../live-state.js';
@@ -13,12 +13,13 @@ import { planNetworkDetail, renderNetworkDetail } from '../net/network-detail.js
 import { planNetworkList, renderNetworkTable } from '../net/network-table.js';
 import { parseNetworkName, planNetworkView, planNetworkViews } from '../net/network-view.js';
 import { writeJson, writeText } from '../output.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import { type GlobalOptions, globalOptions } from './global-options.js';
 
 const GRAPH_FORMATS = ['text', 'dot', 'svg'] as const;
 
 async function manifestsFor(global: GlobalOptions) {
-  return manifestsOf(await loadCatalogue(formulaTreeDir(global.formulas)));
+  return manifestsOf((await loadTreeInUse(global)).catalogue);
 }
 
 /** Registers the `net` group: `ls`, `show` and `graph`. */

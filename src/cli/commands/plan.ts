@@ -1,15 +1,19 @@
 /**
- * @module `portalgun plan <node> [--format qemu|libvirt|fstab]`: what portalgun would run for a formula on a
- * default host layout: the QEMU command line (one argument per line), the libvirt domain XML, or the guest
- * fstab of the share.
+ * @module `portalgun plan <node> [--format qemu|libvirt|fstab]`: what portalgun would run for a formula on
+ * this host: the QEMU command line (one argument per line), the libvirt domain XML, or the guest fstab of
+ * the share. It reads the daemon's formula tree when one answers (and takes its host id), and shows the
+ * folders of `--run`/`$PORTALGUN_RUN` and `$PORTALGUN_STATE`.
  */
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
 import { withGuestNet } from '../../net/index.js';
 import { previewInstance, renderLibvirtXml, renderQemuArgs, toArgv } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
-import { findFormula, formulaTreeDir, loadCatalogue } from '../catalogue.js';
+import { findFormula } from '../catalogue.js';
+import { daemonRunDir } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 const FORMATS = ['qemu', 'libvirt', 'fstab'] as const;
@@ -35,7 +39,8 @@ export function registerPlan(program: Command): void {
     .option('--tsc-khz <khz>', 'host TSC rate for microvm under TCG', '2600000')
     .action(async (node: string, options: PlanOptions, command: Command) => {
       const global = globalOptions(command);
-      const resolved = findFormula(await loadCatalogue(formulaTreeDir(global.formulas)), node);
+      const { catalogue, daemon } = await loadTreeInUse(global);
+      const resolved = findFormula(catalogue, node);
       const { manifest, hash } = resolved;
       if (manifest.abstract) {
         throw new MvError('formula.invalid', `"${manifest.node}" is an abstract layer, not a portal`, {
@@ -59,6 +64,10 @@ export function registerPlan(program: Command): void {
           accel: options.accel,
           tscKhz,
           ...(options.name ? { name: options.name } : {}),
+          // The host's own folders and id, as the daemon there would use them.
+          runRoot: path.join(daemonRunDir(global.run), 'portals'),
+          ...(process.env.PORTALGUN_STATE ? { stateRoot: process.env.PORTALGUN_STATE } : {}),
+          ...(daemon ? { hostId: daemon.hostId } : {}),
         }),
       );
       const rendered =

@@ -1,7 +1,7 @@
 /**
- * @module `portalgun up | down | rm`: start a portal from a formula (its image built and signed with the
- * user's session first) and wait until it is ready (or the router chain, with --chain), stop one (gracefully unless --force), and forget a stopped one (its share
- * too; persistent volumes are kept).
+ * @module `portalgun up | down`: start a portal from a formula (its image built and signed with the
+ * user's session first) and wait until it is ready (or the router chain, with --chain), and stop one
+ * (gracefully unless --force). `rm` is in portal-remove.ts.
  */
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
@@ -26,7 +26,7 @@ function report(summary: PortalSummary, json: boolean, verb: string): void {
   writeText(`${summary.name}: ${verb} (${summary.state}, ${summary.node}, pid ${summary.pid ?? '-'})`);
 }
 
-/** Registers `up`, `down` and `rm`. */
+/** Registers `up` and `down`. */
 export function registerLifecycle(program: Command): void {
   program
     .command('up')
@@ -85,21 +85,5 @@ export function registerLifecycle(program: Command): void {
         },
       );
       report(summary, global.json, 'stopped');
-    });
-
-  program
-    .command('rm')
-    .description('Forget a stopped portal and delete its share (persistent volumes are kept)')
-    .argument('<portal>', 'portal name')
-    .option('--force', 'stop it first if it is running')
-    .action(async (name: string, options: { force?: boolean }, command: Command) => {
-      const global = globalOptions(command);
-      const result = await callDaemon(
-        'portal.remove',
-        { name, force: options.force === true },
-        { socketPath: daemonSocketPath(global.run) },
-      );
-      if (global.json) return writeJson(result);
-      writeText(`${result.removed}: removed`);
     });
 }

@@ -7,11 +7,12 @@ import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import type { Catalogue, Manifest } from '../../formula/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { formulaTreeDir, loadCatalogue, lookupFormula, manifestsOf } from '../catalogue.js';
+import { lookupFormula, manifestsOf } from '../catalogue.js';
 import { daemonSocketPath } from '../daemon-client.js';
 import { readLiveState } from '../live-state.js';
 import { planRoute } from '../net/route-view.js';
 import { writeJson, writeText } from '../output.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 interface RouteStart {
@@ -25,7 +26,9 @@ function portalFormula(catalogue: Catalogue, portal: PortalSummary): Manifest {
   throw new MvError(
     'formula.not-found',
     `Portal "${portal.name}" runs formula "${portal.node}", which this formula tree does not have`,
-    { hint: 'Point --formulas (or $PORTALGUN_FORMULAS) at the tree the daemon uses.' },
+    {
+      hint: 'The daemon has no such formula now: it was renamed or removed from its tree since the portal started.',
+    },
   );
 }
 
@@ -57,7 +60,7 @@ export function registerRoute(program: Command): void {
     .argument('<portal-or-formula>', 'a portal name (as "portalgun ps" shows) or a formula node path')
     .action(async (name: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const catalogue = await loadCatalogue(formulaTreeDir(global.formulas));
+      const { catalogue } = await loadTreeInUse(global);
       const start = await findRouteStart(catalogue, name, daemonSocketPath(global.run));
       const route = planRoute(start.manifest, manifestsOf(catalogue), start.portal);
       if (global.json) return writeJson(route);

@@ -3,7 +3,7 @@
  * the shell is a REPL that signs every line, opens the sealed replies, shows stderr visibly apart, names
  * the reason of every refusal, keeps its history (0600) and completes commands, verbs and portal names.
  */
-import { appendFileSync, chmodSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { styleText } from 'node:util';
@@ -53,6 +53,18 @@ function showError(error: unknown): void {
   if (failure.hint) process.stdout.write(`${styleText('dim', `  hint: ${failure.hint}`)}\n`);
 }
 
+/** Runs one shell line and prints its outcome; returns the portal names when the reply listed them. */
+async function runLine(line: string, socketPath: string): Promise<string[] | undefined> {
+  try {
+    const result = await perform(shellCall(tokenize(line)), socketPath);
+    show(result);
+    return (result as { portals?: { name: string }[] }).portals?.map((p) => p.name);
+  } catch (error) {
+    showError(error);
+    return undefined;
+  }
+}
+
 /** Registers `run` and `shell`. */
 export function registerRunCommands(program: Command): void {
   program
@@ -76,41 +88,43 @@ export function registerRunCommands(program: Command): void {
     .description('The Scramble Shell: a REPL that signs every command and decrypts every reply')
     .action(async (_options: unknown, command: Command) => {
       const socketPath = daemonSocketPath(globalOptions(command).run);
+      // The history sits beside the keys; a user without keys yet still gets a private folder for it.
+      mkdirSync(scrambleHome(), { recursive: true, mode: 0o700 });
       const historyFile = path.join(scrambleHome(), 'history');
       const history = existsSync(historyFile)
         ? readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500)
         : [];
       let portals: string[] = [];
+      const interactive = process.stdin.isTTY === true;
       const rl = createInterface({
         input: process.stdin,
         output: process.stdout,
+        terminal: interactive,
         history,
         completer: (line: string): [string[], string] => [
           completeLine(line, portals),
           line.split(/\s+/).at(-1) ?? '',
         ],
       });
-      process.stdout.write(
-        'Scramble Shell: every command is signed, every reply sealed to you. "help" lists commands.\n',
-      );
-      for (;;) {
-        const line = (await rl.question('scramble> ').catch(() => 'exit')).trim();
-        if (line === '') continue;
-        appendFileSync(historyFile, `${line}\n`, { mode: 0o600 });
-        chmodSync(historyFile, 0o600);
+      rl.setPrompt('scramble> ');
+      // Piped input gets neither banner nor prompts: its output is the replies alone.
+      if (interactive) {
+        process.stdout.write(
+          'Scramble Shell: every command is signed, every reply sealed to you. "help" lists commands.\n',
+        );
+        rl.prompt();
+      }
+      // The loop ends at "exit", at end of input (Ctrl-D, or the end of a pipe) and at Ctrl-C.
+      for await (const raw of rl) {
+        const line = raw.trim();
         if (line === 'exit' || line === 'quit') break;
-        if (line === 'help') {
-          writeText(Object.values(SHELL_COMMANDS).join('\n'));
-          continue;
+        if (line !== '') {
+          appendFileSync(historyFile, `${line}\n`, { mode: 0o600 });
+          chmodSync(historyFile, 0o600);
+          if (line === 'help') writeText(Object.values(SHELL_COMMANDS).join('\n'));
+          else portals = (await runLine(line, socketPath)) ?? portals;
         }
-        try {
-          const result = await perform(shellCall(tokenize(line)), socketPath);
-          const listed = (result as { portals?: { name: string }[] }).portals;
-          if (listed) portals = listed.map((p) => p.name);
-          show(result);
-        } catch (error) {
-          showError(error);
-        }
+        if (interactive) rl.prompt();
       }
       rl.close();
     });

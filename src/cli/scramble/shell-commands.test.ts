@@ -14,6 +14,14 @@ describe('Scramble Shell commands', () => {
       method: 'portal.down',
       params: { name: 'c1', force: true },
     });
+    assert.deepEqual(shellCall(['rm', 'c1']), {
+      method: 'portal.remove',
+      params: { name: 'c1', force: false, ifShareEmpty: true },
+    });
+    assert.deepEqual(shellCall(['rm', 'c1', '--yes']), {
+      method: 'portal.remove',
+      params: { name: 'c1', force: false, ifShareEmpty: false },
+    });
     assert.deepEqual(shellCall(['exec', 'c1', 'run', '--', '/bin/busybox', 'ls']), {
       method: 'portal.exec',
       params: { name: 'c1', verb: 'run', args: ['/bin/busybox', 'ls'] },
@@ -21,7 +29,13 @@ describe('Scramble Shell commands', () => {
   });
 
   it('refuse wrong usage and unknown commands with a hint', () => {
-    for (const words of [['up'], ['down', 'a', 'b'], ['exec', 'c1'], ['format', 'disk']]) {
+    for (const words of [
+      ['up'],
+      ['down', 'a', 'b'],
+      ['rm', 'a', '--force'],
+      ['exec', 'c1'],
+      ['format', 'disk'],
+    ]) {
       assert.throws(
         () => shellCall(words),
         (e: unknown) => e instanceof MvError && e.code === 'usage.invalid' && e.hint !== undefined,

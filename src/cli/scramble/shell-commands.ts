@@ -20,7 +20,7 @@ export const SHELL_COMMANDS: Readonly<Record<string, string>> = {
   status: 'status <portal>',
   exec: 'exec <portal> <verb> [args…]',
   logs: 'logs <portal>',
-  rm: 'rm <portal>',
+  rm: 'rm <portal> [--yes]',
   help: 'help',
   exit: 'exit',
 };
@@ -55,15 +55,16 @@ export function shellCall(words: readonly string[]): ShellCall {
     case 'down':
       if (!first || rest.length > 2 || (second && second !== '--force')) throw usage(command);
       return { method: 'portal.down', params: { name: first, force: second === '--force' } };
+    case 'rm':
+      if (!first || rest.length > 2 || (second && second !== '--yes')) throw usage(command);
+      // Like portalgun rm: a share that holds files is deleted only when the line says --yes.
+      return { method: 'portal.remove', params: { name: first, force: false, ifShareEmpty: !second } };
     case 'status':
     case 'logs':
-    case 'rm':
       if (!first || rest.length > 1) throw usage(command);
       return command === 'status'
         ? { method: 'portal.status', params: { name: first } }
-        : command === 'logs'
-          ? { method: 'portal.logs', params: { name: first, tailBytes: 8_192 } }
-          : { method: 'portal.remove', params: { name: first, force: false } };
+        : { method: 'portal.logs', params: { name: first, tailBytes: 8_192 } };
     case 'exec': {
       if (!first || !second) throw usage(command);
       const args = rest.slice(2);

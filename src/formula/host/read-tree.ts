@@ -1,11 +1,13 @@
 /**
  * @module Reads a formula tree from disk: every `formula.yaml` below the root, with its node path (the
  * folder path under the root) and a display name relative to the working directory (absolute when outside it). Reads only.
+ * A tree without any formula is refused (bad input), and so is a file too big to be one, before it is read.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
 import type { FormulaSource } from '../parse.js';
+import { limitDiagnostic, sizeProblem } from '../yaml-limits.js';
 
 /** The file name every formula node uses. */
 export const FORMULA_FILE = 'formula.yaml';
@@ -27,8 +29,16 @@ export async function readFormulaTree(
     .filter((entry) => entry.isFile() && entry.name === FORMULA_FILE)
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+  if (files.length === 0) {
+    throw new MvError('formula.empty-tree', `Formula tree "${root}" holds no ${FORMULA_FILE}`, {
+      hint: 'Pass the folder that holds application/, controller/ and service/, each node with its formula.yaml.',
+    });
+  }
   return Promise.all(
     files.map(async (file) => {
+      const relative = path.relative(cwd, file);
+      const shown = relative.startsWith('..') ? file : relative;
+      await refuseHuge(file, shown);
       const text = await readFile(file, 'utf8').catch((cause: unknown) => {
         throw new MvError('formula.read-failed', `Cannot read formula file "${file}"`, {
           hint: 'Check the file exists and is readable.',
@@ -36,8 +46,20 @@ export async function readFormulaTree(
         });
       });
       const node = path.relative(root, path.dirname(file)).split(path.sep).join('/');
-      const relative = path.relative(cwd, file);
-      return { node, file: relative.startsWith('..') ? file : relative, text };
+      return { node, file: shown, text };
     }),
   );
+}
+
+/** A file too big to be a formula is refused before it is read (parseFormula checks the text again). */
+async function refuseHuge(file: string, shown: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined);
+  const problem = info ? sizeProblem(info.size) : undefined;
+  if (problem === undefined) return;
+  const diagnostic = limitDiagnostic(shown, problem);
+  throw new MvError(diagnostic.code, problem, {
+    where: diagnostic.where,
+    diagnostics: [diagnostic],
+    ...(diagnostic.hint ? { hint: diagnostic.hint } : {}),
+  });
 }

@@ -1,34 +1,20 @@
 /**
- * @module `portalgun doctor`'s checks: every host prerequisite, each with what was found and how to fix it.
- * Reads only; changes nothing.
+ * @module `portalgun doctor`'s checks: every host prerequisite, each with what was found and how to fix it
+ * (the tools and which features need them: host-tools.ts). Reads only; changes nothing.
  */
 import { existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { HOST_ROOTS, readIommuState } from '../../passthrough/host/read-facts.js';
 import { chooseAccelerator, tscKhzOf } from '../accel.js';
+import { type DoctorCheck, HOST_TOOLS, type HostTool, planToolChecks } from '../host-tools.js';
 import { hasTool, lookupUser, QEMU_USER, readCpuFacts } from './facts.js';
 
-/** One check's outcome. */
-export interface DoctorCheck {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly fix?: string;
-  /** A failure that stops only the features the detail names, not portals in general: shown, not fatal. */
-  readonly warn?: boolean;
-}
+export type { DoctorCheck } from '../host-tools.js';
 
-const TOOLS: readonly [string, string][] = [
-  ['qemu-system-x86_64', 'qemu-system-x86'],
-  ['qemu-img', 'qemu-utils'],
-  ['busybox', 'busybox-static'],
-  ['mkfs.ext4', 'e2fsprogs'],
-  ['debugfs', 'e2fsprogs'],
-  ['xz', 'xz-utils'],
-  ['ip', 'iproute2'],
-  ['nft', 'nftables'],
-  ['dpkg-deb', 'dpkg'],
-];
+/** A program on the PATH, or a file (firmware, keyring) where its package puts it. */
+function isPresent(tool: HostTool): boolean {
+  return tool.name.startsWith('/') ? existsSync(tool.name) : hasTool(tool.name);
+}
 
 /** Runs every check for a host whose state folder is `stateRoot`. */
 export async function runDoctorChecks(options: {
@@ -56,15 +42,7 @@ export async function runDoctorChecks(options: {
     detail: process.getuid?.() === 0 ? 'running as root' : 'not root',
     fix: 'The daemon and setup need root (QEMU itself runs unprivileged).',
   });
-  for (const [tool, pkg] of TOOLS) {
-    const ok = hasTool(tool);
-    checks.push({
-      name: tool,
-      ok,
-      detail: ok ? 'installed' : 'missing',
-      fix: `apt-get install --no-install-recommends ${pkg}`,
-    });
-  }
+  checks.push(...planToolChecks(HOST_TOOLS, isPresent));
   const user = await lookupUser(QEMU_USER);
   checks.push({
     name: 'qemu account',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { portalgun, writeTree } from '../../support/cli.js';
 import { MINIMAL_TREE } from '../../support/formula-tree.js';
@@ -60,6 +61,26 @@ describe('portalgun formula validate', () => {
       },
       /controller\/b\/formula\.yaml:2:\d+: networks\[0\]\.address: controller\/b: 10\.2\.2\.10 on star is already claimed by controller\/a/,
     ],
+    [
+      'an alias bomb',
+      {
+        'application/x': `a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n${Array.from(
+          { length: 8 },
+          (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`,
+        ).join('\n')}\n`,
+      },
+      /application\/x\/formula\.yaml:1:1: The YAML's aliases expand too far .*\[formula\.too-large\]/,
+    ],
+    [
+      'nesting deeper than the parser follows',
+      { 'application/x': `a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n` },
+      /application\/x\/formula\.yaml:1:\d+: The YAML nests too deeply to parse \[formula\.too-large\]/,
+    ],
+    [
+      'a huge file',
+      { 'application/x': `description: ${'x'.repeat(1_000_000)}\n` },
+      /application\/x\/formula\.yaml:1:1: The file is 1000014 bytes; a formula may be at most 262144 bytes \[formula\.too-large\]/,
+    ],
   ];
 
   for (const [what, extra, expected] of badInputs) {
@@ -92,6 +113,20 @@ describe('portalgun formula validate', () => {
     assert.equal(error.where.path, 'machine.gpu');
     assert.deepEqual([error.where.line, error.where.column], [2, 3]);
     assert.equal(error.diagnostics.length, 1);
+  });
+
+  it('refuses an empty folder, and one with no formula in it, as bad input (exit 2)', () => {
+    const empty = writeTree({});
+    const noFormula = writeTree({});
+    trees.push(empty, noFormula);
+    mkdirSync(path.join(noFormula, 'application/x'), { recursive: true });
+    writeFileSync(path.join(noFormula, 'application/x/notes.txt'), 'not a formula\n');
+    for (const dir of [empty, noFormula]) {
+      const result = portalgun(['formula', 'validate', dir]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /Formula tree ".+" holds no formula\.yaml \[formula\.empty-tree\]/);
+      assert.match(result.stderr, /\n {2}hint: /);
+    }
   });
 
   it('reports a folder that does not exist as not found (exit 3)', () => {

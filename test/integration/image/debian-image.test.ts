@@ -110,6 +110,8 @@ describe('Debian images from layers', { timeout: 1_200_000 }, () => {
     assert.match(less.stdout, /^less \d+/, 'less from the pager layer runs');
     const release = await run('pager', ['/bin/cat', '/etc/debian_version']);
     assert.match(release.stdout, /^12\./, 'the root is Debian bookworm');
+    const hostname = await run('pager', ['/bin/cat', '/proc/sys/kernel/hostname', '/etc/hostname']);
+    assert.equal(hostname.stdout, 'pager\npager\n', "the guest's hostname is the portal's name");
     const view = portalgun(['--run', daemon.run, 'view', 'pager']);
     assert.equal(view.status, 2, 'a portal without a display has nothing to view');
     assert.match(view.stderr, /Portal pager has no display/);

@@ -62,4 +62,17 @@ describe('the Scramble Shell in a real terminal', { timeout: 120_000 }, () => {
     await sleep(300);
     assert.match(tmux('capture-pane', '-t', SESSION, '-p'), /scramble> status/);
   });
+
+  it('runs piped lines without prompts and ends cleanly at the end of the input (exit 0)', () => {
+    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/scramble.js'), 'shell'], {
+      input: 'ps\nexec ghost ping\n',
+      env: { ...process.env, PORTALGUN_RUN: daemon.run },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^NAME +FORMULA +STATE/);
+    assert.match(result.stdout, /error: No portal "ghost" \[portal\.not-found\]\n/);
+    assert.doesNotMatch(result.stdout, /scramble>/);
+  });
 });

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../../support/catalogue.js';
+import { bundledTreeWith, NO_DAEMON_RUN, portalgun } from '../../support/cli.js';
+import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+
+const BUNDLED = path.join(REPO_ROOT, 'formulas');
+const NODE = 'application/only-in-a';
+
+describe("one formula tree per host: the daemon's", { timeout: 120_000 }, () => {
+  let daemon: TestDaemon;
+  let treeA: string;
+  before(async () => {
+    treeA = bundledTreeWith({ [NODE]: 'extends: application/console\ndescription: only in tree A\n' });
+    // The daemon learns its tree from the environment alone, as `PORTALGUN_FORMULAS=… portalgun daemon` does.
+    daemon = await startTestDaemon({ withKernel: false, env: { PORTALGUN_FORMULAS: treeA } });
+  });
+  after(async () => {
+    await daemon.dispose();
+    rmSync(treeA, { recursive: true, force: true });
+  });
+
+  it('reports the tree it boots from, with its digest, in system.version', async () => {
+    const { formulas } = await daemon.call('system.version', {});
+    assert.equal(formulas.dir, treeA);
+    assert.match(formulas.digest ?? '', /^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("plans from the daemon's tree, and says so when --formulas or the environment names another", () => {
+    const plain = portalgun(['--run', daemon.run, 'plan', NODE]);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(plain.stderr, '');
+    const flagged = portalgun(['--run', daemon.run, '--formulas', BUNDLED, 'plan', NODE]);
+    assert.equal(flagged.status, 0, flagged.stderr);
+    assert.equal(flagged.stdout, plain.stdout);
+    assert.match(
+      flagged.stderr,
+      new RegExp(
+        `^note: using the daemon's formula tree ${treeA}, not ${BUNDLED} \\(--formulas\\): it is what boots\\n$`,
+      ),
+    );
+    const viaEnv = portalgun(['--run', daemon.run, 'net', 'ls'], { env: { PORTALGUN_FORMULAS: BUNDLED } });
+    assert.equal(viaEnv.status, 0, viaEnv.stderr);
+    assert.match(viaEnv.stderr, /note: using the daemon's formula tree .* \(\$PORTALGUN_FORMULAS\)/);
+  });
+
+  it('reads its own tree when no daemon answers', () => {
+    const own = portalgun(['plan', NODE]);
+    assert.equal(own.status, 3, 'the bundled tree has no such node');
+    assert.match(own.stderr, /No formula "application\/only-in-a"/);
+    assert.equal(portalgun(['--formulas', treeA, 'plan', NODE]).status, 0);
+  });
+
+  it("lists the tree you name, noting the daemon boots another; else the daemon's", () => {
+    const daemons = portalgun(['--run', daemon.run, 'formula', 'list']);
+    assert.match(daemons.stdout, /only-in-a/);
+    const named = portalgun(['--run', daemon.run, '--formulas', BUNDLED, 'formula', 'list']);
+    assert.equal(named.status, 0, named.stderr);
+    assert.doesNotMatch(named.stdout, /only-in-a/);
+    assert.match(
+      named.stderr,
+      new RegExp(`note: showing ${BUNDLED} \\(--formulas\\); the daemon boots from ${treeA}`),
+    );
+  });
+
+  it("shows the folders of --run and $PORTALGUN_STATE, and the daemon's host id, in the plan", async () => {
+    const { hostId } = await daemon.call('system.version', {});
+    const live = portalgun(['--run', daemon.run, 'plan', 'application/console'], {
+      env: { PORTALGUN_STATE: '/srv/mv-state' },
+    });
+    assert.equal(live.status, 0, live.stderr);
+    assert.match(
+      live.stdout,
+      new RegExp(`^${daemon.run}/portals/console/overlay\\.qcow2|file=${daemon.run}/portals/console/`, 'm'),
+    );
+    assert.match(live.stdout, /\/srv\/mv-state\/kernels\/debian-generic\/vmlinux/);
+    assert.match(live.stdout, new RegExp(`multiverse\\.host=${hostId}`));
+    const offline = portalgun(['plan', 'application/console'], { env: { PORTALGUN_RUN: '/srv/mv-run' } });
+    assert.match(offline.stdout, /\/srv\/mv-run\/portals\/console\//);
+    assert.match(offline.stdout, /\/var\/lib\/multiverse\/kernels\//);
+    assert.ok(!offline.stdout.includes(NO_DAEMON_RUN));
+  });
+});
