@@ -11,7 +11,7 @@ import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
-import { namespaceName, withGuestNet } from '../net/index.js';
+import { namespaceName, withGuestNet, withOnionServices } from '../net/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
 import {
@@ -111,7 +111,8 @@ export class PortalManager {
       const image = await ensureImage(this.config, resolved, context.progress);
       const imageManifest = this.trust.record(image);
       context.signal.throwIfAborted();
-      return await this.start(name, { resolved, image, imageManifest }, context);
+      const instance = this.instanceFor(name, resolved, image, manifests);
+      return await this.start(name, { resolved, image, imageManifest, instance }, context);
     } finally {
       this.busy.delete(name);
     }
@@ -155,6 +156,7 @@ export class PortalManager {
     name: string,
     resolved: { manifest: PortalRecord['manifest'] },
     image: ImageRecord,
+    manifests: readonly PortalRecord['manifest'][],
   ): PortalInstance {
     const paths = portalPaths(this.config, name, resolved.manifest);
     const blob = (digest: string) => blobPath(this.config.stateRoot, digest);
@@ -185,7 +187,8 @@ export class PortalManager {
       disks: paths.disks,
       taken: this.takenAddresses(),
     });
-    return withGuestNet(resolved.manifest, planned);
+    // A star router publishes the tree's onion services (decided now, so a new one needs no new image).
+    return withOnionServices(resolved.manifest, manifests, withGuestNet(resolved.manifest, planned));
   }
 
   private activeRecords(): PortalRecord[] {
@@ -260,14 +263,14 @@ export class PortalManager {
       resolved: { manifest: PortalRecord['manifest']; hash: string };
       image: ImageRecord;
       imageManifest: ImageManifest;
-      /** A restart keeps the instance it had: its addresses, MACs and taps. */
-      instance?: PortalInstance;
+      /** Planned by `up`; a restart keeps the instance it had: its addresses, MACs and taps. */
+      instance: PortalInstance;
       restarts?: number;
     },
     context: RequestContext,
   ): Promise<PortalSummary> {
     const { manifest } = resolved;
-    const instance = given ?? this.instanceFor(name, resolved, image);
+    const instance = given;
     const reverter = new Reverter(this.config.log);
     try {
       const devices = await claimHostDevices(this.config, { name, manifest, reverter });

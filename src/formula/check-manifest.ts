@@ -35,6 +35,7 @@ export function checkManifest(resolved: ResolvedFormula): Diagnostic[] {
   checkCmdline(resolved.manifest, report);
   checkStartup(resolved.manifest, report);
   checkDisplay(resolved.manifest, report);
+  checkOnion(resolved.manifest, report);
   checkNetworks(resolved.manifest, report);
   checkUplink(resolved.manifest, report);
   checkPassthrough(resolved.manifest, report);
@@ -133,6 +134,22 @@ function checkDisplay(m: Manifest, report: Report): void {
     `a ${m.devices.display} display runs an X server, but the image lacks ${missing.join(', ')}`,
     `Add them to packages (here or in a parent formula): packages: [${missing.join(', ')}].`,
   );
+}
+
+function checkOnion(m: Manifest, report: Report): void {
+  if (m.onion.ports.length === 0) return;
+  const onStar = m.networks.find((a) => a.network === 'star' && !a.router);
+  if (!onStar || onStar.address === 'dynamic') {
+    report(
+      'formula.conflict',
+      ['onion', 'ports'],
+      'an onion service needs the portal on star at a fixed address',
+      'Attach it to star with an address from .10–.99 (networks: [{network: star, address: 10.2.2.13}]).',
+    );
+  }
+  if (new Set(m.onion.ports).size !== m.onion.ports.length) {
+    report('formula.invalid-value', ['onion', 'ports'], 'a port is listed twice', 'List each port once.');
+  }
 }
 
 function checkCmdline(m: Manifest, report: Report): void {

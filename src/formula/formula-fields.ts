@@ -216,6 +216,15 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       },
     ),
   }),
+  onion: section(
+    "An onion service for this portal, published by the star router's Tor (the portal sits on star at a fixed address).",
+    {
+      ports: value(z.array(z.number().int().min(1).max(65_535)).max(16), {
+        default: [],
+        doc: "TCP ports the onion service forwards to the same ports of this portal; its key and .onion name are kept on star's volume and shown by portalgun status star.",
+      }),
+    },
+  ),
   share: section("The one 9p share, tag multiverse-portal, backed by the portal's own host folder.", {
     enabled: value(z.boolean(), { default: true, doc: 'Attach the share.' }),
     mountPoint: value(absolutePath, { default: '/mnt/multiverse-portal', doc: 'Where the guest mounts it.' }),

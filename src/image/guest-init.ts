@@ -130,7 +130,7 @@ for entry in $(echo "$netarg" | tr ',' ' '); do
   fi
 done
 if [ -x ${ROUTER_PATHS.up} ]; then
-  state=$(${ROUTER_PATHS.up})
+  state=$(${ROUTER_PATHS.up} boot)
   [ "$state" = ${ROUTER_STATES.up} ] || status "\${state:-${ROUTER_STATES.rulesetFailed}}"
 fi`;
 

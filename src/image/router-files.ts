@@ -2,23 +2,28 @@
  * @module What a router image carries besides the common userland: its nftables ruleset, rendered from the
  * address plan, and what its hop needs — Tor's configuration on star, the WireGuard bring-up on galaxy. The
  * hop comes up by one generated script, router-up.sh, which loads the ruleset before it enables forwarding
- * (a router whose rules do not load forwards nothing and reports the failure) and then starts the hop's
- * daemon; the agent's `reset` verb runs the same script again.
+ * (a router whose rules do not load forwards nothing and reports the failure), then starts the hop's
+ * daemon and waits until it carries traffic: star until Tor has bootstrapped, galaxy until the first
+ * WireGuard handshake, reporting progress on the status channel at boot; the agent's `reset` verb runs the
+ * same script again.
  * Pure: no I/O.
  */
 import { MvError } from '../errors/index.js';
 import { addressOn, type Manifest, NETWORK_NAMES, type NetworkName } from '../formula/index.js';
 import {
+  ONION_PARAM,
   ROUTER_PATHS,
   ROUTER_STATES,
   renderEndpointSwap,
   renderRouterRuleset,
   renderTorrc,
+  TOR_DATA,
   TOR_DNS_PORT,
   TOR_RUN,
   TOR_TRANS_PORT,
   WIREGUARD_INTERFACE,
 } from '../net/index.js';
+import { STATUS_HELPER } from './guest-status.js';
 
 /** The hop a router formula serves, by the network it routes. */
 export type RouterRole = 'universe' | 'galaxy' | 'star';
@@ -52,19 +57,35 @@ function tunnelCommands(manifest: Manifest): string {
   }
   const [host] = endpoint.split(':');
   const wg = WIREGUARD_INTERFACE;
+  const down = ROUTER_STATES.tunnelDown;
   return `# The WireGuard tunnel. Without it nothing leaves galaxy: the ruleset's kill switch.
 ip link del ${wg} 2> /dev/null
 key=/mnt/multiverse-portal/wireguard/private.key
-[ -r "$key" ] || { echo "no private key at $key"; report ${ROUTER_STATES.tunnelDown}; }
-ip link add ${wg} type wireguard || report ${ROUTER_STATES.tunnelDown}
-wg set ${wg} private-key "$key" peer ${publicKey} endpoint ${endpoint} allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report ${ROUTER_STATES.tunnelDown}
-ip addr add ${address} dev ${wg} || report ${ROUTER_STATES.tunnelDown}
-ip link set ${wg} up || report ${ROUTER_STATES.tunnelDown}
-ip route replace ${host}/32 via ${addressOn('universe', 1)} dev universe || report ${ROUTER_STATES.tunnelDown}
+[ -r "$key" ] || report "${down}: no private key at $key (put it in the router's share)"
+ip link add ${wg} type wireguard || report "${down}: cannot make ${wg}"
+wg set ${wg} private-key "$key" peer ${publicKey} endpoint ${endpoint} allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report "${down}: wg set"
+ip addr add ${address} dev ${wg} || report "${down}: ip addr"
+ip link set ${wg} up || report "${down}: ip link"
+ip route replace ${host}/32 via ${addressOn('universe', 1)} dev universe || report "${down}: no route to ${host}"
 echo "${host}" > ${ROUTER_PATHS.endpoint}
-ip route replace default dev ${wg} || report ${ROUTER_STATES.tunnelDown}
+ip route replace default dev ${wg} || report "${down}: default route"
+await_handshake ${endpoint} "$patience"
 `;
 }
+
+/** A shell function: waits for the tunnel's first handshake with an endpoint, at most $2 seconds. */
+const AWAIT_HANDSHAKE = `# The tunnel carries nothing until WireGuard has made a handshake with the server.
+await_handshake() {
+  progress "waiting for a WireGuard handshake with $1"
+  tries=0
+  while :; do
+    handshake=$(wg show ${WIREGUARD_INTERFACE} latest-handshakes 2> /dev/null | cut -f2)
+    [ -n "$handshake" ] && [ "$handshake" != 0 ] && return 0
+    tries=$((tries + 1))
+    [ "$tries" -le $(($2 * 10)) ] || report "${ROUTER_STATES.tunnelDown}: no WireGuard handshake with $1 in $2 s"
+    sleep 0.1
+  done
+}`;
 
 /**
  * switch-endpoint.sh <address> <port> <public key>: the agent has checked the arguments; the script checks
@@ -80,6 +101,8 @@ function renderSwitchEndpoint(): string {
 # Prints one line: "${ROUTER_STATES.up}" or what went wrong; tool output goes to ${ROUTER_PATHS.log}. reset undoes it.
 exec 3>&1 >> ${ROUTER_PATHS.log} 2>&1
 report() { echo "$1" >&3; exit 1; }
+progress() { :; }
+${AWAIT_HANDSHAKE}
 [ $# -eq 3 ] || report "usage: switch-endpoint.sh <address> <port> <public key>"
 case "$1:$2" in *[!0-9.:]*) report "bad endpoint" ;; esac
 case "$3" in *[!A-Za-z0-9+/=]*) report "bad public key" ;; esac
@@ -89,38 +112,89 @@ ${renderEndpointSwap({ address: '$1', port: '$2' }).trimEnd()}
 RULES
 old=$(cat ${ROUTER_PATHS.endpoint} 2> /dev/null)
 for peer in $(wg show ${wg} peers); do wg set ${wg} peer "$peer" remove; done
-wg set ${wg} peer "$3" endpoint "$1:$2" allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report ${ROUTER_STATES.tunnelDown}
+wg set ${wg} peer "$3" endpoint "$1:$2" allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report "${ROUTER_STATES.tunnelDown}: wg set"
 [ -z "$old" ] || [ "$old" = "$1" ] || ip route del "$old/32" via ${gateway} dev universe
-ip route replace "$1/32" via ${gateway} dev universe || report ${ROUTER_STATES.tunnelDown}
+ip route replace "$1/32" via ${gateway} dev universe || report "${ROUTER_STATES.tunnelDown}: no route to $1"
 echo "$1" > ${ROUTER_PATHS.endpoint}
-ip route replace default dev ${wg} || report ${ROUTER_STATES.tunnelDown}
+ip route replace default dev ${wg} || report "${ROUTER_STATES.tunnelDown}: default route"
+await_handshake "$1:$2" 30
 echo ${ROUTER_STATES.up} >&3
 `;
 }
 
-/** The commands that (re)start Tor on star. */
+/** The commands that (re)start Tor on star and wait until it has bootstrapped. */
 function torCommands(): string {
   const { uid, gid } = TOR_ACCOUNT;
+  const include = TOR_RUN.includeDir;
   return `# Tor, restarted if it runs: reset gives fresh circuits and a fresh process.
 if [ -f ${TOR_RUN.pidFile} ]; then
   pid=$(cat ${TOR_RUN.pidFile})
   kill "$pid" 2> /dev/null
   while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
 fi
-mkdir -p /var/lib/tor ${TOR_RUN.dir} && chown ${uid}:${gid} /var/lib/tor ${TOR_RUN.dir} && chmod 700 /var/lib/tor ${TOR_RUN.dir}
+mkdir -p ${TOR_DATA.dir} ${TOR_DATA.onionDir} ${TOR_RUN.dir} ${include}
+chown ${uid}:${gid} ${TOR_DATA.dir} ${TOR_DATA.onionDir} ${TOR_RUN.dir} && chmod 700 ${TOR_DATA.dir} ${TOR_DATA.onionDir} ${TOR_RUN.dir}
+rm -f ${include}/* ${TOR_RUN.notices}
+# The onion services this router publishes, from ${ONION_PARAM}=<id>@<address>:<port>[+<port>],… (the daemon's).
+onion=''
+for token in $(cat /proc/cmdline); do
+  case "$token" in ${ONION_PARAM}=*) onion="\${token#${ONION_PARAM}=}" ;; esac
+done
+for service in $(echo "$onion" | tr ',' ' '); do
+  id=\${service%%@*}; rest=\${service#*@}; address=\${rest%%:*}; ports=\${rest#*:}
+  case "$id:$address:$ports" in *[!a-z0-9.:+-]*) report "${ROUTER_STATES.torFailed}: bad onion service $service" ;; esac
+  echo "HiddenServiceDir ${TOR_DATA.onionDir}/$id"
+  for port in $(echo "$ports" | tr '+' ' '); do echo "HiddenServicePort $port $address:$port"; done
+done > ${include}/00-onion-services.conf
+# The owner's own settings: *.conf files in tor/torrc.d of the router's read-only share.
+for conf in ${ROUTER_PATHS.ownTorConfig}/*.conf; do
+  [ -f "$conf" ] && cp "$conf" ${include}/
+done
 # fd 3 closed: a daemon holding the report pipe would keep the caller waiting for its end forever.
-tor -f ${ROUTER_PATHS.torrc} --RunAsDaemon 1 3>&- || report "${ROUTER_STATES.torFailed}"
+tor -f ${ROUTER_PATHS.torrc} --RunAsDaemon 1 3>&- || report "${ROUTER_STATES.torFailed}: it did not start (see ${TOR_RUN.notices})"
+# Ready only once Tor has bootstrapped: a star that cannot reach the Tor network carries nothing.
+last=''
+quiet=0
+while :; do
+  line=$(grep -o 'Bootstrapped [0-9]*%[^:]*' ${TOR_RUN.notices} 2> /dev/null | tail -n 1)
+  case "$line" in "Bootstrapped 100%"*) break ;; esac
+  if [ "$line" != "$last" ]; then
+    last=$line
+    quiet=0
+    progress "tor: \${line:-starting}"
+  fi
+  quiet=$((quiet + 1))
+  [ "$quiet" -le $((patience * 10)) ] || report "${ROUTER_STATES.torFailed}: no bootstrap progress for $patience s (\${line:-not started})"
+  pid=$(cat ${TOR_RUN.pidFile} 2> /dev/null)
+  [ -z "$pid" ] || kill -0 "$pid" 2> /dev/null || report "${ROUTER_STATES.torFailed}: it exited (see ${TOR_RUN.notices})"
+  sleep 0.1
+done
+progress "tor: bootstrapped 100%"
 `;
 }
 
-/** router-up.sh: the ruleset first (forwarding only once it is loaded), then the hop's own daemon. */
+/**
+ * router-up.sh: the ruleset first (forwarding only once it is loaded), then the hop's own daemon, then the
+ * wait until it carries traffic. With `boot` (rc.sysinit) it reports its progress on the status channel.
+ */
 function renderRouterUp(role: RouterRole, hop: string): string {
   return `#!/bin/sh
-# Brings the ${role} hop up, generated by portalgun: at boot (rc.sysinit) and on the agent's reset verb.
-# Prints one line: "${ROUTER_STATES.up}" or the status the hop reports instead; tool output goes to ${ROUTER_PATHS.log}.
+# Brings the ${role} hop up, generated by portalgun: at boot (rc.sysinit, "router-up.sh boot") and on the agent's reset verb.
+# Prints one line: "${ROUTER_STATES.up}" or the failure the hop reports instead; tool output goes to ${ROUTER_PATHS.log}.
 exec 3>&1 >> ${ROUTER_PATHS.log} 2>&1
 report() { echo "$1" >&3; exit 1; }
-echo 0 > /proc/sys/net/ipv4/ip_forward
+${STATUS_HELPER}
+progress() { [ "$mode" = boot ] && status "$1"; }
+mode=$1
+# How long the hop may take to carry traffic: at boot the daemon waits; the agent's reset gives up sooner.
+patience=25
+[ "$mode" = boot ] && patience=90
+${
+  role === 'galaxy'
+    ? `${AWAIT_HANDSHAKE}
+`
+    : ''
+}echo 0 > /proc/sys/net/ipv4/ip_forward
 nft -f ${ROUTER_PATHS.ruleset} || report "${ROUTER_STATES.rulesetFailed}"
 echo 1 > /proc/sys/net/ipv4/ip_forward
 ${hop}echo ${ROUTER_STATES.up} >&3
@@ -147,10 +221,12 @@ export function routerFiles(manifest: Manifest): RouterFile[] {
       listenAddress: routedAddress(manifest, 'star'),
       transPort: TOR_TRANS_PORT,
       dnsPort: TOR_DNS_PORT,
-      dataDirectory: '/var/lib/tor',
+      dataDirectory: TOR_DATA.dir,
       user: TOR_ACCOUNT.name,
       controlSocket: TOR_RUN.controlSocket,
       pidFile: TOR_RUN.pidFile,
+      noticeLog: TOR_RUN.notices,
+      includeDir: TOR_RUN.includeDir,
     });
     return [
       {

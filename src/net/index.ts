@@ -18,6 +18,7 @@ export {
   UPLINK_INTERFACE,
 } from './guest-net-arg.js';
 export { NFT_COMMENT_MAX } from './nft-text.js';
+export { formatOnionArg, type OnionService, onionServicesOf, withOnionServices } from './onion.js';
 export { type BridgePort, bridgeName, namespaceName, type PortRole, portsOf } from './plan.js';
 export {
   type ExitEnd,
@@ -28,7 +29,14 @@ export {
   gatewayNetworkOf,
   routersOf,
 } from './route.js';
-export { ROUTER_PATHS, ROUTER_STATES, TOR_RUN } from './router-paths.js';
+export {
+  ONION_PARAM,
+  ROUTER_PATHS,
+  ROUTER_STATES,
+  TOR_DATA,
+  TOR_RUN,
+  WIREGUARD_INTERFACE,
+} from './router-paths.js';
 export {
   type GalaxyRulesetOptions,
   type RouterRole,
@@ -38,7 +46,6 @@ export {
   TOR_DNS_PORT,
   TOR_TRANS_PORT,
   type UniverseRulesetOptions,
-  WIREGUARD_INTERFACE,
 } from './router-rules.js';
 export { renderTorrc, TOR_VIRTUAL_NETWORK, type TorrcOptions } from './torrc.js';
 export {

@@ -17,6 +17,8 @@ export const ROUTER_PATHS = {
   endpoint: '/run/galaxy-endpoint',
   /** Where router-up.sh keeps the output of the tools it runs (tor, wg, ip, nft). */
   log: '/run/router-up.log',
+  /** The owner's own Tor settings (bridges, say), `*.conf` files in the star router's read-only share. */
+  ownTorConfig: '/mnt/multiverse-portal/tor/torrc.d',
 } as const;
 
 /** Tor's runtime folder on star: its pid file and control socket, private to Tor (and root). */
@@ -24,16 +26,33 @@ export const TOR_RUN = {
   dir: '/run/tor',
   pidFile: '/run/tor/tor.pid',
   controlSocket: '/run/tor/control',
+  /** Tor's notices, where router-up.sh and the agent's status read the bootstrap progress. */
+  notices: '/run/tor/notices.log',
+  /** Settings made at boot (onion services) and the owner's own, included at the end of the torrc. */
+  includeDir: '/run/tor/torrc.d',
+} as const;
+
+/** The WireGuard interface inside the galaxy router. */
+export const WIREGUARD_INTERFACE = 'wg0';
+
+/** Tor's persistent state on star (its own volume): guards, consensus cache, onion service keys. */
+export const TOR_DATA = {
+  dir: '/var/lib/tor',
+  /** One folder per onion service, named after its formula node (`service-server-web`). */
+  onionDir: '/var/lib/tor/onion',
 } as const;
 
 /**
- * What router-up.sh prints as its one line of stdout: `up`, or the status the hop reports instead. A ruleset
- * that does not load is a failed boot; star without Tor too (it would carry nothing); galaxy without its
- * tunnel boots (the kill switch holds) and says `tunnel-down`.
+ * What router-up.sh prints as its one line of stdout: `up`, or the failure it reports instead (on the status
+ * channel at boot, so the portal is never ready without its hop): a ruleset that does not load, star
+ * without Tor or with a Tor that does not finish bootstrapping, galaxy without a WireGuard handshake.
  */
 export const ROUTER_STATES = {
   up: 'up',
   rulesetFailed: 'failed router ruleset',
   torFailed: 'failed tor',
-  tunnelDown: 'tunnel-down',
+  tunnelDown: 'failed tunnel',
 } as const;
+
+/** The kernel parameter that lists the onion services star publishes: `<id>@<a.b.c.d>:<port>[+<port>…],…`. */
+export const ONION_PARAM = 'multiverse.onion';

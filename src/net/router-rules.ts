@@ -20,12 +20,10 @@ import {
   nftIfname,
   renderNftText,
 } from './nft-text.js';
+import { WIREGUARD_INTERFACE } from './router-paths.js';
 
 /** The routers of the chain. */
 export type RouterRole = 'universe' | 'galaxy' | 'star';
-
-/** The WireGuard interface inside the galaxy router. */
-export const WIREGUARD_INTERFACE = 'wg0';
 
 /** Tor's TransPort on the star router: every new TCP connection from the star net lands here. */
 export const TOR_TRANS_PORT = 9040;
@@ -268,6 +266,10 @@ function starChains(options: StarRulesetOptions): [NftChain[], NftChain[]] {
         r(
           `oifname "galaxy" meta skuid ${uid} meta l4proto tcp ct state new accept`,
           `only Tor (uid ${uid}) may open connections out of galaxy, and Tor speaks only TCP to relays`,
+        ),
+        r(
+          `oifname "star" meta skuid ${uid} ip daddr ${addressOn('star', 0)}/24 meta l4proto tcp ct state new accept`,
+          `Tor (uid ${uid}) may reach the onion services it publishes for portals on star, and only over TCP`,
         ),
       ],
     },

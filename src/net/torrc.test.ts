@@ -14,6 +14,8 @@ const STAR: TorrcOptions = {
   user: 'tor',
   controlSocket: '/run/tor/control',
   pidFile: '/run/tor/tor.pid',
+  noticeLog: '/run/tor/notices.log',
+  includeDir: '/run/tor/torrc.d',
 };
 
 /** The torrc's settings (comments and blank lines left out). */
@@ -24,18 +26,19 @@ describe('renderTorrc', () => {
     assertGolden(testdata('star.torrc'), renderTorrc(STAR));
   });
 
-  it('listens only on the star address, with no SOCKS port and names automapped into a private range', () => {
+  it('listens only on the star address, with no SOCKS port and names automapped into a private range; boot-time settings come last', () => {
     assert.deepEqual(settings(renderTorrc(STAR)), [
       'SocksPort 0',
       'TransPort 10.2.2.1:9040',
       'DNSPort 10.2.2.1:5353',
       'AutomapHostsOnResolve 1',
       'VirtualAddrNetworkIPv4 10.192.0.0/10',
-      'Log notice stdout',
+      'Log notice file /run/tor/notices.log',
       'DataDirectory /var/lib/tor',
       'User tor',
       'ControlSocket /run/tor/control',
       'PidFile /run/tor/tor.pid',
+      '%include /run/tor/torrc.d',
     ]);
   });
 

@@ -2,7 +2,9 @@
  * @module The star router's torrc: Tor as a transparent proxy for the star net. TransPort takes every TCP
  * connection the router's nft redirects, DNSPort takes DNS; both listen only on the router's star address.
  * Names (`.onion` included) resolve to addresses from a private virtual range that Tor maps back, so onion
- * services work through the TransPort and no name is ever looked up outside Tor.
+ * services work through the TransPort and no name is ever looked up outside Tor. Its state lives on the
+ * router's own volume; what is decided at boot (the onion services star publishes) and the owner's own
+ * settings are included from a folder at the end.
  * Pure: no I/O.
  */
 import { type ErrorCode, MvError } from '../errors/index.js';
@@ -20,6 +22,10 @@ export interface TorrcOptions {
   /** The control socket the agent asks for new circuits on, in a folder private to Tor and root. */
   readonly controlSocket: string;
   readonly pidFile: string;
+  /** Tor's notices, where the bootstrap progress is read. */
+  readonly noticeLog: string;
+  /** Included last: onion services and the owner's own settings, written there at boot. */
+  readonly includeDir: string;
 }
 
 /** The virtual range automapped names resolve to (10.192.0.0/10 stays clear of the 10.0–10.3 portal nets). */
@@ -29,8 +35,17 @@ const BAD_INPUT: ErrorCode = 'net.invalid-config';
 
 /** The torrc text. */
 export function renderTorrc(options: TorrcOptions): string {
-  const { listenAddress, transPort, dnsPort, dataDirectory, user, controlSocket, pidFile } =
-    checkTorrc(options);
+  const {
+    listenAddress,
+    transPort,
+    dnsPort,
+    dataDirectory,
+    user,
+    controlSocket,
+    pidFile,
+    noticeLog,
+    includeDir,
+  } = checkTorrc(options);
   return `${[
     '# Multiverse star router: Tor as a transparent proxy for the star net. Rendered by portalgun.',
     '',
@@ -45,9 +60,10 @@ export function renderTorrc(options: TorrcOptions): string {
     '# services work for transparent clients, and no name is ever looked up outside Tor.',
     'AutomapHostsOnResolve 1',
     `VirtualAddrNetworkIPv4 ${TOR_VIRTUAL_NETWORK}`,
-    '# Notices to stdout, which the router sends to its console log; nothing is logged to disk.',
-    'Log notice stdout',
-    '# Tor state lives on the throwaway overlay: a fresh guard set whenever the router is rebuilt.',
+    '# Notices to a file in memory (never on a disk), where the bootstrap progress is read.',
+    `Log notice file ${noticeLog}`,
+    "# Tor's state lives on the router's own volume: guards are kept across restarts (a new guard set at",
+    '# every boot would give the network more chances to see you), and so are onion service keys.',
     `DataDirectory ${dataDirectory}`,
     '# Tor drops root after binding; the ruleset lets only this user open connections out of galaxy.',
     `User ${user}`,
@@ -56,6 +72,9 @@ export function renderTorrc(options: TorrcOptions): string {
     `ControlSocket ${controlSocket}`,
     "# The router's reset finds the running Tor here to restart it.",
     `PidFile ${pidFile}`,
+    '# Last: the onion services this router publishes (from the kernel command line) and your own settings',
+    '# (tor/torrc.d/*.conf in the read-only share: bridges, say), written here at boot.',
+    `%include ${includeDir}`,
   ].join('\n')}\n`;
 }
 
@@ -67,7 +86,7 @@ function checkTorrc(options: TorrcOptions): TorrcOptions {
     if (!Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`${key} must be 1 to 65535`);
   }
   if (options.transPort === options.dnsPort) problems.push('transPort and dnsPort must differ');
-  for (const key of ['dataDirectory', 'controlSocket', 'pidFile'] as const) {
+  for (const key of ['dataDirectory', 'controlSocket', 'pidFile', 'noticeLog', 'includeDir'] as const) {
     if (!/^\/[A-Za-z0-9._/-]*$/.test(options[key])) {
       problems.push(`${key} must be an absolute path without spaces`);
     }

@@ -112,6 +112,7 @@ describe('dispatch', () => {
           { source: 'proc', target: '/proc', type: 'proc' },
           { source: 'multiverse-portal', target: '/mnt/multiverse-portal', type: '9p' },
         ],
+        router: null,
       },
     });
   });

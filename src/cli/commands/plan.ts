@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { withGuestNet } from '../../net/index.js';
+import { withGuestNet, withOnionServices } from '../../net/index.js';
 import { previewInstance, renderLibvirtXml, renderQemuArgs, toArgv } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
 import { findFormula } from '../catalogue.js';
@@ -57,8 +57,9 @@ export function registerPlan(program: Command): void {
           },
         );
       }
-      // The kernel command line the daemon would boot it with, network settings included.
-      const instance = withGuestNet(
+      // The kernel command line the daemon would boot it with, network settings and onion services included.
+      const manifests = [...catalogue.formulas.values()].map((f) => f.manifest);
+      const preview = withGuestNet(
         manifest,
         previewInstance(manifest, {
           accel: options.accel,
@@ -70,6 +71,7 @@ export function registerPlan(program: Command): void {
           ...(daemon ? { hostId: daemon.hostId } : {}),
         }),
       );
+      const instance = withOnionServices(manifest, manifests, preview);
       const rendered =
         options.format === 'qemu'
           ? ['qemu-system-x86_64', ...toArgv(renderQemuArgs(manifest, instance))].join('\n')

@@ -3,6 +3,19 @@
 # Prints one line: "up" or what went wrong; tool output goes to /run/router-up.log. reset undoes it.
 exec 3>&1 >> /run/router-up.log 2>&1
 report() { echo "$1" >&3; exit 1; }
+progress() { :; }
+# The tunnel carries nothing until WireGuard has made a handshake with the server.
+await_handshake() {
+  progress "waiting for a WireGuard handshake with $1"
+  tries=0
+  while :; do
+    handshake=$(wg show wg0 latest-handshakes 2> /dev/null | cut -f2)
+    [ -n "$handshake" ] && [ "$handshake" != 0 ] && return 0
+    tries=$((tries + 1))
+    [ "$tries" -le $(($2 * 10)) ] || report "failed tunnel: no WireGuard handshake with $1 in $2 s"
+    sleep 0.1
+  done
+}
 [ $# -eq 3 ] || report "usage: switch-endpoint.sh <address> <port> <public key>"
 case "$1:$2" in *[!0-9.:]*) report "bad endpoint" ;; esac
 case "$3" in *[!A-Za-z0-9+/=]*) report "bad public key" ;; esac
@@ -13,9 +26,10 @@ add rule inet mv_filter mv_endpoint ip daddr $1 udp dport $2 accept comment "the
 RULES
 old=$(cat /run/galaxy-endpoint 2> /dev/null)
 for peer in $(wg show wg0 peers); do wg set wg0 peer "$peer" remove; done
-wg set wg0 peer "$3" endpoint "$1:$2" allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report tunnel-down
+wg set wg0 peer "$3" endpoint "$1:$2" allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report "failed tunnel: wg set"
 [ -z "$old" ] || [ "$old" = "$1" ] || ip route del "$old/32" via 10.0.0.1 dev universe
-ip route replace "$1/32" via 10.0.0.1 dev universe || report tunnel-down
+ip route replace "$1/32" via 10.0.0.1 dev universe || report "failed tunnel: no route to $1"
 echo "$1" > /run/galaxy-endpoint
-ip route replace default dev wg0 || report tunnel-down
+ip route replace default dev wg0 || report "failed tunnel: default route"
+await_handshake "$1:$2" 30
 echo up >&3

@@ -1,22 +1,24 @@
 /**
  * @module `status`: uptime, load, memory, hostname, processes and mounts, all read from /proc so that it
- * works on a bare busybox guest.
+ * works on a bare busybox guest, and for routers what their hop is doing (router-status.ts).
  */
 import { parseLoadAverage, parseMemInfo, parseMounts, parseUptime } from '../proc.js';
+import { readRouterStatus } from '../router-status.js';
 import type { GuestSystem } from '../system.js';
 import { expectAtMost, type VerbHandler } from '../verb-handler.js';
 import { HOSTNAME_FILE } from './basic.js';
 
-/** `status` → `{uptimeSeconds, load, memory, hostname, processes, mounts}`. */
+/** `status` → `{uptimeSeconds, load, memory, hostname, processes, mounts, router}`. */
 export const status: VerbHandler = async (args, { system }) => {
   expectAtMost(args, 0, 'status');
-  const [uptime, load, memory, name, processes, mounts] = await Promise.all([
+  const [uptime, load, memory, name, processes, mounts, router] = await Promise.all([
     system.readFile('/proc/uptime'),
     system.readFile('/proc/loadavg'),
     system.readFile('/proc/meminfo'),
     system.readFile(HOSTNAME_FILE),
     readProcesses(system),
     system.readFile('/proc/mounts'),
+    readRouterStatus(system),
   ]);
   return {
     result: {
@@ -26,6 +28,7 @@ export const status: VerbHandler = async (args, { system }) => {
       hostname: name.trim(),
       processes,
       mounts: parseMounts(mounts),
+      router,
     },
   };
 };
