@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
 import { namespaceName } from '../../../src/net/index.js';
 import { REPO_ROOT } from '../../support/catalogue.js';
 import { portalgun } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { createWorld, type World } from '../../support/world.js';
 
-/** The LAN namespace the universe router's uplink goes into. A fixed name keeps the router image cacheable. */
-const LAN = 'mvchain-lan';
 const STAR = 'service/router/star/formula.yaml';
 
 function ip(args: readonly string[]): string {
@@ -19,31 +19,18 @@ function ip(args: readonly string[]): string {
 }
 
 /**
- * The bundled tree with a bootable chain: universe's uplink goes into the test's LAN namespace, galaxy has
- * a WireGuard peer (which never answers: the tunnel stays down, which is not a boot failure), and star
- * asks for a kernel the store does not have, so its hop fails at once until the test restores it.
+ * The bundled tree with the owner's chain settings (test/support/world.ts), a probe behind galaxy, and a star
+ * that asks for a kernel the store does not have, so its hop fails at once until the test restores it.
  */
-function chainTree(): string {
-  const root = mkdtempSync('/tmp/mv-chain-formulas-');
-  cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
-  writeFileSync(
-    path.join(root, 'service/router/universe/formula.yaml'),
-    `description: universe for the chain test\nnetworks:\n  - { network: universe, address: 10.0.0.1, router: true }\nuplink: { mode: netns, device: ${LAN}, address: 192.168.77.2/24, gateway: 192.168.77.1 }\nstartOrder: 20\n`,
-  );
-  const galaxy = path.join(root, 'service/router/galaxy/formula.yaml');
-  writeFileSync(
-    galaxy,
-    `${readFileSync(galaxy, 'utf8')}vpn: { endpoint: 192.168.77.1:51820, publicKey: xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=, address: 10.99.0.2/24 }\n`,
-  );
-  writeFileSync(
-    path.join(root, STAR),
-    `${readFileSync(path.join(root, STAR), 'utf8')}boot: { kernel: missing-kernel }\n`,
-  );
-  mkdirSync(path.join(root, 'application/probe-galaxy'));
-  writeFileSync(
-    path.join(root, 'application/probe-galaxy/formula.yaml'),
-    'description: a probe behind galaxy\nnetworks:\n  - { network: galaxy, address: dynamic }\n',
-  );
+function chainTree(world: World): string {
+  const root = world.treeFor({
+    'application/probe-galaxy':
+      'description: a probe behind galaxy\nnetworks:\n  - { network: galaxy, address: dynamic }\n',
+  });
+  const star = path.join(root, STAR);
+  const doc = parseDocument(readFileSync(star, 'utf8'));
+  doc.setIn(['boot', 'kernel'], 'missing-kernel');
+  writeFileSync(star, doc.toString());
   return root;
 }
 
@@ -57,21 +44,23 @@ interface Outcome {
 describe('portalgun up --chain against a real daemon', { timeout: 900_000 }, () => {
   let daemon: TestDaemon | undefined;
   let tree: string;
+  let world: World;
   const cli = (...args: string[]) => {
     assert.ok(daemon);
     return portalgun(['--run', daemon.run, '--formulas', tree, ...args]);
   };
 
   before(async () => {
-    tree = chainTree();
-    spawnSync('ip', ['netns', 'del', LAN]); // left over by an interrupted run, if any
-    ip(['netns', 'add', LAN]);
+    world = createWorld();
+    tree = chainTree(world);
     daemon = await startTestDaemon({ formulas: tree });
+    await world.prepareShares(daemon.state);
+    world.watchUplink();
   });
   after(async () => {
     const run = daemon?.run;
     await daemon?.dispose();
-    spawnSync('ip', ['netns', 'del', LAN]);
+    world.dispose();
     rmSync(tree, { recursive: true, force: true });
     if (run) assert.ok(!ip(['netns', 'list']).includes(namespaceName(run)), 'the portal namespace is gone');
   });
@@ -106,7 +95,8 @@ describe('portalgun up --chain against a real daemon', { timeout: 900_000 }, () 
     );
   });
 
-  it('starts only what is missing when run again, and lists what it started and skipped', () => {
+  it('starts only what is missing when run again, and lists what it started and skipped', async () => {
+    await world.tor.ready();
     const bundledStar = readFileSync(path.join(REPO_ROOT, 'formulas', STAR), 'utf8');
     writeFileSync(path.join(tree, STAR), bundledStar);
     const result = cli('--json', 'up', '--chain');
@@ -146,7 +136,7 @@ describe('portalgun up --chain against a real daemon', { timeout: 900_000 }, () 
     assert.ok(ip(['netns', 'list']).includes(namespace), 'net show names the namespace the daemon uses');
     assert.equal(
       cli('route', 'star').stdout,
-      `star 10.1.1.2 (service/router/star) → galaxy 10.1.1.1 (service/router/galaxy) → universe 10.0.0.1 (service/router/universe) → uplink netns:${LAN}\n`,
+      `star 10.1.1.2 (service/router/star) → galaxy 10.1.1.1 (service/router/galaxy) → universe 10.0.0.1 (service/router/universe) → uplink netns:${world.lan}\n`,
     );
   });
 
