@@ -25,6 +25,8 @@ const DAEMON_VERBS = [
   'image.verify',
   'image.remove',
   'image.gc',
+  'image.sources',
+  'image.outdated',
 ];
 const AGENT_VERBS = ['ping', 'status', 'hostname', 'net-config', 'mount-share', 'run', 'poweroff'];
 
