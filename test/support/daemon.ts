@@ -36,7 +36,9 @@ import { registerTestOwner } from './identity.js';
  * The tests' own kernel and image store, shared by the daemons of one run (images are built once per cache):
  * scripts/run-tests.mjs sets it and installs the kernel there. Never the machine's /var/lib/multiverse.
  */
-export const TEST_CACHE = path.resolve(process.env.MULTIVERSE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache/test'));
+export const TEST_CACHE = path.resolve(
+  process.env.MULTIVERSE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache/test'),
+);
 
 const NO_KERNEL = `no kernel in the test cache ${TEST_CACHE}: run the tests with scripts/run-tests.mjs`;
 
@@ -53,17 +55,25 @@ export interface TestDaemon {
   callDirect<M extends MethodName>(method: M, params: MethodParamsInput<M>): Promise<MethodResult<M>>;
   /** Kills the daemon process with SIGKILL (portals keep running). */
   kill9(): Promise<void>;
-  /** Starts the daemon again on the same folders. */
-  restart(): Promise<void>;
+  /** Starts the daemon again on the same folders (`env`: its added environment from now on). */
+  restart(options?: { env?: NodeJS.ProcessEnv }): Promise<void>;
   /** Stops every portal, stops the daemon, checks for leaks and removes the folders. */
   dispose(): Promise<void>;
 }
 
-function startProcess(state: string, run: string, logFile: string, formulas?: string): ChildProcess {
+function startProcess(
+  state: string,
+  run: string,
+  logFile: string,
+  options: { formulas?: string | undefined; env?: NodeJS.ProcessEnv | undefined },
+): ChildProcess {
   const log = openSync(logFile, 'a');
   const args = [path.join(REPO_ROOT, 'dist/src/daemon/main.js'), 'run', '--state', state, '--run', run];
-  if (formulas) args.push('--formulas', formulas);
-  return spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+  if (options.formulas) args.push('--formulas', options.formulas);
+  return spawn(process.execPath, args, {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...options.env },
+  });
 }
 
 /**
@@ -87,7 +97,8 @@ async function privateStore(state: string): Promise<void> {
 
 /**
  * Starts a daemon on fresh folders; `formulas` picks another formula tree; `store: 'private'` gives it an
- * image store of its own (builds start from scratch), `withKernel: false` none at all.
+ * image store of its own (builds start from scratch), `withKernel: false` none at all; `env` adds to its
+ * environment.
  */
 export async function startTestDaemon(
   options: {
@@ -95,6 +106,7 @@ export async function startTestDaemon(
     withKernel?: boolean;
     policy?: string | null;
     store?: 'shared' | 'private';
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<TestDaemon> {
   const root = mkdtempSync('/tmp/mv-it-');
@@ -121,7 +133,8 @@ export async function startTestDaemon(
   }
   const socketPath = path.join(run, 'portalgun.sock');
   const logFile = path.join(root, 'daemon.log');
-  let child = startProcess(state, run, logFile, options.formulas);
+  let env = options.env;
+  let child = startProcess(state, run, logFile, { formulas: options.formulas, env });
   const waitUp = async () => {
     for (let i = 0; i < 200 && !(await isListening(socketPath)); i++) await sleep(50);
     assert.ok(await isListening(socketPath), `the daemon did not start:\n${readFileSync(logFile, 'utf8')}`);
@@ -142,8 +155,9 @@ export async function startTestDaemon(
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
     },
-    async restart() {
-      child = startProcess(state, run, logFile, options.formulas);
+    async restart(again = {}) {
+      env = again.env ?? env;
+      child = startProcess(state, run, logFile, { formulas: options.formulas, env });
       await waitUp();
     },
     async dispose() {
