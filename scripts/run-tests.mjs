@@ -92,7 +92,9 @@ const changed = [
   ...after.filter((line) => !before.includes(line)),
 ];
 if (changed.length > 0) {
-  console.error(`the tests changed the machine's own Multiverse state:\n  ${changed.slice(0, 20).join('\n  ')}`);
+  console.error(
+    `the tests changed the machine's own Multiverse state:\n  ${changed.slice(0, 20).join('\n  ')}`,
+  );
   process.exit(1);
 }
 process.exit(result.status ?? 1);
