@@ -132,7 +132,8 @@ lower="$work/lower${i}\${lower:+:$lower}"`,
   return `lower=
 ${mounts.join('\n')}
 mkdir -p "$work/upper" "$work/overlay-work" "$root"
-mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/overlay-work" "$root"
+# uuid=off: no random trusted.overlay.uuid on the upper folder, so the same packages give the same layer.
+mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/overlay-work,uuid=off" "$root"
 ${CHROOT_SETUP}
 step "apt-get install ${build.packages.join(' ')}"
 ${aptSources(build)}
