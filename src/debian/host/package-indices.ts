@@ -64,8 +64,14 @@ export async function readIndexSnapshot(
 ): Promise<IndexSnapshot | undefined> {
   const file = path.join(folderOf(stateRoot, sources), 'available.json');
   if (!existsSync(file)) return undefined;
-  const parsed = SNAPSHOT_FILE.safeParse(JSON.parse(await readFile(file, 'utf8')));
-  // A damaged snapshot is as good as none: the next `image outdated` fetches it again.
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    // A damaged snapshot is as good as none: the next `image outdated` fetches it again.
+    return undefined;
+  }
+  const parsed = SNAPSHOT_FILE.safeParse(json);
   if (!parsed.success) return undefined;
   const { fetchedAt, architecture, versions } = parsed.data;
   return { fetchedAt, architecture, versions: new Map(Object.entries(versions)) };

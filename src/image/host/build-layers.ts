@@ -150,6 +150,9 @@ export async function ensureLayers(
   options: LayerBuildOptions,
 ): Promise<LayerRecord[]> {
   const records: LayerRecord[] = [];
+  // The archive is resolved once per call, and only if a layer is built: every layer of one build agrees.
+  let archive: Promise<LayerArchive> | undefined;
+  const once = { ...options, archive: () => (archive ??= options.archive()) };
   for (const spec of specs) {
     const found = options.refresh ? undefined : await readLayerRecord(stateRoot, spec.key);
     if (found) {
@@ -162,7 +165,7 @@ export async function ensureLayers(
         options.log(
           `${spec.node}: building the layer${options.refresh ? " from today's archive (refresh)" : ''}`,
         );
-        build = buildLayer(stateRoot, spec, [...records], options).finally(() => building.delete(id));
+        build = buildLayer(stateRoot, spec, [...records], once).finally(() => building.delete(id));
         building.set(id, build);
       }
       records.push(await build);
