@@ -7,15 +7,18 @@
  * - Cached: a sibling of the child (adding file) once its parents are built: only its own layer is made.
  * - Reproducibility: minbase built a second time in another store; the two layer digests compared and,
  *   when they differ, the files that differ (both layers unpacked with fsck.erofs --extract).
- * Needs root, network access to the Debian mirror, scripts/setup.sh. Run: npm run bench:layers
+ * Needs root, network access to the host's Debian archive (its apt sources, or PORTALGUN_DEBIAN_MIRROR),
+ * scripts/setup.sh. Run: npm run bench:layers
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { readBuildArchive } from '../src/daemon/debian-archive.js';
+import { archiveOverrideFrom, DEBIAN_SUITE } from '../src/debian/index.js';
 import type { Manifest } from '../src/formula/index.js';
-import { debianMirror, ensureLayers } from '../src/image/host/build-layers.js';
-import { blobPath, DEBIAN_SUITE, planLayers } from '../src/image/index.js';
+import { ensureLayers, type LayerBuildOptions } from '../src/image/host/build-layers.js';
+import { blobPath, planLayers } from '../src/image/index.js';
 import { bundledFormula } from '../test/support/catalogue.js';
 import { ms } from './measure.js';
 
@@ -34,13 +37,21 @@ async function branch(): Promise<Map<string, Manifest>> {
   ]);
 }
 
+/** The daemon's way to the archive: the host's apt sources and proxy, or PORTALGUN_DEBIAN_MIRROR. */
+const archive = await readBuildArchive({ debianOverride: archiveOverrideFrom(process.env) });
+const layerOptions: LayerBuildOptions = {
+  archive: async () => archive,
+  now: () => Date.now(),
+  log: () => undefined,
+};
+
 /** Builds the layers of `node` one at a time (the ones below are already there) and times each. */
 async function timedLayers(stateRoot: string, node: string, manifests: Map<string, Manifest>) {
   const specs = planLayers(node, (n) => manifests.get(n));
   const times: { node: string; ms: number }[] = [];
   for (let i = 1; i <= specs.length; i++) {
     const started = performance.now();
-    await ensureLayers(stateRoot, specs.slice(0, i), () => undefined);
+    await ensureLayers(stateRoot, specs.slice(0, i), layerOptions);
     times.push({ node: specs[i - 1]?.node ?? '', ms: performance.now() - started });
   }
   return times;
@@ -62,8 +73,8 @@ async function reproducibility(firstRoot: string, manifests: Map<string, Manifes
   const second = mkdtempSync('/tmp/mv-bench-layers-again-');
   try {
     const specs = planLayers('bench', (n) => manifests.get(n)).slice(0, 1);
-    const [again] = await ensureLayers(second, specs, () => undefined);
-    const [once] = await ensureLayers(firstRoot, specs, () => undefined);
+    const [again] = await ensureLayers(second, specs, layerOptions);
+    const [once] = await ensureLayers(firstRoot, specs, layerOptions);
     console.log(`\nminbase layer digests: ${once?.digest} / ${again?.digest}`);
     if (!once || !again || once.digest === again.digest) return;
     const trees = [once, again].map((layer, i) => {
@@ -90,8 +101,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const debootstrap = spawnSync(
       'debootstrap',
-      ['--variant=minbase', '--components=main', DEBIAN_SUITE, raw, debianMirror()],
-      { stdio: 'ignore' },
+      ['--variant=minbase', '--components=main', DEBIAN_SUITE, raw, archive.archive.archive],
+      { stdio: 'ignore', env: { ...process.env, ...archive.proxyEnv } },
     );
     if (debootstrap.status !== 0) throw new Error('debootstrap failed');
     const baseline = performance.now() - t0;

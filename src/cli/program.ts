@@ -8,6 +8,7 @@ import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
 import { registerImageCommands } from './commands/image.js';
+import { registerImageDebian } from './commands/image-debian.js';
 import { registerImageMaintenance } from './commands/image-maintenance.js';
 import { registerInit } from './commands/init.js';
 import { registerNet } from './commands/net.js';
@@ -69,6 +70,7 @@ export function buildProgram(version: string): Command {
   registerImageKernel(image);
   registerImageCommands(image);
   registerImageMaintenance(image);
+  registerImageDebian(image);
   registerDoctor(program);
   registerInit(program);
   registerCompletion(program);

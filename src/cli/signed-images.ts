@@ -4,12 +4,14 @@
  * accepts, the CLI checks the manifest, signs its digest with the user's session key (no prompt: the session
  * is the owner's day-to-day authority) and hands the signature back. Then `portal.up` boots it, and the daemon
  * verifies the signature and every artifact right before QEMU starts. The daemon never holds a signing key.
+ * A shell that names a Debian archive of its own is first checked against the daemon's (archive-check.ts).
  */
 import { MvError } from '../errors/index.js';
 import { IMAGE_MANIFEST_SCHEMA, imageManifestDigest } from '../image/index.js';
 import type { MethodParamsInput, MethodResult } from '../protocol/index.js';
 import { loadSession } from '../scramble/host/keyring.js';
 import { type JsonValue, signImageManifest } from '../scramble/index.js';
+import { requireDaemonArchiveAgrees } from './archive-check.js';
 import { type CallOptions, callDaemon } from './daemon-client.js';
 
 /** A prepared image, signed by the owner. */
@@ -19,9 +21,15 @@ export interface SignedImage {
   readonly signedNow: boolean;
 }
 
+/** How to prepare: `refresh` builds the formula's Debian layers again from today's archive. */
+export interface PrepareOptions extends CallOptions {
+  readonly refresh?: boolean;
+}
+
 /** Builds the formula's image if needed and makes sure it carries the owner's signature. */
-export async function prepareSignedImage(formula: string, options: CallOptions): Promise<SignedImage> {
-  const prepared = await callDaemon('image.prepare', { formula }, options);
+export async function prepareSignedImage(formula: string, options: PrepareOptions): Promise<SignedImage> {
+  await requireDaemonArchiveAgrees(options);
+  const prepared = await callDaemon('image.prepare', { formula, refresh: options.refresh === true }, options);
   if (prepared.signed) return { prepared, signedNow: false };
   const manifest = IMAGE_MANIFEST_SCHEMA.parse(prepared.manifest);
   const digest = imageManifestDigest(manifest);

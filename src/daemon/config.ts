@@ -1,7 +1,9 @@
 /**
  * @module The daemon's configuration: where it keeps state, where portals run, which formula tree and
- * agent bundle it uses, the account QEMU runs as, and the accelerator it chose at start.
+ * agent bundle it uses, the account QEMU runs as, the accelerator it chose at start, and the Debian archive
+ * override from its environment.
  */
+import type { ArchiveOverride } from '../debian/index.js';
 import type { AcceleratorChoice } from '../probe/index.js';
 
 /** Everything the daemon was started with. */
@@ -18,6 +20,11 @@ export interface DaemonConfig {
   readonly owner: { readonly uid: number; readonly gid: number };
   readonly accel: AcceleratorChoice;
   readonly tscKhz: number;
+  /**
+   * `PORTALGUN_DEBIAN_MIRROR` / `PORTALGUN_DEBIAN_SECURITY_MIRROR` as the daemon started with them; without
+   * them, Debian layers come from the host's apt sources. The CLI's own values are only compared with these.
+   */
+  readonly debianOverride: ArchiveOverride;
   /** How long a portal may take from QEMU start to `ready`. */
   readonly bootDeadlineMs: number;
   readonly clock: () => number;

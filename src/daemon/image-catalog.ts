@@ -10,6 +10,7 @@ import { type ImageRecord, imageManifestDigest } from '../image/index.js';
 import { type ImageSummary, isActivePortal, type MethodResult } from '../protocol/index.js';
 import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import { outdatedCount, type SnapshotCache } from './image-outdated.js';
 import type { ImageTrust } from './image-trust.js';
 import type { ImageState } from './state/image-state.js';
 import type { PortalStore } from './state/portal-store.js';
@@ -74,8 +75,17 @@ export class ImageCatalog {
     return found;
   }
 
-  /** What `image ls` shows about a record. */
-  async summarize(record: ImageRecord, inUse = this.inUse()): Promise<ImageSummary> {
+  /** The version this host gave an image, if it recorded it. */
+  versionOf(record: ImageRecord): number | null {
+    return this.deps.trust.manifestOf(record)?.version ?? null;
+  }
+
+  /** What `image ls` shows about a record (outdated counts from the package indices already fetched). */
+  async summarize(
+    record: ImageRecord,
+    inUse = this.inUse(),
+    snapshots: SnapshotCache = new Map(),
+  ): Promise<ImageSummary> {
     const manifest = this.deps.trust.manifestOf(record);
     const status = manifest
       ? await this.deps.trust.signatureStatus(record, manifest)
@@ -93,14 +103,17 @@ export class ImageCatalog {
       signer: status.state === 'valid' ? status.kid : null,
       current: this.deps.state.currentImages().get(record.node) === record.imageKey,
       inUse: inUse.get(record.imageKey) ?? [],
+      builtAt: this.deps.state.recordedAt(record.imageKey) ?? null,
+      outdated: await outdatedCount(this.deps.config.stateRoot, record, snapshots),
     };
   }
 
   /** `image ls`. */
   async list(): Promise<MethodResult<'image.list'>> {
     const inUse = this.inUse();
+    const snapshots: SnapshotCache = new Map();
     const images = [];
-    for (const record of await this.records()) images.push(await this.summarize(record, inUse));
+    for (const record of await this.records()) images.push(await this.summarize(record, inUse, snapshots));
     return { images };
   }
 

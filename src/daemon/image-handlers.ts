@@ -2,7 +2,7 @@
  * @module The handlers of the image methods. `image.prepare` builds a formula's image if missing (with
  * progress), records it and returns its manifest and whether the owner's signature is stored; the CLI then
  * signs the manifest with the user's session key and sends it back with `image.sign`. The daemon only ever
- * verifies signatures.
+ * verifies signatures. `image.sources` and `image.outdated` report the Debian archive and what it has newer.
  */
 import { MvError } from '../errors/index.js';
 import { readImageRecord } from '../image/host/store.js';
@@ -10,8 +10,10 @@ import { imageManifestDigest } from '../image/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import { findResolvedFormula, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import { describeBuildArchive } from './debian-archive.js';
 import type { ImageCatalog } from './image-catalog.js';
 import { collectImages, removeImage } from './image-cleanup.js';
+import { listOutdated } from './image-outdated.js';
 import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { type HandlerContext, requireCaller } from './server.js';
@@ -47,10 +49,11 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
         base: image.base?.digest ?? null,
       };
     },
-    'image.prepare': async ({ formula }, context) => {
+    'image.prepare': async ({ formula, refresh }, context) => {
       const resolved = await findResolvedFormula(config.formulasDir, formula);
       requireStartable(resolved.manifest);
-      const image = await ensureImage(config, resolved, context.progress);
+      const before = deps.state.currentImages().get(resolved.manifest.node);
+      const image = await ensureImage(config, resolved, context.progress, { refresh });
       const manifest = trust.record(image);
       const status = await trust.signatureStatus(image, manifest);
       return {
@@ -61,6 +64,7 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
         manifestDigest: imageManifestDigest(manifest),
         signed: status.state === 'valid',
         signer: status.state === 'valid' ? status.kid : null,
+        wasCurrent: before === image.imageKey,
       };
     },
     'image.sign': async ({ node, imageKey, signature }) => {
@@ -81,6 +85,9 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
     'image.list': () => catalog.list(),
     'image.show': ({ image }) => catalog.show(image),
     'image.verify': ({ image }, context) => catalog.verify(image, context.progress),
+    'image.sources': () => describeBuildArchive(config),
+    'image.outdated': ({ image, fetch }, context) =>
+      listOutdated({ config, catalog, state: deps.state }, { image, fetch, progress: context.progress }),
     'image.remove': ({ image }) => removeImage(catalog, { stateRoot: config.stateRoot, reference: image }),
     'image.gc': () =>
       collectImages(catalog, {

@@ -1,7 +1,8 @@
 /**
  * @module Finds the image a portal boots, building it on first use. Concurrent requests for the same
- * formula share one build. A Debian image is its layers (found or built, shared along the formula tree)
- * plus its own initramfs and root image.
+ * formula share one build. A Debian image is its layers (found or built, shared along the formula tree,
+ * from the archive the daemon resolves only when a layer must be built) plus its own initramfs and root
+ * image. `refresh` builds the lineage's layers again from today's archive.
  */
 
 import { MvError } from '../errors/index.js';
@@ -13,6 +14,7 @@ import { readImageRecord } from '../image/host/store.js';
 import { type ImageRecord, imageKeyOf, type LayerSpec, planLayers } from '../image/index.js';
 import { manifestsByNode } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import { readBuildArchive } from './debian-archive.js';
 import { readOwner } from './host-identity.js';
 
 const building = new Map<string, Promise<ImageRecord>>();
@@ -39,16 +41,23 @@ export async function withStoreToItself<T>(clean: () => Promise<T>): Promise<T> 
   }
 }
 
+/** How an image is found or built. */
+export interface EnsureOptions {
+  /** Build the Debian layers of the formula's lineage again from today's archive. */
+  readonly refresh?: boolean;
+}
+
 /** The image record for a resolved formula, built if missing. */
 export async function ensureImage(
   config: DaemonConfig,
   resolved: ResolvedFormula,
   progress: (message: string) => void,
+  options: EnsureOptions = {},
 ): Promise<ImageRecord> {
   while (cleaning) await cleaning.catch(() => undefined);
   activeBuilds += 1;
   try {
-    return await findOrBuild(config, resolved, progress);
+    return await findOrBuild(config, resolved, { ...options, progress });
   } finally {
     activeBuilds -= 1;
   }
@@ -57,8 +66,9 @@ export async function ensureImage(
 async function findOrBuild(
   config: DaemonConfig,
   resolved: ResolvedFormula,
-  progress: (message: string) => void,
+  options: EnsureOptions & { readonly progress: (message: string) => void },
 ): Promise<ImageRecord> {
+  const { progress } = options;
   // The image carries the owner's Scramble ID: its agent accepts only commands they signed.
   const owner = readOwner(config.stateRoot).scrambleId;
   const { manifest } = resolved;
@@ -68,7 +78,12 @@ async function findOrBuild(
     manifest.image.backend === 'debian' ? planLayers(manifest.node, (node) => manifests.get(node)) : [];
   const log = (line: string) => progress(`image: ${line}`);
   // Layers first: the image key covers their files, which differ when a layer is built again.
-  const layers = await ensureLayers(config.stateRoot, specs, log);
+  const layers = await ensureLayers(config.stateRoot, specs, {
+    archive: () => readBuildArchive(config),
+    refresh: options.refresh === true,
+    now: config.clock,
+    log,
+  });
   const inputs = await readBuildInputs({
     stateRoot: config.stateRoot,
     manifest: resolved.manifest,

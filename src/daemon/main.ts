@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } f
 import path from 'node:path';
 import { Command } from 'commander';
 import { AuditLog } from '../audit/host/append-log.js';
+import { archiveOverrideFrom } from '../debian/index.js';
 import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
 import { installKernel } from '../image/host/kernel.js';
 import { agentBundlePath, packageRoot } from '../install/host/package-root.js';
@@ -101,6 +102,7 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
     owner,
     accel: chooseAccelerator(facts),
     tscKhz: tscKhzOf(facts) ?? 2_600_000,
+    debianOverride: archiveOverrideFrom(process.env),
     bootDeadlineMs: 120_000,
     clock: () => Date.now(),
     log,

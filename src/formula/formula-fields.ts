@@ -134,6 +134,11 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
         doc: "Formula node whose image this portal boots; null means the portal's own image.",
       },
     ),
+    components: value(z.array(z.enum(['main', 'contrib', 'non-free', 'non-free-firmware'])), {
+      default: ['main'],
+      merge: 'append',
+      doc: "Debian archive components the image's apt sources list (main always); shown in the image manifest, part of each layer's key (Debian images).",
+    }),
   }),
   disks: record(
     'Extra disks besides the root overlay, by name. Ephemeral (deleted when the portal stops) unless persistent.',

@@ -56,6 +56,41 @@ describe('planLayers', () => {
     assert.deepEqual(after[2]?.packages, ['firefox-esr']);
   });
 
+  it("changes a formula's layer and those below it when its archive components change, and lists them", async () => {
+    const all = await manifests();
+    const before = planLayers('application/browser/firefox', (node) => all.get(node));
+    const browser = all.get('application/browser');
+    const firefox = all.get('application/browser/firefox');
+    assert.ok(browser && firefox);
+    const changed = new Map(all)
+      .set('application/browser', {
+        ...browser,
+        image: { ...browser.image, components: ['main', 'contrib'] },
+      })
+      .set('application/browser/firefox', {
+        ...firefox,
+        image: { ...firefox.image, components: ['main', 'contrib'] },
+      });
+    const after = planLayers('application/browser/firefox', (node) => changed.get(node));
+    assert.equal(after[0]?.key, before[0]?.key, 'minbase is untouched');
+    assert.deepEqual(after[0]?.components, ['main']);
+    assert.notEqual(after[1]?.key, before[1]?.key, 'the browser layer changes');
+    assert.notEqual(after[2]?.key, before[2]?.key, 'and firefox above it');
+    assert.deepEqual(after[1]?.components, ['main', 'contrib']);
+    assert.deepEqual(before[2]?.components, ['main']);
+  });
+
+  it('gives torbrowser contrib (torbrowser-launcher is there) and its siblings main only', async () => {
+    const all = await manifests();
+    const tor = planLayers('application/browser/torbrowser', (node) => all.get(node));
+    assert.deepEqual(tor.at(-1)?.components, ['main', 'contrib']);
+    assert.deepEqual(tor.at(-2)?.components, ['main'], 'the shared browser layer stays main');
+    assert.deepEqual(planLayers('application/steam', (node) => all.get(node)).at(-1)?.components, [
+      'main',
+      'contrib',
+    ]);
+  });
+
   it('gives the same keys for the same tree', async () => {
     const all = await manifests();
     assert.deepEqual(

@@ -3,17 +3,20 @@
  * bottom, then one layer per formula on the way down from the root of the tree whose packages add to its
  * parent's (a formula that adds none adds no layer). A layer's key chains its parent's key with its own
  * node and packages, so a layer is built once and shared by every image above it, and changing a formula's
- * packages changes its layer and every layer below it in the tree — and nothing else.
+ * packages or archive components changes its layer and every layer below it in the tree — and nothing
+ * else. Where the packages come from (the archive's address) is not part of a key: any mirror serves the
+ * same signed archive, and `image build --refresh` is how a layer is built again from today's archive.
  * Pure: no I/O.
  */
+import { DEBIAN_SUITE, type DebianComponent, planComponents } from '../debian/index.js';
 import { digestJson } from '../digest/index.js';
 import { compareText, type Manifest, parentOf } from '../formula/index.js';
 
-/** The Debian release every layer is built from. */
-export const DEBIAN_SUITE = 'bookworm';
-
-/** The layer builder's version: part of every layer key, so a builder change rebuilds every layer. */
-const LAYER_BUILDER_VERSION = 'portalgun-debian/2';
+/**
+ * The layer builder's version: part of every layer key, so a builder change rebuilds every layer.
+ * 3: sources with the -updates and -security suites, and minbase upgraded from them.
+ */
+const LAYER_BUILDER_VERSION = 'portalgun-debian/3';
 
 /** The node name recorded for the bottom layer, which no formula owns. */
 export const DEBIAN_BASE_NODE = `debian/${DEBIAN_SUITE}-minbase`;
@@ -24,6 +27,8 @@ export interface LayerSpec {
   readonly node: string;
   /** Packages this layer installs (none for the bottom layer, which is Debian's minbase). */
   readonly packages: readonly string[];
+  /** The archive components its sources list (main first; only main for the bottom layer). */
+  readonly components: readonly DebianComponent[];
   readonly parentKey: string | null;
 }
 
@@ -43,6 +48,7 @@ export function planLayers(node: string, manifestOf: (node: string) => Manifest 
     key: digestJson({ builder: LAYER_BUILDER_VERSION, suite: DEBIAN_SUITE, variant: 'minbase' }),
     node: DEBIAN_BASE_NODE,
     packages: [],
+    components: planComponents([]),
     parentKey: null,
   };
   const layers = [base];
@@ -52,10 +58,12 @@ export function planLayers(node: string, manifestOf: (node: string) => Manifest 
     inherited = new Set(manifest.packages);
     if (own.length === 0) continue;
     const parentKey = layers.at(-1)?.key ?? null;
+    const components = planComponents(manifest.image.components);
     layers.push({
-      key: digestJson({ parentKey, node: manifest.node, packages: own }),
+      key: digestJson({ parentKey, node: manifest.node, packages: own, components }),
       node: manifest.node,
       packages: own,
+      components,
       parentKey,
     });
   }

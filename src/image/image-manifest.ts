@@ -2,13 +2,14 @@
  * @module The manifest of a built image: what the owner signs and what the daemon checks before every boot.
  * It names the formula (node and hash), the image key, the builder, a `version` the daemon assigns when it
  * first records the image (monotonic per node: rollback protection), every artifact QEMU is handed with its
- * digest and size, and the package list as a small SBOM. Its digest is the SHA-256 of its canonical
+ * digest and size, the package list as a small SBOM and, for Debian images, the apt sources (archives,
+ * release, components) the packages came from. Its digest is the SHA-256 of its canonical
  * (RFC 8785) JSON, so one manifest has exactly one digest.
  * Pure: no I/O.
  */
 import { z } from 'zod';
 import { digestJson } from '../digest/index.js';
-import type { ImageRecord } from './image-record.js';
+import { DEBIAN_SOURCES_SCHEMA, type ImageRecord } from './image-record.js';
 
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
 
@@ -43,6 +44,8 @@ export const IMAGE_MANIFEST_SCHEMA = z.strictObject({
   /** Kernel first, then initramfs, root image and layers (bottom first): the order QEMU gets them. */
   artifacts: z.array(IMAGE_ARTIFACT_SCHEMA).min(1),
   packages: z.array(SBOM_PACKAGE_SCHEMA),
+  /** Debian images: the archives, release (with its -updates and -security suites) and components. */
+  sources: DEBIAN_SOURCES_SCHEMA.optional(),
 });
 
 /** An image manifest. */
@@ -82,6 +85,8 @@ export function planImageManifest(record: ImageRecord, facts: ManifestFacts): Im
     version: facts.version,
     artifacts: artifactsOf(record, facts.kernelSize),
     packages: record.packages.map(sbomEntry),
+    // Only when the record has them: manifests of images recorded before keep their digests.
+    ...(record.sources ? { sources: record.sources } : {}),
   };
 }
 

@@ -5,9 +5,18 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { DEBIAN_COMPONENTS } from '../debian/index.js';
 import { digestJson } from '../digest/index.js';
 
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
+
+/** The apt sources a Debian layer was built from: the archives, the release and the components. */
+export const DEBIAN_SOURCES_SCHEMA = z.strictObject({
+  suite: z.string(),
+  archive: z.string(),
+  security: z.string(),
+  components: z.array(z.enum(DEBIAN_COMPONENTS)),
+});
 
 /** Everything besides the formula that goes into a micro image, each by digest. */
 export const BUILD_INPUTS_SCHEMA = z.strictObject({
@@ -49,6 +58,11 @@ export const IMAGE_RECORD_SCHEMA = z.strictObject({
   layers: z.array(z.strictObject({ node: z.string(), digest, size: z.number().int().nonnegative() })),
   packages: z.array(z.string()),
   modules: z.array(z.string()),
+  /**
+   * A Debian image's sources, as its top layer's say: what its packages came from and what `image outdated`
+   * compares them with. Absent for micro images (and Debian images recorded before sources were kept).
+   */
+  sources: DEBIAN_SOURCES_SCHEMA.optional(),
 });
 
 /** A built image. */

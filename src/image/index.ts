@@ -6,7 +6,6 @@
 export { type CpioEntry, renderCpio } from './cpio.js';
 export {
   DEBIAN_BASE_NODE,
-  DEBIAN_SUITE,
   type LayerSpec,
   planLayers,
 } from './debian-layers.js';

@@ -12,7 +12,12 @@ const BOTTOM: LayerBuild = {
   sbom: '/var/lib/multiverse/store/staging/layer-x/packages.txt',
   parents: [],
   packages: [],
-  mirror: 'http://deb.debian.org/debian',
+  sources: {
+    suite: 'bookworm',
+    archive: 'http://archive.example/debian',
+    security: 'https://security.example/debian-security',
+    components: ['main'],
+  },
   uuid: layerUuid(`sha256:${'0123456789abcdef'.repeat(4)}`),
 };
 
@@ -20,11 +25,15 @@ const UPPER: LayerBuild = {
   ...BOTTOM,
   parents: ['/var/lib/multiverse/store/sha256/aa', '/var/lib/multiverse/store/sha256/bb'],
   packages: ['firefox-esr', 'fonts-dejavu-core'],
+  sources: { ...BOTTOM.sources, components: ['main', 'contrib'] },
 };
 
 describe('renderLayerScript', () => {
-  it('renders the bottom layer: debootstrap minbase, cleaned of the host resolver and hostname', () => {
-    assertGolden(testdata('layer-bottom.sh'), renderLayerScript(BOTTOM));
+  it('renders the bottom layer: debootstrap minbase, upgraded from -updates and -security, cleaned of the host resolver and hostname', () => {
+    const script = renderLayerScript(BOTTOM);
+    assertGolden(testdata('layer-bottom.sh'), script);
+    assert.match(script, /--keyring=\S+ bookworm "\$root" http:\/\/archive\.example\/debian /);
+    assert.match(script, /apt-get upgrade/);
   });
 
   it('renders an upper layer: apt in a chroot on an overlay of the layers below, keeping the upper folder', () => {
@@ -34,10 +43,27 @@ describe('renderLayerScript', () => {
     assert.match(script, /lower="\$work\/lower1\$\{lower:\+:\$lower\}"/, 'each new lower goes on top');
   });
 
+  it("writes the layer's sources: the archive with the release and its updates, security on its own, the components", () => {
+    const script = renderLayerScript(UPPER);
+    const sources = /<<'SOURCES'\n([\s\S]*?)SOURCES\n/.exec(script)?.[1] ?? '';
+    assert.match(
+      sources,
+      /URIs: http:\/\/archive\.example\/debian\nSuites: bookworm bookworm-updates\nComponents: main contrib\n/,
+    );
+    assert.match(
+      sources,
+      /URIs: https:\/\/security\.example\/debian-security\nSuites: bookworm-security\nComponents: main contrib\n/,
+    );
+    assert.ok(script.indexOf('cmp -s') < script.indexOf(' update -q'), 'written before apt reads them');
+  });
+
   it('refuses anything that could smuggle shell syntax in', () => {
     for (const bad of [
       { packages: ['firefox-esr; reboot'] },
-      { mirror: 'http://deb.debian.org/debian $(reboot)' },
+      { sources: { ...BOTTOM.sources, archive: 'http://archive.example/debian $(reboot)' } },
+      { sources: { ...BOTTOM.sources, security: "http://security.example/'x" } },
+      { sources: { ...BOTTOM.sources, suite: 'bookworm\nSOURCES' } },
+      { sources: { ...BOTTOM.sources, components: ['main', 'universe'] as never[] } },
       { output: '/tmp/x y' },
       { parents: ['relative/layer'] },
       { uuid: 'not-a-uuid' },

@@ -1,15 +1,24 @@
 /**
  * @module The shell script that builds one Debian layer on the host, run as root in a private mount
  * namespace (`unshare --mount --propagation private`), so every mount it makes disappears with it, however
- * it ends. The bottom layer is `debootstrap --variant=minbase`; every other layer is the upper folder of an
- * overlay on the layers below it (mounted read-only from their erofs files) after `apt-get install
- * --no-install-recommends` of its packages in a chroot, with services kept from starting. Each layer
- * leaves the host's resolver and hostname behind, and no apt lists or caches; its package list (the SBOM)
- * is written beside it. Lines starting `step:` are progress.
+ * it ends. The bottom layer is `debootstrap --variant=minbase` from the archive, then `apt-get upgrade` from
+ * the release's -updates and -security suites; every other layer is the upper folder of an overlay on the
+ * layers below it (mounted read-only from their erofs files) after `apt-get install
+ * --no-install-recommends` of its packages in a chroot, with services kept from starting. Each layer's
+ * `/etc/apt/sources.list.d/debian.sources` says what it was built from (written only where it changes).
+ * Each layer leaves the host's resolver and hostname behind, and no apt lists or caches; its package list
+ * (the SBOM) is written beside it. Lines starting `step:` are progress. The host's proxy reaches
+ * debootstrap and apt through the environment the script runs in, never through the script.
  * Pure: no I/O.
  */
+import {
+  DEBIAN_COMPONENTS,
+  DEBIAN_KEYRING,
+  type DebianSources,
+  isArchiveUri,
+  renderDebianSources,
+} from '../debian/index.js';
 import { MvError } from '../errors/index.js';
-import { DEBIAN_SUITE } from './debian-layers.js';
 
 /** What one layer build needs. */
 export interface LayerBuild {
@@ -22,15 +31,16 @@ export interface LayerBuild {
   /** The erofs files of the layers below, bottom first; none for the bottom layer. */
   readonly parents: readonly string[];
   readonly packages: readonly string[];
-  /** The Debian mirror, e.g. http://deb.debian.org/debian. */
-  readonly mirror: string;
+  /** The archives, release and components this layer is built from. */
+  readonly sources: DebianSources;
   /** The filesystem UUID (from the layer key, so the same key gives the same UUID). */
   readonly uuid: string;
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
-const MIRROR = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._~/-]*)?$/;
+const SUITE = /^[a-z]+$/;
+const COMPONENTS: ReadonlySet<string> = new Set(DEBIAN_COMPONENTS);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The UUID of a layer's filesystem: the first 128 bits of its key. */
@@ -45,7 +55,13 @@ function check(build: LayerBuild): void {
       .filter((path) => !SAFE_PATH.test(path))
       .map((path) => `unsafe path "${path}"`),
     ...build.packages.filter((name) => !PACKAGE.test(name)).map((name) => `bad package name "${name}"`),
-    ...(MIRROR.test(build.mirror) ? [] : [`bad mirror URL "${build.mirror}"`]),
+    ...[build.sources.archive, build.sources.security]
+      .filter((uri) => !isArchiveUri(uri))
+      .map((uri) => `bad archive URL "${uri}"`),
+    ...(SUITE.test(build.sources.suite) ? [] : [`bad suite "${build.sources.suite}"`]),
+    ...build.sources.components
+      .filter((component) => !COMPONENTS.has(component))
+      .map((component) => `bad component "${component}"`),
     ...(UUID.test(build.uuid) ? [] : [`bad UUID "${build.uuid}"`]),
     ...(build.parents.length > 0 && build.packages.length === 0
       ? ['a layer above minbase must add packages']
@@ -53,7 +69,7 @@ function check(build: LayerBuild): void {
   ];
   if (problems.length > 0) {
     throw new MvError('image.build-failed', `Cannot build the layer: ${problems.join('; ')}`, {
-      hint: 'Set PORTALGUN_DEBIAN_MIRROR to a plain http(s) URL; package names come from the formulas.',
+      hint: 'Package names and components come from the formulas, the archive from the host or PORTALGUN_DEBIAN_MIRROR.',
     });
   }
 }
@@ -65,15 +81,45 @@ set -eu
 step() { echo "step: $*"; }
 fail() { tail -n 20 "$1" >&2; exit 1; }`;
 
-/** Debian's archive keys on the host (package debian-archive-keyring). */
-const DEBIAN_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+/** Mounts what apt needs in the chroot; keeps the host's resolver there only while apt runs, and services off. */
+const CHROOT_SETUP = `mount -t proc proc "$root/proc"
+mount -t sysfs sysfs "$root/sys"
+mount --rbind /dev "$root/dev"
+# The host's resolver and CA certificates (for an https archive: minbase has none), only while apt runs;
+# /run is a tmpfs that goes with the mounts. No service may start in the chroot.
+mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+cp /etc/ssl/certs/ca-certificates.crt "$root/run/host-ca.crt" 2>/dev/null || true
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+printf '#!/bin/sh\\nexit 101\\n' > "$root/usr/sbin/policy-rc.d"
+chmod 755 "$root/usr/sbin/policy-rc.d"`;
+
+/** apt in the chroot, trusting the host's CA certificates for https. */
+const APT = 'chroot "$root" apt-get -o Acquire::https::CAInfo=/run/host-ca.crt';
+
+/** Writes the layer's sources (only when they differ from those below it) and reads the archive's indices. */
+function aptSources(build: LayerBuild): string {
+  return `cat > "$work/debian.sources" <<'SOURCES'
+${renderDebianSources(build.sources)}SOURCES
+sources="$root/etc/apt/sources.list.d/debian.sources"
+cmp -s "$work/debian.sources" "$sources" || cp "$work/debian.sources" "$sources"
+${APT} update -q > "$work/apt.log" 2>&1 || fail "$work/apt.log"`;
+}
 
 function bottomLayer(build: LayerBuild): string {
-  return `step "debootstrap ${DEBIAN_SUITE} (minbase)"
+  const { suite } = build.sources;
+  return `step "debootstrap ${suite} (minbase)"
 # The archive's signature is checked with the host's Debian keyring, never skipped (plain http is fine then).
 debootstrap --variant=minbase --components=main --force-check-gpg \\
-  --keyring=${DEBIAN_KEYRING} ${DEBIAN_SUITE} "$root" ${build.mirror} \\
+  --keyring=${DEBIAN_KEYRING} ${suite} "$root" ${build.sources.archive} \\
   > "$work/debootstrap.log" 2>&1 || fail "$work/debootstrap.log"
+# debootstrap's one-line list names the release alone; the layer's sources add its updates and security.
+rm -f "$root/etc/apt/sources.list"
+${CHROOT_SETUP}
+step "apt-get upgrade from ${suite}-updates and ${suite}-security"
+${aptSources(build)}
+DEBIAN_FRONTEND=noninteractive ${APT} upgrade -y -q --with-new-pkgs --no-install-recommends \\
+  >> "$work/apt.log" 2>&1 || fail "$work/apt.log"
+chroot "$root" apt-get clean
 layer="$root"`;
 }
 
@@ -86,17 +132,12 @@ lower="$work/lower${i}\${lower:+:$lower}"`,
   return `lower=
 ${mounts.join('\n')}
 mkdir -p "$work/upper" "$work/overlay-work" "$root"
-mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/overlay-work" "$root"
-mount -t proc proc "$root/proc"
-mount -t sysfs sysfs "$root/sys"
-mount --rbind /dev "$root/dev"
-# The host's resolver, only while apt runs; no service may start in the chroot.
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-printf '#!/bin/sh\\nexit 101\\n' > "$root/usr/sbin/policy-rc.d"
-chmod 755 "$root/usr/sbin/policy-rc.d"
+# uuid=off: no random trusted.overlay.uuid on the upper folder, so the same packages give the same layer.
+mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/overlay-work,uuid=off" "$root"
+${CHROOT_SETUP}
 step "apt-get install ${build.packages.join(' ')}"
-chroot "$root" apt-get update -q > "$work/apt.log" 2>&1 || fail "$work/apt.log"
-DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q --no-install-recommends \\
+${aptSources(build)}
+DEBIAN_FRONTEND=noninteractive ${APT} install -y -q --no-install-recommends \\
   ${build.packages.join(' ')} >> "$work/apt.log" 2>&1 || fail "$work/apt.log"
 chroot "$root" apt-get clean
 layer="$work/upper"`;
@@ -116,7 +157,8 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/a
 rm -f "$root"/var/log/*.log "$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old \
   "$root"/var/cache/ldconfig/aux-cache
 rm -f "$root/etc/resolv.conf" "$root/usr/sbin/policy-rc.d"${bottom ? ' "$root/etc/hostname"' : ''}
-${bottom ? '' : 'umount -R "$root"\n'}step "writing the erofs layer"
+${bottom ? 'umount -R "$root/dev"\numount "$root/proc" "$root/sys" "$root/run"' : 'umount -R "$root"'}
+step "writing the erofs layer"
 mkfs.erofs -zlz4hc -T0 -U ${build.uuid} --quiet ${build.output} "$layer"
 `;
 }

@@ -26,6 +26,8 @@ const DAEMON_VERBS = [
   'image.verify',
   'image.remove',
   'image.gc',
+  'image.sources',
+  'image.outdated',
 ];
 /** Every agent verb, the router verbs the README documents (new-identity, switch-endpoint, reset) included. */
 const AGENT_VERBS = AGENT_VERB_NAMES;

@@ -58,6 +58,10 @@ image.verify       @owner  *  allow  rate=6/m burst=2 max-inflight=1
 image.remove       @owner  *  allow  rate=10/m burst=3
 # Garbage collection deletes every unreferenced image: deliberate, rare, one at a time.
 image.gc           @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# Showing the Debian archive the daemon builds from reads the host's apt files: read-only and cheap.
+image.sources      @owner  *  allow  rate=2/s burst=5
+# Checking for outdated packages may fetch the archive's package indices (megabytes): a few a minute, one at a time.
+image.outdated     @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Revoking a key is always the owner's to do (the record itself must carry their root signature).
 identity.revoke    @owner  *  allow  rate=1/s burst=5
 # Agent verbs reach into a portal through its small, single-threaded guest agent, so every one of them is

@@ -36,6 +36,13 @@ const IMAGE_SUMMARY = z.strictObject({
   current: z.boolean(),
   /** Running portals (starting, ready or stopping) booted from it. */
   inUse: z.array(z.string()),
+  /** When this host first recorded it (ms since the epoch); null if it never did. */
+  builtAt: z.number().nullable(),
+  /**
+   * Debian images: how many installed packages the archive has newer versions of, by the package indices
+   * last fetched (at `fetchedAt`); null for micro images and before any fetch (`image outdated` fetches).
+   */
+  outdated: z.strictObject({ count: z.number().int().nonnegative(), fetchedAt: z.number() }).nullable(),
 });
 
 /** One image as `image ls` reports it. */
@@ -47,7 +54,8 @@ const PROBLEM = z.strictObject({ code: z.string(), message: z.string() });
 /** The image methods of the daemon API. */
 export const IMAGE_METHODS = {
   'image.prepare': {
-    params: z.strictObject({ formula: FORMULA }),
+    /** `refresh`: build the lineage's Debian layers again from today's archive, found or not. */
+    params: z.strictObject({ formula: FORMULA, refresh: z.boolean().default(false) }),
     result: z.strictObject({
       node: z.string(),
       imageKey: DIGEST,
@@ -57,6 +65,8 @@ export const IMAGE_METHODS = {
       /** Whether the store holds a signature of this manifest by the owner that the host accepts. */
       signed: z.boolean(),
       signer: z.string().nullable(),
+      /** Whether this image already was its node's current one (a refresh that found nothing newer). */
+      wasCurrent: z.boolean(),
     }),
   },
   'image.sign': {
@@ -111,6 +121,42 @@ export const IMAGE_METHODS = {
       removed: IMAGE_ID,
       blobs: z.array(DIGEST),
       freedBytes: z.number().int().nonnegative(),
+    }),
+  },
+  'image.sources': {
+    params: z.strictObject({}),
+    /** The archive the daemon builds Debian layers from, and where each URL comes from; or why it has none. */
+    result: z.strictObject({
+      suite: z.string(),
+      archive: z.string().nullable(),
+      security: z.string().nullable(),
+      archiveFrom: z.string().nullable(),
+      securityFrom: z.string().nullable(),
+      /** The host's apt proxy for the archive, user and password redacted. */
+      proxy: z.string().nullable(),
+      problem: z
+        .strictObject({ code: z.string(), message: z.string(), hint: z.string().nullable() })
+        .nullable(),
+    }),
+  },
+  'image.outdated': {
+    /** `fetch`: fetch the package indices now even if the last fetch is recent. */
+    params: z.strictObject({ image: IMAGE_REF.optional(), fetch: z.boolean().default(false) }),
+    result: z.strictObject({
+      images: z.array(
+        z.strictObject({
+          node: z.string(),
+          imageKey: DIGEST,
+          version: z.number().int().nullable(),
+          /** When the indices compared against were fetched (ms since the epoch). */
+          fetchedAt: z.number(),
+          packages: z.array(
+            z.strictObject({ name: z.string(), installed: z.string(), available: z.string() }),
+          ),
+        }),
+      ),
+      /** Images that cannot be compared (micro images, Debian images recorded without their sources). */
+      skipped: z.array(IMAGE_ID.extend({ reason: z.string() })),
     }),
   },
   'image.gc': {

@@ -55,15 +55,15 @@ export interface TestDaemon {
   callDirect<M extends MethodName>(method: M, params: MethodParamsInput<M>): Promise<MethodResult<M>>;
   /** Kills the daemon process with SIGKILL (portals keep running). */
   kill9(): Promise<void>;
-  /** Starts the daemon again on the same folders. */
-  restart(): Promise<void>;
+  /** Starts the daemon again on the same folders (`env`: its added environment from now on). */
+  restart(options?: { env?: NodeJS.ProcessEnv }): Promise<void>;
   /** Stops every portal, stops the daemon, checks for leaks and removes the folders. */
   dispose(): Promise<void>;
 }
 
 function startProcess(
   folders: { state: string; run: string; logFile: string },
-  options: { formulas?: string; env?: NodeJS.ProcessEnv },
+  options: { formulas?: string | undefined; env?: NodeJS.ProcessEnv | undefined },
 ): ChildProcess {
   const log = openSync(folders.logFile, 'a');
   const args = [path.join(REPO_ROOT, 'dist/src/daemon/main.js'), 'run', '--state', folders.state];
@@ -96,7 +96,8 @@ async function privateStore(state: string): Promise<void> {
 
 /**
  * Starts a daemon on fresh folders; `formulas` picks another formula tree; `store: 'private'` gives it an
- * image store of its own (builds start from scratch), `withKernel: false` none at all.
+ * image store of its own (builds start from scratch), `withKernel: false` none at all; `env` adds to its
+ * environment.
  */
 export async function startTestDaemon(
   options: {
@@ -132,7 +133,8 @@ export async function startTestDaemon(
   }
   const socketPath = path.join(run, 'portalgun.sock');
   const logFile = path.join(root, 'daemon.log');
-  let child = startProcess({ state, run, logFile }, options);
+  let env = options.env;
+  let child = startProcess({ state, run, logFile }, { ...options, env });
   const waitUp = async () => {
     for (let i = 0; i < 200 && !(await isListening(socketPath)); i++) await sleep(50);
     assert.ok(await isListening(socketPath), `the daemon did not start:\n${readFileSync(logFile, 'utf8')}`);
@@ -153,8 +155,9 @@ export async function startTestDaemon(
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
     },
-    async restart() {
-      child = startProcess({ state, run, logFile }, options);
+    async restart(again = {}) {
+      env = again.env ?? env;
+      child = startProcess({ state, run, logFile }, { ...options, env });
       await waitUp();
     },
     async dispose() {

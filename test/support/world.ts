@@ -1,6 +1,6 @@
 /**
  * @module The outside world of the router-chain tests, made of a namespace the test owns (the "LAN", where
- * the universe router's uplink ends): a web server on the LAN, a WireGuard server (wireguard-go) with a web
+ * the universe router's uplink ends): a web server on the LAN, a WireGuard server (wireguard-go: the host kernel has no WireGuard) with a web
  * server inside its tunnel, and behind it an "internet": a private Tor network, a DNS server its exits use
  * and a web server its exits reach. nft counters in the LAN count what arrives there, in clear on the uplink
  * or inside the tunnel. A test changes the bundled formulas only the way an owner would: the universe
@@ -41,6 +41,8 @@ export interface KeyPair {
 /** The running world. */
 export interface World {
   readonly lan: string;
+  /** The WireGuard server's interface in the LAN. */
+  readonly wg: string;
   readonly tor: TorNetwork;
   readonly galaxyKeys: KeyPair;
   readonly serverKeys: KeyPair;
@@ -79,7 +81,8 @@ export function keyPair(): KeyPair {
   return { privateKey, publicKey: sh(['wg', 'pubkey'], privateKey).trim() };
 }
 
-const LAN_RULES = `table inet lan {
+/** The LAN's counters; `tunnel` is the WireGuard server's interface. */
+const lanRules = (tunnel: string) => `table inet lan {
   chain lan_input {
     type filter hook input priority 0; policy accept;
     iifname "mv-uplink" meta nfproto ipv6 counter comment "ipv6"
@@ -89,7 +92,7 @@ const LAN_RULES = `table inet lan {
     iifname "mv-uplink" meta l4proto tcp counter comment "tcp"
     iifname "mv-uplink" meta l4proto udp counter comment "udp"
     iifname "mv-uplink" meta l4proto icmp counter comment "icmp"
-    iifname "wg0" counter comment "tunnel"
+    iifname "${tunnel}" counter comment "tunnel"
   }
 }
 `;
@@ -104,6 +107,8 @@ function setField(file: string, field: string, value: unknown): void {
 /** Creates the world; the Tor network starts voting at once (await `tor.ready()` before star boots). */
 export function createWorld(): World {
   const lan = `mvlan-${process.pid}`;
+  // wireguard-go's control socket is named after the interface in one folder for all namespaces: unique.
+  const wg = `mvwg${process.pid}`;
   spawnSync('ip', ['netns', 'del', lan]);
   sh(['ip', 'netns', 'add', lan]);
   const inLan = (args: readonly string[], input?: string) => sh(['ip', 'netns', 'exec', lan, ...args], input);
@@ -137,15 +142,15 @@ export function createWorld(): World {
   const setServerKey = (keys: KeyPair, port: number) => {
     const key = path.join(scratch, 'server.key');
     writeFileSync(key, keys.privateKey, { mode: 0o600 });
-    inLan(['wg', 'set', 'wg0', 'private-key', key, 'listen-port', String(port)]);
+    inLan(['wg', 'set', wg, 'private-key', key, 'listen-port', String(port)]);
     rmSync(key);
   };
-  inLan(['wireguard-go', 'wg0']);
+  inLan(['wireguard-go', wg]);
   setServerKey(serverKeys, WORLD.wgPort);
-  inLan(['wg', 'set', 'wg0', 'peer', galaxyKeys.publicKey, 'allowed-ips', `${WORLD.tunnelGalaxy}/32`]);
-  inLan(['ip', 'addr', 'add', `${WORLD.tunnelServer}/24`, 'dev', 'wg0']);
-  inLan(['ip', 'link', 'set', 'wg0', 'up']);
-  inLan(['nft', '-f', '-'], LAN_RULES);
+  inLan(['wg', 'set', wg, 'peer', galaxyKeys.publicKey, 'allowed-ips', `${WORLD.tunnelGalaxy}/32`]);
+  inLan(['ip', 'addr', 'add', `${WORLD.tunnelServer}/24`, 'dev', wg]);
+  inLan(['ip', 'link', 'set', wg, 'up']);
+  inLan(['nft', '-f', '-'], lanRules(wg));
   // On every address of the LAN: its own one exists only while the universe router's uplink does.
   webServer('0.0.0.0', 8080, 'hello from the LAN');
   webServer(WORLD.tunnelServer, 8081, 'hello from inside the tunnel');
@@ -179,6 +184,7 @@ export function createWorld(): World {
 
   return {
     lan,
+    wg,
     tor,
     galaxyKeys,
     serverKeys,
@@ -241,7 +247,7 @@ done`,
     dispose() {
       for (const child of children) child.kill('SIGKILL');
       tor.stop();
-      spawnSync('ip', ['netns', 'exec', lan, 'pkill', '-f', 'wireguard-go wg0']);
+      spawnSync('ip', ['netns', 'exec', lan, 'pkill', '-f', `wireguard-go ${wg}`]);
       spawnSync('ip', ['netns', 'del', lan]);
       rmSync(scratch, { recursive: true, force: true });
     },

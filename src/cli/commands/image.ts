@@ -1,7 +1,8 @@
 /**
- * @module `portalgun image build | ls | show`: build a formula's image and sign its manifest with the user's
- * session key; list the store's images with version, size, signature and the portals using them; show one
- * image's manifest (artifacts, digests, packages) and who signed it.
+ * @module `portalgun image build | ls | show`: build a formula's image (`--refresh`: its Debian layers again
+ * from today's archive) and sign its manifest with the user's session key; list the store's images with
+ * version, size, build date, outdated packages, signature and the portals using them; show one image's
+ * manifest (artifacts, digests, packages, sources) and who signed it.
  */
 import type { Command } from 'commander';
 import { IMAGE_MANIFEST_SCHEMA } from '../../image/index.js';
@@ -18,27 +19,38 @@ export function registerImageCommands(image: Command): void {
     .command('build')
     .description("Build a formula's image and sign its manifest with your session (up does this too)")
     .argument('<formula>', 'node path or portal name')
-    .action(async (formula: string, _options: unknown, command: Command) => {
+    .option(
+      '--refresh',
+      "build its Debian layers again from today's archive (security and point-release fixes)",
+    )
+    .action(async (formula: string, options: { refresh?: boolean }, command: Command) => {
       const global = globalOptions(command);
+      const refresh = options.refresh === true;
       const { prepared, signedNow } = await prepareSignedImage(formula, {
         socketPath: daemonSocketPath(global.run),
         onProgress: progressPrinter(),
+        refresh,
       });
       if (global.json) return writeJson({ ...prepared, signedNow });
       writeText(
         `${prepared.node}: version ${prepared.version}, key ${shortKey(prepared.imageKey)}, ` +
-          `${signedNow ? 'signed now' : 'already signed'} by ${prepared.signer ?? '?'}`,
+          `${signedNow ? 'signed now' : 'already signed'} by ${prepared.signer ?? '?'}` +
+          (refresh && prepared.wasCurrent
+            ? "\nrebuilt from today's archive: identical to the current image, nothing in it has a newer version"
+            : ''),
       );
     });
 
   image
     .command('ls')
-    .description('List images: node, version, key, size, signature, portals using it (* = current)')
+    .description(
+      'List images: node, version, key, size, build date, outdated packages, signature, portals using it (* = current)',
+    )
     .action(async (_options: unknown, command: Command) => {
       const global = globalOptions(command);
       const { images } = await callDaemon('image.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(images);
-      writeText(renderImageTable(images));
+      writeText(renderImageTable(images, Date.now()));
     });
 
   image

@@ -15,6 +15,8 @@ const summary: ImageSummary = {
   signer: 'kabc',
   current: true,
   inUse: ['console', 'console-2'],
+  builtAt: Date.UTC(2026, 11, 3, 9, 30),
+  outdated: null,
 };
 const manifest: ImageManifest = {
   schemaVersion: 1,
@@ -35,20 +37,36 @@ const manifest: ImageManifest = {
 };
 
 describe('image views', () => {
-  it('tables images with version, short key, size, signer and users; * marks the current one', () => {
-    const table = renderImageTable([
-      summary,
-      { ...summary, current: false, version: null, signature: 'missing', inUse: [] },
-    ]);
+  it('tables images with version, short key, size, build date, outdated count, signer and users; * marks the current one', () => {
+    const now = Date.UTC(2026, 11, 3, 12, 0);
+    const table = renderImageTable(
+      [
+        summary,
+        { ...summary, current: false, version: null, signature: 'missing', inUse: [], builtAt: null },
+        { ...summary, node: 'application/tools', backend: 'debian', inUse: [], outdated: null },
+        {
+          ...summary,
+          node: 'application/tools',
+          backend: 'debian',
+          inUse: [],
+          outdated: { count: 3, fetchedAt: now - 2 * 3600_000 },
+        },
+      ],
+      now,
+    );
     assert.equal(
       table,
       [
-        '  NODE                 VERSION  KEY           SIZE     SIGNATURE      IN USE',
-        '* application/console  2        aaaaaaaaaaaa  3.0 MiB  signed (kabc)  console,console-2',
-        '  application/console  -        aaaaaaaaaaaa  3.0 MiB  missing        -',
+        '  NODE                 VERSION  KEY           SIZE     BUILT              OUTDATED  SIGNATURE      IN USE',
+        '* application/console  2        aaaaaaaaaaaa  3.0 MiB  2026-12-03 09:30Z  -         signed (kabc)  console,console-2',
+        '  application/console  -        aaaaaaaaaaaa  3.0 MiB  -                  -         missing        -',
+        '* application/tools    2        aaaaaaaaaaaa  3.0 MiB  2026-12-03 09:30Z  ?         signed (kabc)  -',
+        '* application/tools    2        aaaaaaaaaaaa  3.0 MiB  2026-12-03 09:30Z  3         signed (kabc)  -',
+        'OUTDATED: by package indices fetched 2h00m ago (portalgun image outdated fetches them again)',
+        '?: no package indices fetched for it yet (portalgun image outdated)',
       ].join('\n'),
     );
-    assert.equal(renderImageTable([]), 'No images in the store.');
+    assert.equal(renderImageTable([], now), 'No images in the store.');
   });
 
   it('shows the manifest: artifacts with digests and sizes, packages with versions, and the signer', () => {
@@ -66,6 +84,32 @@ describe('image views', () => {
     assert.match(text, new RegExp(`kernel\\s+${key('1')}\\s+1.0 MiB`));
     assert.match(text, new RegExp(`layer application\\s+${key('2')}\\s+2.0 MiB`));
     assert.match(text, /packages {3}less, firefox-esr 115.0/);
+    assert.doesNotMatch(text, /sources/, 'a micro image has no archive');
+  });
+
+  it("shows a Debian image's sources and components", () => {
+    const debian: ImageManifest = {
+      ...manifest,
+      backend: 'debian',
+      sources: {
+        suite: 'bookworm',
+        archive: 'http://archive.example/debian',
+        security: 'http://security.example/debian-security',
+        components: ['main', 'contrib'],
+      },
+    };
+    const text = renderImageDetail(
+      {
+        image: summary,
+        manifest: debian,
+        manifestDigest: key('d'),
+        signature: { state: 'valid', kid: 'kabc', signedAt: 0, acceptedAt: 1000, problem: null },
+      },
+      debian,
+    );
+    assert.match(text, /sources {4}http:\/\/archive\.example\/debian bookworm bookworm-updates\n/);
+    assert.match(text, / {13}http:\/\/security\.example\/debian-security bookworm-security\n/);
+    assert.match(text, /components main contrib\n/);
   });
 
   it('reports verification per image with each problem and its code', () => {

@@ -1,11 +1,13 @@
 /**
- * @module The text views of `portalgun image`: the image table, one image's manifest and signature, the
- * verification report and what `rm`/`gc` freed.
+ * @module The text views of `portalgun image`: the image table (with build dates and outdated counts), one
+ * image's manifest (with a Debian image's sources) and signature, the verification report and what `rm`/`gc`
+ * freed.
  * Pure: no I/O.
  */
 import { describeArtifact, type ImageManifest, shortDigest } from '../../image/index.js';
 import type { ImageSummary, MethodResult } from '../../protocol/index.js';
 import { renderColumns } from './columns.js';
+import { formatDuration } from './duration.js';
 
 /** Bytes as MiB with one decimal. */
 function formatBytes(bytes: number): string {
@@ -21,18 +23,50 @@ function signatureCell(image: ImageSummary): string {
   return image.signature === 'valid' ? `signed (${image.signer ?? '?'})` : image.signature;
 }
 
+/** A time as tables show it: UTC, to the minute. */
+function formatTime(time: number | null): string {
+  return time === null ? '-' : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+}
+
+/** Outdated packages: a count, `?` for a Debian image before any index fetch, `-` for micro images. */
+function outdatedCell(image: ImageSummary): string {
+  if (image.outdated) return String(image.outdated.count);
+  return image.backend === 'debian' ? '?' : '-';
+}
+
+/** The line under the table saying how old the package indices behind the OUTDATED column are. */
+function indexAgeNote(images: readonly ImageSummary[], now: number): string[] {
+  const fetched = images.flatMap((image) => (image.outdated ? [image.outdated.fetchedAt] : []));
+  const unknown = images.some((image) => image.backend === 'debian' && !image.outdated);
+  const notes: string[] = [];
+  if (fetched.length > 0) {
+    const age = Math.max(0, Math.round((now - Math.min(...fetched)) / 1000));
+    notes.push(
+      `OUTDATED: by package indices fetched ${formatDuration(age)} ago (portalgun image outdated fetches them again)`,
+    );
+  }
+  if (unknown) notes.push('?: no package indices fetched for it yet (portalgun image outdated)');
+  return notes;
+}
+
 /** `image ls`: one row per image; `*` marks each node's current image. */
-export function renderImageTable(images: readonly ImageSummary[]): string {
+export function renderImageTable(images: readonly ImageSummary[], now: number): string {
   if (images.length === 0) return 'No images in the store.';
   const rows = images.map((image) => [
     `${image.current ? '*' : ' '} ${image.node}`,
     image.version === null ? '-' : String(image.version),
     shortKey(image.imageKey),
     formatBytes(image.sizeBytes),
+    formatTime(image.builtAt),
+    outdatedCell(image),
     signatureCell(image),
     image.inUse.length === 0 ? '-' : image.inUse.join(','),
   ]);
-  return renderColumns([['  NODE', 'VERSION', 'KEY', 'SIZE', 'SIGNATURE', 'IN USE'], ...rows]);
+  const table = renderColumns([
+    ['  NODE', 'VERSION', 'KEY', 'SIZE', 'BUILT', 'OUTDATED', 'SIGNATURE', 'IN USE'],
+    ...rows,
+  ]);
+  return [table, ...indexAgeNote(images, now)].join('\n');
 }
 
 function isoOrDash(time: number | null): string {
@@ -59,7 +93,9 @@ export function renderImageDetail(
   if (signature.problem) lines.push(`             ${signature.problem}`);
   lines.push(`  in use     ${image.inUse.length === 0 ? '-' : image.inUse.join(', ')}`);
   if (!manifest) return lines.join('\n');
-  lines.push(`  builder    ${manifest.builder}`, `  formula    ${manifest.formulaHash}`, '  artifacts');
+  lines.push(`  builder    ${manifest.builder}`, `  formula    ${manifest.formulaHash}`);
+  if (manifest.sources) lines.push(...renderSourcesLines(manifest.sources));
+  lines.push('  artifacts');
   const artifacts = manifest.artifacts.map((a) => [
     `    ${describeArtifact(a)}`,
     a.digest,
@@ -69,6 +105,15 @@ export function renderImageDetail(
   const packages = manifest.packages.map((p) => (p.version === null ? p.name : `${p.name} ${p.version}`));
   lines.push(`  packages   ${packages.length === 0 ? '-' : packages.join(', ')}`);
   return lines.join('\n');
+}
+
+/** A Debian image's sources as `image show` lists them. */
+function renderSourcesLines(sources: NonNullable<ImageManifest['sources']>): string[] {
+  return [
+    `  sources    ${sources.archive} ${sources.suite} ${sources.suite}-updates`,
+    `             ${sources.security} ${sources.suite}-security`,
+    `  components ${sources.components.join(' ')}`,
+  ];
 }
 
 /** `image verify`: one line per image, each problem below its image. */

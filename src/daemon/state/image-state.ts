@@ -44,6 +44,14 @@ export class ImageState {
     return row ? IMAGE_MANIFEST_SCHEMA.parse(JSON.parse(row.manifest)) : undefined;
   }
 
+  /** When this host first recorded an image (ms since the epoch): its build date as `image ls` shows it. */
+  recordedAt(imageKey: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT recorded_at FROM image_manifests WHERE image_key = ?')
+      .get(imageKey) as { recorded_at: number } | undefined;
+    return row?.recorded_at;
+  }
+
   /** The manifest that was given this version of a node, if any. */
   manifestOfVersion(node: string, version: number): ImageManifest | undefined {
     const row = this.db

@@ -18,6 +18,7 @@ const PROVIDERS: Readonly<Record<string, string>> = {
   nft: 'nftables',
   'apt-get': 'apt',
   'apt-cache': 'apt',
+  'apt-config': 'apt',
   'dpkg-deb': 'dpkg',
   dpkg: 'dpkg',
   ldd: 'libc-bin',

@@ -1,11 +1,20 @@
+/**
+ * @module Builds the Debian layers an image needs, or finds them built: each layer is built by the rendered
+ * script (image/layer-script.ts) in a private mount namespace, from the sources the daemon resolved (the
+ * host's archive, or its override) with the host's proxy in the script's environment, and recorded with
+ * what it was built from and when. `refresh` builds every given layer again from today's archive, replacing
+ * the record of its key (images already built keep their own layer files).
+ */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { type DebianArchive, planDebianSources } from '../../debian/index.js';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
 import { writeFileAtomic } from '../../files/host/write-atomic.js';
 import type { LayerSpec } from '../debian-layers.js';
+import { DEBIAN_SOURCES_SCHEMA } from '../image-record.js';
 import { layerUuid, renderLayerScript } from '../layer-script.js';
 import { blobPath, layerRecordPath, storeLayout } from '../layout.js';
 import { putBlob } from './store.js';
@@ -23,14 +32,29 @@ const LAYER_RECORD_SCHEMA = z.strictObject({
   installed: z.array(z.string()),
   digest,
   size: z.number().int().nonnegative(),
+  /** What the layer's apt sources said: the archives, the release and the components. */
+  sources: DEBIAN_SOURCES_SCHEMA,
+  /** When it was built (ms since the epoch): its packages are the archive's of that day. */
+  builtAt: z.number(),
 });
 
 /** A built layer. */
 export type LayerRecord = z.output<typeof LAYER_RECORD_SCHEMA>;
 
-/** The Debian mirror layers are built from: `PORTALGUN_DEBIAN_MIRROR`, or Debian's own redirector. */
-export function debianMirror(): string {
-  return process.env.PORTALGUN_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+/** The archive a build uses, and `http_proxy`/`https_proxy` for debootstrap and apt (the host's apt proxy). */
+export interface LayerArchive {
+  readonly archive: DebianArchive;
+  readonly proxyEnv: Readonly<Record<string, string>>;
+}
+
+/** What building layers needs besides their specs. */
+export interface LayerBuildOptions {
+  /** The archive to build missing (or refreshed) layers from; asked only when a layer must be built. */
+  readonly archive: () => Promise<LayerArchive>;
+  /** Build every layer again, found or not. */
+  readonly refresh?: boolean;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
 }
 
 async function readLayerRecord(stateRoot: string, key: string): Promise<LayerRecord | undefined> {
@@ -58,8 +82,11 @@ async function buildLayer(
   stateRoot: string,
   spec: LayerSpec,
   parents: readonly LayerRecord[],
-  log: (line: string) => void,
+  options: LayerBuildOptions,
 ): Promise<LayerRecord> {
+  const { log } = options;
+  const { archive, proxyEnv } = await options.archive();
+  const sources = planDebianSources(archive, spec.components);
   const staging = storeLayout(stateRoot).staging;
   await mkdir(staging, { recursive: true });
   const work = await mkdtemp(path.join(staging, 'layer-'));
@@ -75,11 +102,12 @@ async function buildLayer(
         sbom,
         parents: parents.map((parent) => blobPath(stateRoot, parent.digest)),
         packages: spec.packages,
-        mirror: debianMirror(),
+        sources,
         uuid: layerUuid(spec.key),
       }),
     );
     await runCommand('unshare', ['--mount', '--propagation', 'private', '--', 'sh', script], {
+      env: { ...process.env, ...proxyEnv },
       onStdoutLine: (line) => {
         if (line.startsWith('step: ')) log(`${spec.node}: ${line.slice('step: '.length)}`);
       },
@@ -88,7 +116,7 @@ async function buildLayer(
       // The script prints the tail of debootstrap's or apt's log: say which layer, and what to check.
       const detail = error.message.replace(/^[^:]*: /, '');
       throw new MvError('image.build-failed', `Building the layer of ${spec.node} failed: ${detail}`, {
-        hint: `Check the package names in the formula of ${spec.node} (packages:) and that the Debian mirror ${debianMirror()} is reachable.`,
+        hint: `Check the package names in the formula of ${spec.node} (packages:, image.components) and that the Debian archive ${sources.archive} (or ${sources.security}) is reachable.`,
         cause: error,
       });
     });
@@ -102,6 +130,8 @@ async function buildLayer(
       installed,
       digest: await putBlob(stateRoot, output),
       size,
+      sources,
+      builtAt: options.now(),
     };
     await writeLayerRecord(stateRoot, record);
     return record;
@@ -113,24 +143,29 @@ async function buildLayer(
 /** Builds in progress by store and layer key: two images sharing a missing layer wait for the same build. */
 const building = new Map<string, Promise<LayerRecord>>();
 
-/** The records of every layer, bottom first, building the ones that are missing. */
+/** The records of every layer, bottom first, building the ones that are missing (all of them on refresh). */
 export async function ensureLayers(
   stateRoot: string,
   specs: readonly LayerSpec[],
-  log: (line: string) => void,
+  options: LayerBuildOptions,
 ): Promise<LayerRecord[]> {
   const records: LayerRecord[] = [];
+  // The archive is resolved once per call, and only if a layer is built: every layer of one build agrees.
+  let archive: Promise<LayerArchive> | undefined;
+  const once = { ...options, archive: () => (archive ??= options.archive()) };
   for (const spec of specs) {
-    const found = await readLayerRecord(stateRoot, spec.key);
+    const found = options.refresh ? undefined : await readLayerRecord(stateRoot, spec.key);
     if (found) {
-      log(`${spec.node}: layer already built`);
+      options.log(`${spec.node}: layer already built`);
       records.push(found);
     } else {
       const id = `${stateRoot}\0${spec.key}`;
       let build = building.get(id);
       if (!build) {
-        log(`${spec.node}: building the layer`);
-        build = buildLayer(stateRoot, spec, [...records], log).finally(() => building.delete(id));
+        options.log(
+          `${spec.node}: building the layer${options.refresh ? " from today's archive (refresh)" : ''}`,
+        );
+        build = buildLayer(stateRoot, spec, [...records], once).finally(() => building.delete(id));
         building.set(id, build);
       }
       records.push(await build);

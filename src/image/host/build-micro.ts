@@ -125,6 +125,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
       // The SBOM: every Debian package with its version, or the micro image's host packages.
       packages: layers.at(-1)?.installed ?? [...manifest.packages],
       modules: modules.map((m) => m.name),
+      ...(layers.at(-1) ? { sources: layers.at(-1)?.sources } : {}),
     };
     await writeImageRecord(options.stateRoot, record);
     return record;

@@ -162,7 +162,7 @@ describe('the router chain as shipped, with real packets', { timeout: 1_500_000 
   });
 
   it('lets nothing out of galaxy while the VPN server is down; reset (README) brings the tunnel back', async () => {
-    world.inLan(['ip', 'link', 'set', 'wg0', 'down']);
+    world.inLan(['ip', 'link', 'set', world.wg, 'down']);
     await sleep(500);
     const before = world.counters();
     const tries = await shell(
@@ -172,7 +172,7 @@ describe('the router chain as shipped, with real packets', { timeout: 1_500_000 
     assert.match(tries.stdout, /tunnel=[1-9]/);
     assert.match(tries.stdout, /lan=1/);
     assert.deepEqual(since(before, [...CLEAR, 'tunnel']), { ...NOTHING_CLEAR, tunnel: 0 });
-    world.inLan(['ip', 'link', 'set', 'wg0', 'up']);
+    world.inLan(['ip', 'link', 'set', world.wg, 'up']);
     assert.deepEqual(routerVerb('galaxy', 'reset'), { state: 'up' });
     const back = await shell('ongalaxy', `timeout 10 wget -q -O - http://${WORLD.tunnelServer}:8081/`);
     assert.match(back.stdout, /hello from inside the tunnel/, back.stderr);
