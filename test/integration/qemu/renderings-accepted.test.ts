@@ -60,9 +60,15 @@ describe('QEMU argv', () => {
       mkdirSync(path.join(dir, 'shares', manifest.name), { recursive: true });
       const base = path.join(imageDir, 'base.qcow2');
       const overlay = path.join(dir, manifest.name, 'overlay.qcow2');
+      // The formula's extra disks (star's Tor volume), where the daemon would have made them.
+      const disks = Object.values(instance.disks).map((file) =>
+        file.replaceAll('/run/multiverse/portals', dir).replaceAll('/var/lib/multiverse', dir),
+      );
+      for (const disk of disks) mkdirSync(path.dirname(disk), { recursive: true });
       for (const args of [
         ['create', '-q', '-f', 'qcow2', base, '16M'],
         ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', overlay],
+        ...disks.map((disk) => ['create', '-q', '-f', 'qcow2', disk, '16M']),
       ]) {
         assert.equal(spawnSync('qemu-img', args).status, 0, 'qemu-img failed: run scripts/setup.sh');
       }
