@@ -1,27 +1,10 @@
-/**
- * @module The portal lifecycle: starting → ready → stopping → stopped | crashed. `up` prepares the host
- * files, starts QEMU and waits for the guest's `ready`, undoing every step if anything fails or the caller
- * goes away; `down` stops QEMU in escalating steps and removes the run folder; a portal that dies on its
- * own is cleaned up within a second or two and then, as its formula's `restart` says, started again with
- * the same instance (name, addresses, signed image) or left stopped or crashed (restarter.ts). State is
- * written before each action.
- */
-import { closeSync, constants, openSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
-import { blobPath, type ImageManifest, type ImageRecord } from '../image/index.js';
+import type { ImageManifest, ImageRecord } from '../image/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
-import { namespaceName, withGuestNet, withOnionServices } from '../net/index.js';
+import { namespaceName } from '../net/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
-import { spawnQemu } from '../qemu/host/launch.js';
-import {
-  type PortalInstance,
-  planFirmware,
-  planInstance,
-  renderQemuArgs,
-  runFiles,
-  toArgv,
-} from '../qemu/index.js';
+import { type PortalInstance, runFiles } from '../qemu/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
@@ -29,21 +12,15 @@ import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, portalPaths, preparePortalFiles } from './portal-files.js';
-import {
-  applyPortRules,
-  attachNetwork,
-  detachNetwork,
-  isNetworked,
-  macvtapNodeOf,
-  uplinkNamesOf,
-} from './portal-network.js';
+import { planPortalInstance } from './portal-instance.js';
+import { launchPortalQemu } from './portal-launch.js';
+import { applyPortRules, attachNetwork, detachNetwork, isNetworked } from './portal-network.js';
 import { takeScreenshot } from './portal-screenshot.js';
 import { startPortalTpm } from './portal-tpm.js';
-import { processStartTime } from './process-info.js';
 import { Restarter } from './restarter.js';
 import { Reverter } from './reverter.js';
 import type { PortalRecord, PortalStore } from './state/portal-store.js';
-import { NotReadyError, tailLines, waitForReady } from './status-watch.js';
+import { awaitBoot } from './status-watch.js';
 import { stopQemu } from './stop-portal.js';
 import { summarize } from './summary.js';
 import { requireUpstreamReady } from './upstream.js';
@@ -111,7 +88,13 @@ export class PortalManager {
       const image = await ensureImage(this.config, resolved, context.progress);
       const imageManifest = this.trust.record(image);
       context.signal.throwIfAborted();
-      const instance = this.instanceFor(name, resolved, image, manifests);
+      const instance = planPortalInstance(this.config, {
+        name,
+        manifest,
+        image,
+        manifests,
+        taken: this.takenAddresses(),
+      });
       return await this.start(name, { resolved, image, imageManifest, instance }, context);
     } finally {
       this.busy.delete(name);
@@ -150,45 +133,6 @@ export class PortalManager {
       }
     }
     return taken;
-  }
-
-  private instanceFor(
-    name: string,
-    resolved: { manifest: PortalRecord['manifest'] },
-    image: ImageRecord,
-    manifests: readonly PortalRecord['manifest'][],
-  ): PortalInstance {
-    const paths = portalPaths(this.config, name, resolved.manifest);
-    const blob = (digest: string) => blobPath(this.config.stateRoot, digest);
-    const { mode } = resolved.manifest.uplink;
-    // The macvtap's descriptor is the first one QEMU inherits after stdio (see start).
-    const netnsUplink =
-      mode === 'netns'
-        ? { uplinkHandle: { tap: uplinkNamesOf(name).tap } }
-        : mode === 'macvtap'
-          ? { uplinkHandle: { fd: 3 } }
-          : {};
-    const planned = planInstance(resolved.manifest, {
-      ...netnsUplink,
-      name,
-      hostId: this.config.hostId,
-      runDir: paths.runDir,
-      shareDir: paths.shareDir,
-      overlay: paths.overlay,
-      artifacts: {
-        kernel: blob(image.kernel.digest),
-        initrd: blob(image.initrd.digest),
-        base: image.base ? { path: blob(image.base.digest), format: image.base.format } : null,
-        layers: image.layers.map((layer) => blob(layer.digest)),
-        firmware: planFirmware(resolved.manifest.boot.firmware, paths.runDir),
-      },
-      accel: this.config.accel.accel,
-      tscKhz: this.config.tscKhz,
-      disks: paths.disks,
-      taken: this.takenAddresses(),
-    });
-    // A star router publishes the tree's onion services (decided now, so a new one needs no new image).
-    return withOnionServices(resolved.manifest, manifests, withGuestNet(resolved.manifest, planned));
   }
 
   private activeRecords(): PortalRecord[] {
@@ -325,44 +269,20 @@ export class PortalManager {
       context.progress('verifying the image');
       await this.trust.verifyForBoot(image, imageManifest, context.progress);
       context.progress(`starting QEMU (${instance.accel})`);
-      const files = runFiles(instance.runDir);
-      const passed =
-        instance.uplink?.kind === 'fd'
-          ? [openSync(macvtapNodeOf(this.config.runRoot, name), constants.O_RDWR | constants.O_NOFOLLOW)]
-          : [];
-      const launched = await spawnQemu({
-        binary: this.config.qemuBinary,
-        argv: toArgv(renderQemuArgs(manifest, instance)),
-        uid: this.config.owner.uid,
-        gid: this.config.owner.gid,
-        cwd: instance.runDir,
-        logFile: `${instance.runDir}/qemu.log`,
-        passFds: [...passed, ...devices.fds],
-        ...devices.launch,
-        ...(namespace ? { namespace } : {}),
-      }).finally(() => {
-        for (const fd of passed) closeSync(fd);
-        devices.close();
+      const { pid, pidStart, monitor } = await launchPortalQemu(this.config, {
+        manifest,
+        instance,
+        namespace,
+        devices,
+        reverter,
       });
-      const pidStart = processStartTime(launched.pid) ?? null;
-      this.store.update(name, { pid: launched.pid, pidStart });
-      const monitor = new PortalMonitor({
-        pid: launched.pid,
-        pidStart,
-        qmpSocket: files.qmp,
-        exited: launched.exited,
-      });
-      reverter.add(`stop QEMU ${launched.pid}`, async () => {
-        monitor.detach();
-        await stopQemu(monitor, {
-          pid: launched.pid,
-          agentSocket: files.agent,
-          force: true,
-          log: this.config.log,
-        });
-      });
+      this.store.update(name, { pid, pidStart });
       context.progress('booting');
-      await this.awaitReady(name, monitor, context);
+      await awaitBoot(instance.runDir, {
+        deadlineMs: this.config.bootDeadlineMs,
+        isAlive: () => monitor.isAlive(),
+        context,
+      });
       await monitor
         .connect(10_000)
         .catch((error: unknown) => this.config.log(`${name}: no QMP connection: ${String(error)}`));
@@ -376,34 +296,6 @@ export class PortalManager {
         this.config.log(`cleanup of ${name}: ${String(e)}`),
       );
       throw error;
-    }
-  }
-
-  private async awaitReady(name: string, monitor: PortalMonitor, context: RequestContext): Promise<void> {
-    const files = runFiles(portalPaths(this.config, name, this.get(name).manifest).runDir);
-    try {
-      await waitForReady({
-        statusFile: files.status,
-        deadlineMs: this.config.bootDeadlineMs,
-        isAlive: () => monitor.isAlive(),
-        signal: context.signal,
-        onLine: (line) => context.progress(`guest: ${line}`),
-      });
-    } catch (error) {
-      if (!(error instanceof NotReadyError)) throw error;
-      const consoleTail = await tailLines(files.consoleLog, 15);
-      const qemuTail = await tailLines(`${files.qmp.replace(/qmp\.sock$/, '')}qemu.log`, 5);
-      const what =
-        error.why.kind === 'failed'
-          ? `The guest reported a failure: ${error.why.reason}`
-          : 'QEMU exited during boot';
-      throw new MvError(
-        error.why.kind === 'failed' ? 'portal.boot-failed' : 'qemu.exited',
-        `${what}\n--- last console lines ---\n${consoleTail}${qemuTail ? `\n--- qemu ---\n${qemuTail}` : ''}`,
-        {
-          hint: 'The full console log is kept: "portalgun logs <portal>".',
-        },
-      );
     }
   }
 

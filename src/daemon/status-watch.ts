@@ -8,6 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../errors/index.js';
+import { runFiles } from '../qemu/index.js';
 
 /** Options of a wait for readiness. */
 export interface ReadyWait {
@@ -114,4 +115,41 @@ export async function tailLines(file: string, count: number): Promise<string> {
     .filter((l) => l.trim() !== '')
     .slice(-count)
     .join('\n');
+}
+
+/**
+ * Waits for a starting portal's `ready`, showing the guest's status lines as progress; a guest failure or a
+ * QEMU that exits becomes `portal.boot-failed` or `qemu.exited` with the last console and QEMU lines.
+ */
+export async function awaitBoot(
+  runDir: string,
+  options: {
+    deadlineMs: number;
+    isAlive: () => boolean;
+    context: { readonly progress: (message: string) => void; readonly signal: AbortSignal };
+  },
+): Promise<void> {
+  const files = runFiles(runDir);
+  try {
+    await waitForReady({
+      statusFile: files.status,
+      deadlineMs: options.deadlineMs,
+      isAlive: options.isAlive,
+      signal: options.context.signal,
+      onLine: (line) => options.context.progress(`guest: ${line}`),
+    });
+  } catch (error) {
+    if (!(error instanceof NotReadyError)) throw error;
+    const consoleTail = await tailLines(files.consoleLog, 15);
+    const qemuTail = await tailLines(`${runDir}/qemu.log`, 5);
+    const what =
+      error.why.kind === 'failed'
+        ? `The guest reported a failure: ${error.why.reason}`
+        : 'QEMU exited during boot';
+    throw new MvError(
+      error.why.kind === 'failed' ? 'portal.boot-failed' : 'qemu.exited',
+      `${what}\n--- last console lines ---\n${consoleTail}${qemuTail ? `\n--- qemu ---\n${qemuTail}` : ''}`,
+      { hint: 'The full console log is kept: "portalgun logs <portal>".' },
+    );
+  }
 }
