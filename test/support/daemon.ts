@@ -30,6 +30,7 @@ import { namespaceName } from '../../src/net/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../../src/policy/index.js';
 import type { MethodName, MethodParamsInput, MethodResult } from '../../src/protocol/index.js';
 import { REPO_ROOT } from './catalogue.js';
+import { bundledTreeWith } from './cli.js';
 import { registerTestOwner } from './identity.js';
 
 /**
@@ -100,8 +101,10 @@ async function privateStore(state: string): Promise<void> {
  * environment.
  */
 export async function startTestDaemon(
-  options: {
+  given: {
     formulas?: string;
+    /** Formulas a user adds to the bundled tree (`{ node: yaml }`); the copy goes with the daemon. */
+    userFormulas?: Readonly<Record<string, string>>;
     withKernel?: boolean;
     policy?: string | null;
     store?: 'shared' | 'private';
@@ -109,6 +112,8 @@ export async function startTestDaemon(
     env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<TestDaemon> {
+  const userTree = given.userFormulas ? bundledTreeWith(given.userFormulas) : undefined;
+  const options = userTree ? { ...given, formulas: userTree } : given;
   const root = mkdtempSync('/tmp/mv-it-');
   chmodSync(root, 0o755);
   const state = path.join(root, 'state');
@@ -172,6 +177,7 @@ export async function startTestDaemon(
       }
       assertNoLeaks(run);
       rmSync(root, { recursive: true, force: true });
+      if (userTree) rmSync(userTree, { recursive: true, force: true });
     },
   };
   return daemon;

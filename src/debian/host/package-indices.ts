@@ -8,12 +8,13 @@
  * No HTTP client of our own.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { digestJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
+import { readCheckedJson } from '../../files/host/read-checked-json.js';
 import { writeFileAtomic } from '../../files/host/write-atomic.js';
 import {
   type AvailableVersions,
@@ -62,18 +63,13 @@ export async function readIndexSnapshot(
   stateRoot: string,
   sources: DebianSources,
 ): Promise<IndexSnapshot | undefined> {
-  const file = path.join(folderOf(stateRoot, sources), 'available.json');
-  if (!existsSync(file)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    // A damaged snapshot is as good as none: the next `image outdated` fetches it again.
-    return undefined;
-  }
-  const parsed = SNAPSHOT_FILE.safeParse(json);
-  if (!parsed.success) return undefined;
-  const { fetchedAt, architecture, versions } = parsed.data;
+  // A damaged snapshot is as good as none: the next `image outdated` fetches it again.
+  const snapshot = await readCheckedJson(
+    path.join(folderOf(stateRoot, sources), 'available.json'),
+    SNAPSHOT_FILE,
+  );
+  if (!snapshot) return undefined;
+  const { fetchedAt, architecture, versions } = snapshot;
   return { fetchedAt, architecture, versions: new Map(Object.entries(versions)) };
 }
 

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { type DebianArchive, planDebianSources } from '../../debian/index.js';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/run-command.js';
+import { readCheckedJson } from '../../files/host/read-checked-json.js';
 import { writeFileAtomic } from '../../files/host/write-atomic.js';
 import type { LayerSpec } from '../debian-layers.js';
 import { DEBIAN_SOURCES_SCHEMA } from '../image-record.js';
@@ -58,18 +59,9 @@ export interface LayerBuildOptions {
 }
 
 async function readLayerRecord(stateRoot: string, key: string): Promise<LayerRecord | undefined> {
-  const file = layerRecordPath(stateRoot, key);
-  if (!existsSync(file)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = LAYER_RECORD_SCHEMA.safeParse(json);
+  const record = await readCheckedJson(layerRecordPath(stateRoot, key), LAYER_RECORD_SCHEMA);
   // A damaged record, or one whose blob is gone, is simply built again.
-  if (!parsed.success || !existsSync(blobPath(stateRoot, parsed.data.digest))) return undefined;
-  return parsed.data;
+  return record && existsSync(blobPath(stateRoot, record.digest)) ? record : undefined;
 }
 
 async function writeLayerRecord(stateRoot: string, record: LayerRecord): Promise<void> {

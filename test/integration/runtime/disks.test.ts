@@ -4,9 +4,7 @@
  * portal; an ephemeral disk starts blank every time.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { bundledTreeWith } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { portalShell } from '../../support/uplink-tree.js';
 
@@ -21,15 +19,10 @@ disks:
 
 describe('disks with a mount point', { timeout: 300_000 }, () => {
   let daemon: TestDaemon;
-  let tree: string;
   before(async () => {
-    tree = bundledTreeWith(USER_FORMULAS);
-    daemon = await startTestDaemon({ formulas: tree });
+    daemon = await startTestDaemon({ userFormulas: USER_FORMULAS });
   });
-  after(async () => {
-    await daemon.dispose();
-    rmSync(tree, { recursive: true, force: true });
-  });
+  after(() => daemon.dispose());
 
   it('formats a persistent disk once and keeps its files across boots; a scratch disk starts blank', async () => {
     await daemon.call('portal.up', { formula: 'application/notebook', name: 'notebook' });

@@ -3,12 +3,12 @@
  * (UEFI, with an ephemeral or a persistent TPM) and through SeaBIOS, and what the guest sees of each.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lookupUser, QEMU_USER } from '../../../src/probe/host/facts.js';
-import { bundledTreeWith, portalgun } from '../../support/cli.js';
+import { portalgun } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { portalShell } from '../../support/uplink-tree.js';
 
@@ -49,7 +49,6 @@ function uidOf(pid: number): number | undefined {
 
 describe('firmware and TPM', { timeout: 600_000 }, () => {
   let daemon: TestDaemon;
-  let tree: string;
   const tpmResetCount = async (portal: string): Promise<number> => {
     const answer = await portalShell(daemon, portal, READ_CLOCK);
     const bytes = answer.stdout.trim().split(/\s+/).map(Number);
@@ -57,13 +56,9 @@ describe('firmware and TPM', { timeout: 600_000 }, () => {
     return bytes.slice(26, 30).reduce((count, byte) => count * 256 + (byte ?? 0), 0);
   };
   before(async () => {
-    tree = bundledTreeWith(USER_FORMULAS);
-    daemon = await startTestDaemon({ formulas: tree });
+    daemon = await startTestDaemon({ userFormulas: USER_FORMULAS });
   });
-  after(async () => {
-    await daemon.dispose();
-    rmSync(tree, { recursive: true, force: true });
-  });
+  after(() => daemon.dispose());
 
   it('boots through OVMF with its own variable store and an ephemeral TPM 2.0 run as the QEMU account', async () => {
     await daemon.call('portal.up', { formula: 'application/uefi', name: 'uefi' });
@@ -80,7 +75,7 @@ describe('firmware and TPM', { timeout: 600_000 }, () => {
       existsSync(path.join(runDir, 'tpm', 'tpm2-00.permall')),
       'the ephemeral state is in the run folder',
     );
-    const plan = portalgun(['--formulas', tree, 'plan', 'application/uefi']);
+    const plan = portalgun(['--run', daemon.run, 'plan', 'application/uefi']);
     assert.match(
       plan.stdout,
       /if=pflash,format=raw,unit=0,readonly=on,file=\/usr\/share\/OVMF\/OVMF_CODE_4M\.fd/,

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortalSummary } from '../../../src/protocol/index.js';
-import { bundledTreeWith, portalgun } from '../../support/cli.js';
+import { portalgun } from '../../support/cli.js';
 import { qemuProcessesUnder, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 
 /** What a user adds: consoles that the daemon brings back always, or only after failures. */
@@ -16,15 +15,10 @@ const USER_FORMULAS = {
 
 describe('restart policies', { timeout: 600_000 }, () => {
   let daemon: TestDaemon;
-  let tree: string;
   before(async () => {
-    tree = bundledTreeWith(USER_FORMULAS);
-    daemon = await startTestDaemon({ formulas: tree });
+    daemon = await startTestDaemon({ userFormulas: USER_FORMULAS });
   });
-  after(async () => {
-    await daemon.dispose();
-    rmSync(tree, { recursive: true, force: true });
-  });
+  after(() => daemon.dispose());
 
   const portal = async (name: string): Promise<PortalSummary> =>
     (await daemon.call('portal.status', { name })).portal;
