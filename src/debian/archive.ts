@@ -62,6 +62,8 @@ export interface DebianSources {
   readonly archive: string;
   readonly security: string;
   readonly components: DebianComponent[];
+  /** Foreign architectures dpkg accepts (multiarch); absent when there are none. */
+  readonly architectures?: 'i386'[] | undefined;
 }
 
 const FIX_HOST =
@@ -166,12 +168,17 @@ export function planComponents(requested: readonly string[]): DebianComponent[] 
 }
 
 /** The sources of a layer: the archive and the components it asks for. */
-export function planDebianSources(archive: DebianArchive, components: readonly string[]): DebianSources {
+export function planDebianSources(
+  archive: DebianArchive,
+  components: readonly string[],
+  architectures: readonly 'i386'[] = [],
+): DebianSources {
   return {
     suite: DEBIAN_SUITE,
     archive: archive.archive,
     security: archive.security,
     components: planComponents(components),
+    ...(architectures.length > 0 ? { architectures: [...architectures] } : {}),
   };
 }
 

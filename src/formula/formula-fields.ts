@@ -139,6 +139,11 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       merge: 'append',
       doc: "Debian archive components the image's apt sources list (main always); shown in the image manifest, part of each layer's key (Debian images).",
     }),
+    architectures: value(z.array(z.enum(['i386'])), {
+      default: [],
+      merge: 'append',
+      doc: "Foreign architectures dpkg accepts besides amd64 (multiarch), for packages that need their libraries, such as steam-installer's i386 ones; shown in the image manifest, part of the layer's key (Debian images).",
+    }),
   }),
   disks: record(
     'Extra disks besides the root overlay, by name. Ephemeral (deleted when the portal stops) unless persistent.',

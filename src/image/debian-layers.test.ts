@@ -91,6 +91,25 @@ describe('planLayers', () => {
     ]);
   });
 
+  it('gives steam i386 multiarch in its own layer key, and leaves every layer without it keyed as before', async () => {
+    const all = await manifests();
+    const steam = planLayers('application/steam', (node) => all.get(node));
+    assert.deepEqual(steam.at(-1)?.architectures, ['i386']);
+    const plain = all.get('application/steam');
+    assert.ok(plain);
+    const without = new Map(all).set('application/steam', {
+      ...plain,
+      image: { ...plain.image, architectures: [] },
+    });
+    const before = planLayers('application/steam', (node) => without.get(node));
+    assert.notEqual(steam.at(-1)?.key, before.at(-1)?.key, 'multiarch changes the layer');
+    assert.deepEqual(before.at(-1)?.architectures, []);
+    assert.deepEqual(
+      planLayers('application/filebrowser', (node) => all.get(node)).map((l) => l.architectures),
+      [[], []],
+    );
+  });
+
   it('gives the same keys for the same tree', async () => {
     const all = await manifests();
     assert.deepEqual(

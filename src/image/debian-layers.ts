@@ -29,6 +29,8 @@ export interface LayerSpec {
   readonly packages: readonly string[];
   /** The archive components its sources list (main first; only main for the bottom layer). */
   readonly components: readonly DebianComponent[];
+  /** Foreign architectures its dpkg accepts (none for most layers). */
+  readonly architectures: readonly 'i386'[];
   readonly parentKey: string | null;
 }
 
@@ -49,6 +51,7 @@ export function planLayers(node: string, manifestOf: (node: string) => Manifest 
     node: DEBIAN_BASE_NODE,
     packages: [],
     components: planComponents([]),
+    architectures: [],
     parentKey: null,
   };
   const layers = [base];
@@ -59,11 +62,15 @@ export function planLayers(node: string, manifestOf: (node: string) => Manifest 
     if (own.length === 0) continue;
     const parentKey = layers.at(-1)?.key ?? null;
     const components = planComponents(manifest.image.components);
+    const architectures = [...new Set(manifest.image.architectures)].sort();
+    // Only a layer with foreign architectures keys them, so every other layer keeps the key it had.
+    const foreign = architectures.length > 0 ? { architectures } : {};
     layers.push({
-      key: digestJson({ parentKey, node: manifest.node, packages: own, components }),
+      key: digestJson({ parentKey, node: manifest.node, packages: own, components, ...foreign }),
       node: manifest.node,
       packages: own,
       components,
+      architectures,
       parentKey,
     });
   }

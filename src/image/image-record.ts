@@ -16,6 +16,8 @@ export const DEBIAN_SOURCES_SCHEMA = z.strictObject({
   archive: z.string(),
   security: z.string(),
   components: z.array(z.enum(DEBIAN_COMPONENTS)),
+  /** Foreign architectures dpkg accepts (multiarch); absent when there are none. */
+  architectures: z.array(z.literal('i386')).optional(),
 });
 
 /** Everything besides the formula that goes into a micro image, each by digest. */

@@ -57,6 +57,13 @@ describe('renderLayerScript', () => {
     assert.ok(script.indexOf('cmp -s') < script.indexOf(' update -q'), 'written before apt reads them');
   });
 
+  it('teaches dpkg a foreign architecture before apt reads the indices (multiarch)', () => {
+    const script = renderLayerScript({ ...UPPER, sources: { ...UPPER.sources, architectures: ['i386'] } });
+    const added = script.indexOf('chroot "$root" dpkg --add-architecture i386');
+    assert.ok(added > 0 && added < script.indexOf(' update -q'), script);
+    assert.doesNotMatch(renderLayerScript(UPPER), /add-architecture/);
+  });
+
   it('refuses anything that could smuggle shell syntax in', () => {
     for (const bad of [
       { packages: ['firefox-esr; reboot'] },

@@ -62,6 +62,9 @@ function check(build: LayerBuild): void {
     ...build.sources.components
       .filter((component) => !COMPONENTS.has(component))
       .map((component) => `bad component "${component}"`),
+    ...(build.sources.architectures ?? [])
+      .filter((arch) => arch !== 'i386')
+      .map((arch) => `bad architecture "${arch}"`),
     ...(UUID.test(build.uuid) ? [] : [`bad UUID "${build.uuid}"`]),
     ...(build.parents.length > 0 && build.packages.length === 0
       ? ['a layer above minbase must add packages']
@@ -123,6 +126,13 @@ chroot "$root" apt-get clean
 layer="$root"`;
 }
 
+/** dpkg learns the layer's foreign architectures before apt reads the indices (multiarch). */
+function foreignArchitectures(build: LayerBuild): string {
+  return (build.sources.architectures ?? [])
+    .map((arch) => `step "dpkg --add-architecture ${arch}"\nchroot "$root" dpkg --add-architecture ${arch}\n`)
+    .join('');
+}
+
 function upperLayer(build: LayerBuild): string {
   const mounts = build.parents.map(
     (file, i) => `mkdir -p "$work/lower${i}"
@@ -135,7 +145,7 @@ mkdir -p "$work/upper" "$work/overlay-work" "$root"
 # uuid=off: no random trusted.overlay.uuid on the upper folder, so the same packages give the same layer.
 mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/overlay-work,uuid=off" "$root"
 ${CHROOT_SETUP}
-step "apt-get install ${build.packages.join(' ')}"
+${foreignArchitectures(build)}step "apt-get install ${build.packages.join(' ')}"
 ${aptSources(build)}
 DEBIAN_FRONTEND=noninteractive ${APT} install -y -q --no-install-recommends \\
   ${build.packages.join(' ')} >> "$work/apt.log" 2>&1 || fail "$work/apt.log"

@@ -78,7 +78,7 @@ async function buildLayer(
 ): Promise<LayerRecord> {
   const { log } = options;
   const { archive, proxyEnv } = await options.archive();
-  const sources = planDebianSources(archive, spec.components);
+  const sources = planDebianSources(archive, spec.components, spec.architectures);
   const staging = storeLayout(stateRoot).staging;
   await mkdir(staging, { recursive: true });
   const work = await mkdtemp(path.join(staging, 'layer-'));
