@@ -34,15 +34,6 @@ export function checkCatalogue(formulas: readonly ResolvedFormula[]): Diagnostic
 
   for (const resolved of formulas) {
     const { manifest } = resolved;
-    if (manifest.image.base !== null && !nodes.has(manifest.image.base)) {
-      const claim = { resolved, path: ['image', 'base'] };
-      diagnostics.push({
-        code: 'formula.unknown-node',
-        message: `${manifest.node}: image.base "${manifest.image.base}" is not a formula node`,
-        where: whereOf(claim),
-        hint: 'Name an existing node whose image this portal boots, or set image.base: null.',
-      });
-    }
     if (manifest.abstract) continue;
     for (const [index, attachment] of manifest.networks.entries()) {
       const claim = { resolved, path: ['networks', index, 'address'] };

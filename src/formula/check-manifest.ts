@@ -174,14 +174,6 @@ function checkAgent(m: Manifest, report: Report): void {
       'Add "run" to agent.verbs, or empty agent.run.',
     );
   }
-  if (!m.devices.agent && m.agent.verbs.length > 0) {
-    report(
-      'formula.conflict',
-      ['devices', 'agent'],
-      'agent verbs are listed but the agent channel is off',
-      'Set devices.agent: true, or accept no verbs.',
-    );
-  }
 }
 
 function routesAny(m: Manifest): boolean {

@@ -109,10 +109,6 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       default: 'debian-generic',
       doc: 'Kernel in the image store (for microvm, its uncompressed PVH vmlinux).',
     }),
-    initrd: value(z.boolean(), {
-      default: true,
-      doc: "Boot with the initramfs built for the portal's image.",
-    }),
     cmdline: value(z.array(z.string().regex(/^[^\s"']+$/, 'must be one token without spaces or quotes')), {
       default: [],
       merge: 'append',
@@ -124,16 +120,6 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       default: 'micro',
       doc: "Image builder: micro (busybox initramfs from the host's files) or debian (debootstrap root image).",
     }),
-    base: value(
-      z
-        .string()
-        .regex(/^[a-z][a-z0-9/-]*$/, 'must be a formula node path')
-        .nullable(),
-      {
-        default: null,
-        doc: "Formula node whose image this portal boots; null means the portal's own image.",
-      },
-    ),
     components: value(z.array(z.enum(['main', 'contrib', 'non-free', 'non-free-firmware'])), {
       default: ['main'],
       merge: 'append',
@@ -253,11 +239,6 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   }),
   devices: section('Devices besides disks, NICs and the share.', {
     rng: value(z.boolean(), { default: true, doc: "virtio-rng fed from the host's /dev/urandom." }),
-    status: value(z.boolean(), {
-      default: true,
-      doc: 'One-way status serial port (status.out) for readiness.',
-    }),
-    agent: value(z.boolean(), { default: true, doc: 'virtio-serial agent port org.multiverse-os.agent.' }),
     console: value(z.boolean(), { default: true, doc: 'Serial console (a unix socket and a log file).' }),
     display: value(z.enum(['none', 'spice', 'vnc']), {
       default: 'none',

@@ -41,7 +41,8 @@ const DISPLAY_MODULES = ['virtio_gpu', 'virtio_input'] as const;
 
 /**
  * The modules a portal's initramfs loads: the base set, the layer stack for Debian images, the GPU and input
- * devices of graphical portals, netfilter for routers, WireGuard where it is used.
+ * devices of graphical portals, the memory balloon where one is attached, netfilter for routers, WireGuard
+ * where it is used.
  */
 export function modulesFor(manifest: Manifest): string[] {
   const routes = manifest.networks.some((attachment) => attachment.router);
@@ -49,6 +50,7 @@ export function modulesFor(manifest: Manifest): string[] {
     ...PORTAL_MODULES,
     ...(manifest.image.backend === 'debian' ? LAYER_MODULES : []),
     ...(manifest.devices.display !== 'none' ? DISPLAY_MODULES : []),
+    ...(manifest.machine.balloon ? ['virtio_balloon'] : []),
     ...(routes ? ROUTER_MODULES : []),
     ...(manifest.packages.includes('wireguard-tools') ? ['wireguard'] : []),
   ];

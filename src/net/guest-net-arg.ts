@@ -14,8 +14,7 @@ import { inSubnet, isIpv4, parseIpv4Cidr } from './ipv4.js';
 /** The kernel parameter's name. */
 export const GUEST_NET_PARAM = 'multiverse.net';
 
-/** The interface name the guest gives its uplink NIC. */
-export const UPLINK_INTERFACE = 'uplink';
+import { UPLINK_INTERFACE } from './router-paths.js';
 
 /** The first three octets of each portal network: the address plan's /24s. */
 export const GUEST_NETWORK_PREFIXES: Readonly<Record<NetworkName, string>> = Object.fromEntries(

@@ -15,7 +15,6 @@ export {
   type GuestNic,
   type GuestUplink,
   parseGuestNetArg,
-  UPLINK_INTERFACE,
 } from './guest-net-arg.js';
 export { NFT_COMMENT_MAX } from './nft-text.js';
 export { formatOnionArg, type OnionService, onionServicesOf, withOnionServices } from './onion.js';
@@ -35,6 +34,7 @@ export {
   ROUTER_STATES,
   TOR_DATA,
   TOR_RUN,
+  UPLINK_INTERFACE,
   WIREGUARD_INTERFACE,
 } from './router-paths.js';
 export {

@@ -32,6 +32,9 @@ export const TOR_RUN = {
   includeDir: '/run/tor/torrc.d',
 } as const;
 
+/** The interface name the guest gives its uplink NIC (the universe router's). */
+export const UPLINK_INTERFACE = 'uplink';
+
 /** The WireGuard interface inside the galaxy router. */
 export const WIREGUARD_INTERFACE = 'wg0';
 

@@ -92,7 +92,7 @@ function bootArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
     args.push(arg('-bios', firmware.bios));
   }
   args.push(arg('-kernel', artifacts.kernel));
-  if (manifest.boot.initrd && artifacts.initrd) args.push(arg('-initrd', artifacts.initrd));
+  if (artifacts.initrd) args.push(arg('-initrd', artifacts.initrd));
   args.push(arg('-append', kernelCommandLine(manifest, instance)));
   return args;
 }
@@ -181,20 +181,14 @@ function channelArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
       arg('-serial', 'chardev:console'),
     );
   }
-  if (!manifest.devices.agent && !manifest.devices.status) return args;
-  args.push(device(virtioDevice(manifest, 'serial'), { id: 'vser' }));
-  if (manifest.devices.agent) {
-    args.push(
-      arg('-chardev', qemuOpts('socket', { id: 'agent', path: files.agent, server: true, wait: false })),
-      device('virtserialport', { bus: 'vser.0', chardev: 'agent', name: AGENT_PORT }),
-    );
-  }
-  if (manifest.devices.status) {
-    args.push(
-      arg('-chardev', qemuOpts('file', { id: 'status', path: files.status })),
-      device('virtserialport', { bus: 'vser.0', chardev: 'status', name: STATUS_PORT }),
-    );
-  }
+  // The agent and status ports are the portal's control plane: every portal has both.
+  args.push(
+    device(virtioDevice(manifest, 'serial'), { id: 'vser' }),
+    arg('-chardev', qemuOpts('socket', { id: 'agent', path: files.agent, server: true, wait: false })),
+    device('virtserialport', { bus: 'vser.0', chardev: 'agent', name: AGENT_PORT }),
+    arg('-chardev', qemuOpts('file', { id: 'status', path: files.status })),
+    device('virtserialport', { bus: 'vser.0', chardev: 'status', name: STATUS_PORT }),
+  );
   return args;
 }
 

@@ -54,7 +54,7 @@ function osElement(manifest: Manifest, instance: PortalInstance): XmlElement {
     el('type', { arch: 'x86_64', machine: manifest.machine.type }, ['hvm']),
     ...firmwareElements(instance),
     el('kernel', {}, [artifacts.kernel]),
-    manifest.boot.initrd && artifacts.initrd !== null && el('initrd', {}, [artifacts.initrd]),
+    artifacts.initrd !== null && el('initrd', {}, [artifacts.initrd]),
     el('cmdline', {}, [kernelCommandLine(manifest, instance)]),
   ]);
 }
@@ -92,16 +92,14 @@ function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
         el('log', { file: files.consoleLog, append: 'on' }),
         el('target', { port: 0 }),
       ]),
-    d.agent &&
-      el('channel', { type: 'unix' }, [
-        el('source', { mode: 'bind', path: files.agent }),
-        el('target', { type: 'virtio', name: AGENT_PORT }),
-      ]),
-    d.status &&
-      el('channel', { type: 'file' }, [
-        el('source', { path: files.status }),
-        el('target', { type: 'virtio', name: STATUS_PORT }),
-      ]),
+    el('channel', { type: 'unix' }, [
+      el('source', { mode: 'bind', path: files.agent }),
+      el('target', { type: 'virtio', name: AGENT_PORT }),
+    ]),
+    el('channel', { type: 'file' }, [
+      el('source', { path: files.status }),
+      el('target', { type: 'virtio', name: STATUS_PORT }),
+    ]),
     d.rng && el('rng', { model: 'virtio' }, [el('backend', { model: 'random' }, ['/dev/urandom'])]),
     el('memballoon', { model: manifest.machine.balloon ? 'virtio' : 'none' }),
     d.display !== 'none' &&

@@ -34,7 +34,7 @@ export function previewInstance(manifest: Manifest, options: PreviewOptions = {}
   const runRoot = options.runRoot ?? DEFAULT_HOST_LAYOUT.runRoot;
   const stateRoot = options.stateRoot ?? DEFAULT_HOST_LAYOUT.stateRoot;
   const runDir = `${runRoot}/${name}`;
-  const image = `${stateRoot}/images/${manifest.image.base ?? manifest.node}`;
+  const image = `${stateRoot}/images/${manifest.node}`;
   const disks: Record<string, string> = {};
   for (const [disk, spec] of Object.entries(manifest.disks)) {
     disks[disk] = spec.persistent
@@ -49,7 +49,7 @@ export function previewInstance(manifest: Manifest, options: PreviewOptions = {}
     overlay: `${runDir}/overlay.qcow2`,
     artifacts: {
       kernel: `${stateRoot}/kernels/${manifest.boot.kernel}/${manifest.boot.firmware === 'direct' ? 'vmlinux' : 'bzImage'}`,
-      initrd: manifest.boot.initrd ? `${image}/initrd.cpio` : null,
+      initrd: `${image}/initrd.cpio`,
       base: { path: `${image}/base.qcow2`, format: 'qcow2' },
       layers: [],
       firmware: planFirmware(manifest.boot.firmware, runDir),

@@ -52,12 +52,16 @@ export function writeTree(files: Readonly<Record<string, string>>): string {
  * A copy of the bundled formula tree in a new temporary folder, plus the formulas a user would add
  * (`{ node: yaml }`, e.g. `extends: application/console` with a field of their own); returns the folder.
  */
-export function bundledTreeWith(files: Readonly<Record<string, string>>): string {
+export function bundledTreeWith(
+  files: Readonly<Record<string, string>>,
+  edit?: (root: string) => void,
+): string {
   const root = mkdtempSync(path.join(tmpdir(), 'mv-formulas-'));
   cpSync(path.join(REPO_ROOT, 'formulas'), root, { recursive: true });
   for (const [node, text] of Object.entries(files)) {
     mkdirSync(path.join(root, node), { recursive: true });
     writeFileSync(path.join(root, node, 'formula.yaml'), text);
   }
+  edit?.(root);
   return root;
 }

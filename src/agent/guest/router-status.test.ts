@@ -4,6 +4,11 @@ import { ROUTER_PATHS, TOR_DATA, TOR_RUN } from '../../net/router-paths.js';
 import { createFakeSystem, FAKE_NOW } from './fake-system.js';
 import { parseBootstrap, readRouterStatus } from './router-status.js';
 
+const UPLINK_ADDR = JSON.stringify([
+  { ifname: 'uplink', addr_info: [{ local: '192.168.77.2', prefixlen: 24 }] },
+]);
+const UPLINK_ROUTE = JSON.stringify([{ dst: 'default', gateway: '192.168.77.1', dev: 'uplink' }]);
+
 describe('the router part of status', () => {
   it('is null on a portal that routes nothing', async () => {
     assert.equal(await readRouterStatus(createFakeSystem({ '/etc/hostname': 'x\n' })), null);
@@ -44,6 +49,21 @@ describe('the router part of status', () => {
       role: 'galaxy',
       endpoint: '198.51.100.7',
       handshakeAgeSeconds: null,
+    });
+  });
+
+  it("reports universe's uplink address and the LAN gateway it leaves by, null before DHCP answered", async () => {
+    const files = { '/sys/class/net/uplink/address': '00:00:10:ff:ff:01\n' };
+    const ip = (addr: string, route: string) => ({
+      '/bin/ip': (args: readonly string[]) => ({ exitCode: 0, stdout: args.includes('addr') ? addr : route }),
+    });
+    assert.deepEqual(await readRouterStatus(createFakeSystem(files, ip(UPLINK_ADDR, UPLINK_ROUTE))), {
+      role: 'universe',
+      uplink: { address: '192.168.77.2/24', gateway: '192.168.77.1' },
+    });
+    assert.deepEqual(await readRouterStatus(createFakeSystem(files, ip('[]', ''))), {
+      role: 'universe',
+      uplink: { address: null, gateway: null },
     });
   });
 

@@ -1,9 +1,17 @@
 /**
  * @module What a router adds to the agent's `status`: star reports Tor's bootstrap progress and the onion
  * services it publishes (their .onion names; the keys never leave the router), galaxy its endpoint and how
- * long ago the last WireGuard handshake was. Portals that route nothing report nothing here.
+ * long ago the last WireGuard handshake was, universe its uplink's address and the LAN gateway it leaves
+ * by. Portals that route nothing report nothing here.
  */
-import { ROUTER_PATHS, TOR_DATA, TOR_RUN, WIREGUARD_INTERFACE } from '../../net/router-paths.js';
+import {
+  ROUTER_PATHS,
+  TOR_DATA,
+  TOR_RUN,
+  UPLINK_INTERFACE,
+  WIREGUARD_INTERFACE,
+} from '../../net/router-paths.js';
+import { IP_PROGRAM } from './net.js';
 import type { GuestSystem } from './system.js';
 import { spawnOrFail } from './verb-handler.js';
 
@@ -11,6 +19,10 @@ import { spawnOrFail } from './verb-handler.js';
 export type RouterStatus =
   | { readonly role: 'star'; readonly bootstrap: number | null; readonly onion: OnionStatus[] }
   | { readonly role: 'galaxy'; readonly endpoint: string | null; readonly handshakeAgeSeconds: number | null }
+  | {
+      readonly role: 'universe';
+      readonly uplink: { readonly address: string | null; readonly gateway: string | null };
+    }
   | null;
 
 /** One onion service star publishes. */
@@ -29,7 +41,40 @@ const exists = async (system: GuestSystem, file: string) => {
 export async function readRouterStatus(system: GuestSystem): Promise<RouterStatus> {
   if (await exists(system, ROUTER_PATHS.torrc)) return starStatus(system);
   if (await exists(system, ROUTER_PATHS.switchEndpoint)) return galaxyStatus(system);
+  if (await exists(system, `/sys/class/net/${UPLINK_INTERFACE}`)) return universeStatus(system);
   return null;
+}
+
+/** The address (with its prefix) of `ip -j -4 addr show dev uplink` output, or null. */
+export function parseUplinkAddress(json: string): string | null {
+  const links = parseJson(json) as { addr_info?: { local?: string; prefixlen?: number }[] }[] | null;
+  const info = links?.[0]?.addr_info?.[0];
+  return info?.local ? `${info.local}/${info.prefixlen ?? 32}` : null;
+}
+
+/** The gateway of `ip -j route show default dev uplink` output, or null. */
+export function parseUplinkGateway(json: string): string | null {
+  const routes = parseJson(json) as { gateway?: string }[] | null;
+  return routes?.[0]?.gateway ?? null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // An ip that printed nothing (no address yet) is as good as no answer.
+    return null;
+  }
+}
+
+async function universeStatus(system: GuestSystem): Promise<RouterStatus> {
+  const ip = (args: string[]) =>
+    spawnOrFail(system, { file: IP_PROGRAM, args: ['-j', ...args] })
+      .then((result) => result.stdout)
+      .catch(() => '');
+  const address = parseUplinkAddress(await ip(['-4', 'addr', 'show', 'dev', UPLINK_INTERFACE]));
+  const gateway = parseUplinkGateway(await ip(['route', 'show', 'default', 'dev', UPLINK_INTERFACE]));
+  return { role: 'universe', uplink: { address, gateway } };
 }
 
 /** The last bootstrap percentage in Tor's notices, or null before the first one. */

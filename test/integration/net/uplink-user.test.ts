@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
-import { portalShell, uplinkTree } from '../../support/uplink-tree.js';
+import { portalShell, universeUplink, uplinkTree } from '../../support/uplink-tree.js';
 
 const rootLinks = () =>
   (JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout) as { ifname: string }[])
@@ -27,7 +27,7 @@ describe('the universe router with a user-mode (passt) uplink', { timeout: 300_0
   const shell = (portal: string, script: string) => portalShell(daemon, portal, script);
 
   before(async () => {
-    tree = uplinkTree('{ mode: user }');
+    tree = uplinkTree({ mode: 'user' });
     server = createServer((request, response) => {
       visitors.push(request.socket.remoteAddress ?? '');
       response.end('hello from the host loopback\n');
@@ -43,8 +43,9 @@ describe('the universe router with a user-mode (passt) uplink', { timeout: 300_0
 
   it('boots universe on a passt uplink, configured by DHCP, with no interface in the host namespace', async () => {
     await daemon.call('portal.up', { formula: 'service/router/universe', name: 'universe' });
-    const route = await shell('universe', 'ip route show default dev uplink');
-    assert.match(route.stdout, /^default via \d+\.\d+\.\d+\.\d+/, 'DHCP from passt gave a default route');
+    const uplink = await universeUplink(daemon);
+    assert.match(uplink.gateway ?? '', /^\d+\.\d+\.\d+\.\d+$/, 'DHCP from passt gave a default route');
+    assert.match(uplink.address ?? '', /^\d+\.\d+\.\d+\.\d+\/\d+$/, 'and an address');
     assert.deepEqual(rootLinks(), linksBefore, 'passt adds no interface to the host namespace');
     const runDir = path.join(daemon.run, 'portals', 'universe');
     assert.ok(existsSync(path.join(runDir, 'passt.pid')), 'passt runs for this portal');
@@ -52,9 +53,7 @@ describe('the universe router with a user-mode (passt) uplink', { timeout: 300_0
 
   it('carries a portal behind universe out through passt (to the host loopback only)', async () => {
     await daemon.call('portal.up', { formula: 'application/probe-universe', name: 'onuniverse' });
-    const gateway = /^default via (\S+)/.exec(
-      (await shell('universe', 'ip route show default dev uplink')).stdout,
-    )?.[1];
+    const { gateway } = await universeUplink(daemon);
     assert.ok(gateway);
     const { port } = server.address() as AddressInfo;
     const page = await shell('onuniverse', `timeout 10 wget -q -O - http://${gateway}:${port}/`);
