@@ -16,7 +16,7 @@ work=$(mktemp -d)
 daemon_pid=""
 cleanup() {
   pg down console --force >/dev/null 2>&1 || true
-  pg rm console >/dev/null 2>&1 || true
+  pg rm console --yes >/dev/null 2>&1 || true
   [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -81,7 +81,9 @@ s.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'portal.list', params: {
 step "Stop it: agent poweroff, overlay and sockets removed" "portalgun down console"
 pg down console
 pg ps
-pg rm console
+
+step "Forget it, and its share with the file it wrote (rm asks first; --yes answers)" "portalgun rm console --yes"
+pg rm console --yes
 
 step "Every decision is in the hash-chained audit log" "scramble audit show --tail 6; scramble audit verify"
 sc audit show --tail 6
