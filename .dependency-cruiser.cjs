@@ -3,7 +3,8 @@
  * - the pure core (everything but the host/ adapter folders, agent/guest/, daemon/, cli/, cluster/) touches no OS
  *   module and no adapter;
  * - only digest/, scramble/ and audit/ may hash or sign with node:crypto;
- * - data flows one way: errors, digest ← formula ← renderers (qemu, share, image, net) ← host ← daemon;
+ * - guest-abi/ (the host↔guest contract) imports nothing of ours;
+ * - data flows one way: errors, digest, guest-abi ← formula ← renderers (qemu, share, image, net) ← host ← daemon;
  * - domains use each other only through their index.ts (host/ adapters are imported directly);
  * - the CLI never imports privileged adapters or the daemon;
  * - no cycles.
@@ -44,6 +45,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(errors|digest)/', pathNot: TESTS },
       to: { path: '^src/', pathNot: '^src/(errors|digest)/' },
+    },
+    {
+      name: 'guest-abi-on-the-ground-floor',
+      comment:
+        'guest-abi/ is the host↔guest contract: it imports nothing of ours, so all may import it, the guest too.',
+      severity: 'error',
+      from: { path: '^src/guest-abi/' },
+      to: { path: '^src/', pathNot: '^src/guest-abi/' },
     },
     {
       name: 'formula-below-renderers',

@@ -2,7 +2,7 @@
  * @module Public surface of the qemu domain: instances and the QEMU argv and libvirt XML renderers.
  * Pure: no I/O.
  */
-export { AGENT_PORT, kernelCommandLine, LAYER_SERIAL_PREFIX, renderQemuArgs, STATUS_PORT } from './argv.js';
+export { kernelCommandLine, renderQemuArgs } from './argv.js';
 export { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage, planFirmware } from './firmware.js';
 export {
   type Accelerator,
