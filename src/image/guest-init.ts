@@ -156,7 +156,7 @@ mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run
 ${HOSTNAME_SETUP}
 ip link set lo up
 # Mount points come from the generated fstab; busybox mount does not create them itself.
-grep -v '^#' /etc/fstab | while read -r source target rest; do
+grep -v '^#' /etc/fstab | while read -r _ target _; do
   [ -n "$target" ] && mkdir -p "$target"
 done
 mount -a || status "share-failed"

@@ -175,6 +175,13 @@ progress "tor: bootstrapped 100%"
 `;
 }
 
+/** How long a hop that waits (Tor's bootstrap, galaxy's handshake) may take: at boot the daemon waits; the
+ * agent's reset gives up sooner. Universe waits for nothing. */
+const PATIENCE = `# How long the hop may take to carry traffic: at boot the daemon waits; the agent's reset gives up sooner.
+patience=25
+[ "$mode" = boot ] && patience=90
+`;
+
 /**
  * router-up.sh: the ruleset first (forwarding only once it is loaded), then the hop's own daemon, then the
  * wait until it carries traffic. With `boot` (rc.sysinit) it reports its progress on the status channel.
@@ -188,10 +195,7 @@ report() { echo "$1" >&3; exit 1; }
 ${STATUS_HELPER}
 progress() { [ "$mode" = boot ] && status "$1"; }
 mode=$1
-# How long the hop may take to carry traffic: at boot the daemon waits; the agent's reset gives up sooner.
-patience=25
-[ "$mode" = boot ] && patience=90
-${
+${role === 'universe' ? '' : PATIENCE}${
   role === 'galaxy'
     ? `${AWAIT_HANDSHAKE}
 `
