@@ -19,7 +19,6 @@ export {
   usbHostFd,
 } from './instance.js';
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
-export { DEFAULT_HOST_LAYOUT, type PreviewOptions, previewInstance } from './preview.js';
 export { type QemuArg, SANDBOX_OPTIONS, toArgv } from './qemu-options.js';
 export {
   encodeCommand,
