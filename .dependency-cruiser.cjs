@@ -4,7 +4,8 @@
  *   module and no adapter;
  * - only digest/, scramble/ and audit/ may hash or sign with node:crypto;
  * - guest-abi/ (the host↔guest contract) imports nothing of ours;
- * - data flows one way: errors, digest, guest-abi ← formula ← renderers (qemu, share, image, net) ← host ← daemon;
+ * - data flows one way: errors, digest, guest-abi ← formula ← instance ← renderers (qemu, share, net; image
+ *   above share and net) ← plan ← host ← daemon, cli; renderers never import each other;
  * - domains use each other only through their index.ts (host/ adapters are imported directly);
  * - the CLI never imports privileged adapters or the daemon;
  * - no cycles.
@@ -53,6 +54,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/guest-abi/' },
       to: { path: '^src/', pathNot: '^src/guest-abi/' },
+    },
+    {
+      name: 'instance-below-renderers',
+      comment: 'instance/ describes a portal on a host; the renderers take it, plan/ composes them.',
+      severity: 'error',
+      from: { path: '^src/instance/', pathNot: TESTS },
+      to: { path: '^src/(qemu|share|image|net|plan|daemon|cli)/' },
+    },
+    {
+      name: 'renderers-are-siblings',
+      comment:
+        'qemu, net and share render a manifest and its instance each on its own; plan/ composes them. (image/ may use share and net: an image carries the fstab and the router files.)',
+      severity: 'error',
+      from: { path: '^src/(qemu|net|share)/', pathNot: TESTS },
+      to: { path: '^src/(qemu|net|share|image|plan)/', pathNot: '^src/$1/' },
     },
     {
       name: 'formula-below-renderers',

@@ -6,9 +6,8 @@
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { MvError } from '../errors/index.js';
-import { portalPaths } from '../instance/index.js';
+import { portalPaths, runFiles } from '../instance/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
-import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
 import { readOwner } from './host-identity.js';

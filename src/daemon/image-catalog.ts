@@ -7,7 +7,7 @@ import { MvError } from '../errors/index.js';
 import { checkArtifacts } from '../image/host/artifact-check.js';
 import { listImageRecords } from '../image/host/store-catalog.js';
 import { type ImageRecord, imageManifestDigest } from '../image/index.js';
-import { bootImageOfRecord } from '../instance/index.js';
+import { bootImageOfRecord } from '../plan/index.js';
 import { type ImageSummary, isActivePortal, type MethodResult } from '../protocol/index.js';
 import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';

@@ -6,7 +6,7 @@
 import { connectAgent } from '../agent/host/agent-client.js';
 import { MvError } from '../errors/index.js';
 import { isAgentVerb } from '../guest-abi/index.js';
-import { runFiles } from '../qemu/index.js';
+import { runFiles } from '../instance/index.js';
 import type { PortalRecord } from './state/portal-store.js';
 
 const queues = new Map<string, Promise<unknown>>();

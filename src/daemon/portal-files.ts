@@ -10,8 +10,14 @@ import path from 'node:path';
 import { MvError } from '../errors/index.js';
 import type { Manifest } from '../formula/index.js';
 import { createDisk, createOverlay } from '../image/host/qemu-img.js';
-import { type HostDirs, keptConsoleLog, type PortalPaths } from '../instance/index.js';
-import { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage } from '../qemu/index.js';
+import {
+  FIRMWARE_FILES,
+  type FirmwarePlan,
+  firmwarePackage,
+  type HostDirs,
+  keptConsoleLog,
+  type PortalPaths,
+} from '../instance/index.js';
 import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
 

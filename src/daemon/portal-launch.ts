@@ -5,9 +5,9 @@
  * registered for undo before anything waits on the guest.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import { macvtapNodeOf, type PortalPlan } from '../instance/index.js';
+import { macvtapNodeOf, runFiles } from '../instance/index.js';
+import type { PortalPlan } from '../plan/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
-import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import type { HostDevices } from './host-devices.js';
 import { PortalMonitor } from './monitor.js';

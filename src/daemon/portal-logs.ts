@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { keptConsoleLog } from '../instance/index.js';
-import { runFiles } from '../qemu/index.js';
+import { keptConsoleLog, runFiles } from '../instance/index.js';
 import type { DaemonConfig } from './config.js';
 import type { PortalRecord } from './state/portal-store.js';
 

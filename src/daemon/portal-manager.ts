@@ -1,11 +1,11 @@
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import type { ImageManifest, ImageRecord } from '../image/index.js';
-import { bootImageOfRecord, type PortalPlan, planOfInstance, planPortal } from '../instance/index.js';
+import { runFiles } from '../instance/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
 import { namespaceName } from '../net/index.js';
+import { bootImageOfRecord, type PortalPlan, planOfInstance, planPortal } from '../plan/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
-import { runFiles } from '../qemu/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';

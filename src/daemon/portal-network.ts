@@ -7,13 +7,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../formula/index.js';
-import { macvtapNodeOf, uplinkNamesOf } from '../instance/index.js';
+import { macvtapNodeOf, type PortalInstance, passtSocketOf, uplinkNamesOf } from '../instance/index.js';
 import { createMacvtapUplink, deleteMacvtapUplink } from '../net/host/macvtap.js';
 import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
 import { type PasstFiles, startPasst, stopPasst } from '../net/host/passt.js';
 import { createNetnsUplink, deleteNetnsUplink } from '../net/host/uplink.js';
 import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../net/index.js';
-import { type PortalInstance, passtSocketOf } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import type { Reverter } from './reverter.js';
 import type { PortalRecord } from './state/portal-store.js';

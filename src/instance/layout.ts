@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Manifest } from '../formula/index.js';
-import { interfaceName } from '../qemu/index.js';
+import { interfaceName } from './portal-instance.js';
 
 /** The folders a daemon owns: its state (images, shares, volumes, logs) and its run folder (portals, socket). */
 export interface HostDirs {

@@ -1,6 +1,6 @@
 import { addressOn, type Manifest } from '../formula/index.js';
 import { KERNEL_PARAMS } from '../guest-abi/index.js';
-import type { PortalInstance } from '../qemu/index.js';
+import type { PortalInstance } from '../instance/index.js';
 import { formatGuestNetArg, type GuestNetConfig, type GuestNic, type GuestUplink } from './guest-net-arg.js';
 import { requireNicsMatch } from './plan.js';
 

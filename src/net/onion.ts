@@ -8,7 +8,7 @@
  */
 import type { Manifest } from '../formula/index.js';
 import { KERNEL_PARAMS } from '../guest-abi/index.js';
-import type { PortalInstance } from '../qemu/index.js';
+import type { PortalInstance } from '../instance/index.js';
 
 /** One onion service: its folder name, where it forwards to, and which ports. */
 export interface OnionService {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { MINIMAL_TREE, treeOf } from '../../test/support/formula-tree.js';
 import { testInstance } from '../../test/support/instance.js';
 import { resolveCatalogue } from '../formula/index.js';
-import { planInstance, renderQemuArgs, toArgv } from './index.js';
+import { planInstance } from '../instance/index.js';
+import { renderQemuArgs, toArgv } from './index.js';
 import { qemuOpts } from './qemu-options.js';
 
 function manifestOf(extra: Record<string, string>, node: string) {

@@ -14,7 +14,7 @@ import {
   SHARE_TAG,
   STATUS_PORT,
 } from '../guest-abi/index.js';
-import { type PortalInstance, runFiles, usbHostFd } from './instance.js';
+import { type PortalInstance, runFiles, usbHostFd } from '../instance/index.js';
 import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
 
 /** The full QEMU argument list for one portal instance. */

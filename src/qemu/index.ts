@@ -1,23 +1,9 @@
 /**
- * @module Public surface of the qemu domain: instances and the QEMU argv and libvirt XML renderers.
+ * @module Public surface of the qemu domain: the QEMU argv and libvirt XML renderers of a manifest and its
+ * instance (instance/), and the QMP codec and commands.
  * Pure: no I/O.
  */
 export { kernelCommandLine, renderQemuArgs } from './argv.js';
-export { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage, planFirmware } from './firmware.js';
-export {
-  type Accelerator,
-  type BootArtifacts,
-  type InstanceNic,
-  type InstanceRequest,
-  type InstanceUplink,
-  interfaceName,
-  type PortalInstance,
-  passtSocketOf,
-  planInstance,
-  runFiles,
-  tapName,
-  usbHostFd,
-} from './instance.js';
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
 export { type QemuArg, SANDBOX_OPTIONS, toArgv } from './qemu-options.js';
 export {

@@ -6,9 +6,8 @@
  */
 import { type Manifest, parseUsbSelector } from '../formula/index.js';
 import { AGENT_PORT, SHARE_TAG, STATUS_PORT } from '../guest-abi/index.js';
+import { FIRMWARE_FILES, type PortalInstance, runFiles } from '../instance/index.js';
 import { kernelCommandLine } from './argv.js';
-import { FIRMWARE_FILES } from './firmware.js';
-import { type PortalInstance, runFiles } from './instance.js';
 import { el, renderXml, type XmlElement } from './xml.js';
 
 /** Namespace of portalgun's metadata element inside `<metadata>`. */

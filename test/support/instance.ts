@@ -1,11 +1,11 @@
 /**
  * @module A portal instance for tests of renderers: the plan the daemon would start on a default host, with
- * stand-in image files (instance/plan-portal.ts), so renderer tests see the paths and values a boot gets:
+ * stand-in image files (plan/plan-portal.ts), so renderer tests see the paths and values a boot gets:
  * the guest's network settings and (with the tree's `manifests`) star's onion services included.
  */
 import type { Manifest } from '../../src/formula/index.js';
-import { DEFAULT_DIRS, planPortal, standInBootImage } from '../../src/instance/index.js';
-import type { Accelerator, PortalInstance } from '../../src/qemu/index.js';
+import { type Accelerator, DEFAULT_DIRS, type PortalInstance } from '../../src/instance/index.js';
+import { planPortal, standInBootImage } from '../../src/plan/index.js';
 
 /** The host id of test instances. */
 export const TEST_HOST_ID = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';

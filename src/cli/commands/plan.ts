@@ -1,13 +1,14 @@
 /**
  * @module `portalgun plan <node> [--format qemu|libvirt|fstab]`: what portalgun would run for a formula on
  * this host: the QEMU command line (one argument per line), the libvirt domain XML, or the guest fstab of
- * the share, from the same plan the daemon starts (instance/plan-portal.ts). It reads the daemon's formula
+ * the share, from the same plan the daemon starts (plan/plan-portal.ts). It reads the daemon's formula
  * tree when one answers (and takes its host id and the files of the formula's current image), and shows the
  * folders of `--run`/`$PORTALGUN_RUN` and `$PORTALGUN_STATE`; without a built image, labelled stand-ins.
  */
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { type BootImage, DEFAULT_DIRS, planPortal, standInBootImage } from '../../instance/index.js';
+import { DEFAULT_DIRS } from '../../instance/index.js';
+import { type BootImage, planPortal, standInBootImage } from '../../plan/index.js';
 import { renderLibvirtXml } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
 import { findFormula } from '../catalogue.js';

@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundledCatalogue } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
+import { DEFAULT_DIRS } from '../instance/index.js';
 import { renderLibvirtXml } from '../qemu/index.js';
-import { DEFAULT_DIRS, planOfInstance, planPortal, standInBootImage } from './index.js';
+import { planOfInstance, planPortal, standInBootImage } from './index.js';
 
 /** A router, applications of both machine types and the user controller, each in both renderings. */
 const GOLDEN_NODES = [

@@ -6,17 +6,19 @@
  * Pure: no I/O.
  */
 import type { Manifest, NetworkName } from '../formula/index.js';
-import { withGuestNet, withOnionServices } from '../net/index.js';
 import {
   type Accelerator,
+  type HostDirs,
   type PortalInstance,
+  type PortalPaths,
   planFirmware,
   planInstance,
-  renderQemuArgs,
-  toArgv,
-} from '../qemu/index.js';
+  portalPaths,
+  uplinkNamesOf,
+} from '../instance/index.js';
+import { withGuestNet, withOnionServices } from '../net/index.js';
+import { renderQemuArgs, toArgv } from '../qemu/index.js';
 import type { BootImage } from './boot-image.js';
-import { type HostDirs, type PortalPaths, portalPaths, uplinkNamesOf } from './layout.js';
 
 /** What a plan depends on. */
 export interface PortalPlanRequest {
