@@ -3,7 +3,9 @@
  * - the pure core (everything but the host/ adapter folders, agent/guest/, daemon/, cli/, cluster/) touches no OS
  *   module and no adapter;
  * - only digest/, scramble/ and audit/ may hash or sign with node:crypto;
- * - data flows one way: errors, digest ← formula ← renderers (qemu, share, image, net) ← host ← daemon;
+ * - guest-abi/ (the host↔guest contract) imports nothing of ours;
+ * - data flows one way: errors, digest, guest-abi ← formula ← instance ← renderers (qemu, share, net; image
+ *   above share and net) ← plan ← host ← daemon, cli; renderers never import each other;
  * - domains use each other only through their index.ts (host/ adapters are imported directly);
  * - the CLI never imports privileged adapters or the daemon;
  * - no cycles.
@@ -44,6 +46,29 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(errors|digest)/', pathNot: TESTS },
       to: { path: '^src/', pathNot: '^src/(errors|digest)/' },
+    },
+    {
+      name: 'guest-abi-on-the-ground-floor',
+      comment:
+        'guest-abi/ is the host↔guest contract: it imports nothing of ours, so all may import it, the guest too.',
+      severity: 'error',
+      from: { path: '^src/guest-abi/' },
+      to: { path: '^src/', pathNot: '^src/guest-abi/' },
+    },
+    {
+      name: 'instance-below-renderers',
+      comment: 'instance/ describes a portal on a host; the renderers take it, plan/ composes them.',
+      severity: 'error',
+      from: { path: '^src/instance/', pathNot: TESTS },
+      to: { path: '^src/(qemu|share|image|net|plan|daemon|cli)/' },
+    },
+    {
+      name: 'renderers-are-siblings',
+      comment:
+        'qemu, net and share render a manifest and its instance each on its own; plan/ composes them. (image/ may use share and net: an image carries the fstab and the router files.)',
+      severity: 'error',
+      from: { path: '^src/(qemu|net|share)/', pathNot: TESTS },
+      to: { path: '^src/(qemu|net|share|image|plan)/', pathNot: '^src/$1/' },
     },
     {
       name: 'formula-below-renderers',

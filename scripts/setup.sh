@@ -24,7 +24,7 @@ for_tests=false
 # ovmf, seabios: firmware for q35 portals (boot.firmware); swtpm: their emulated TPM (devices.tpm).
 # zsh, fish: the completion tests load the generated completion scripts into each shell.
 # wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

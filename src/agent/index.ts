@@ -12,21 +12,16 @@ export {
   MAX_RESPONSE_FRAME,
 } from './frame.js';
 export {
-  AGENT_PORT_NAME,
-  AGENT_VERBS,
   type AgentFailure,
   type AgentRequest,
   type AgentResponse,
-  type AgentVerb,
   checkCall,
   errorFromFailure,
   errorResponse,
-  isAgentVerb,
   type JsonValue,
   okResponse,
   type ParsedRequest,
   parseRequest,
   parseResponse,
   REQUEST_LIMITS,
-  STATUS_PORT_NAME,
 } from './protocol.js';

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MvError } from '../errors/index.js';
-import { AGENT_VERBS as FORMULA_VERBS } from '../formula/index.js';
-import { AGENT_PORT, STATUS_PORT } from '../qemu/index.js';
 import {
-  AGENT_PORT_NAME,
-  AGENT_VERBS,
   checkAuth,
   checkCall,
   errorFromFailure,
   parseRequest,
   parseResponse,
   REQUEST_LIMITS,
-  STATUS_PORT_NAME,
 } from './protocol.js';
 
 const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
@@ -21,14 +16,6 @@ const refusal = (payload: Buffer) => {
   assert.equal(parsed.ok, false);
   return parsed.ok ? undefined : parsed.response;
 };
-
-describe('protocol constants', () => {
-  it('uses the formula verb list and the QEMU renderer port names', () => {
-    assert.equal(AGENT_VERBS, FORMULA_VERBS);
-    assert.equal(AGENT_PORT_NAME, AGENT_PORT);
-    assert.equal(STATUS_PORT_NAME, STATUS_PORT);
-  });
-});
 
 describe('parseRequest', () => {
   it('accepts exactly {id, verb, args}', () => {

@@ -10,18 +10,7 @@
  */
 import type { JsonValue } from '../digest/index.js';
 import { ERROR_CODES, type ErrorCode, MvError } from '../errors/index.js';
-import { AGENT_VERBS } from '../formula/index.js';
-
-export { AGENT_VERBS };
-
-/** A verb the agent protocol knows. */
-export type AgentVerb = (typeof AGENT_VERBS)[number];
-
-/** The guest's name for the agent's virtio-serial port (the same as the QEMU renderer's `AGENT_PORT`). */
-export const AGENT_PORT_NAME = 'org.multiverse-os.agent';
-
-/** The guest's name for the one-way status port, where the agent writes `ready <portalName>`. */
-export const STATUS_PORT_NAME = 'org.multiverse-os.status';
+import { type AgentVerb, isAgentVerb } from '../guest-abi/index.js';
 
 /** The caps of one request, and of the requests one connection may have in flight. */
 export const REQUEST_LIMITS = {
@@ -67,11 +56,6 @@ const REQUEST_KEYS = 'args,id,verb';
 const AUTHENTICATED_REQUEST_KEYS = 'args,auth,id,verb';
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const utf8 = new TextEncoder();
-
-/** Whether a string is a verb of the protocol. */
-export function isAgentVerb(verb: string): verb is AgentVerb {
-  return (AGENT_VERBS as readonly string[]).includes(verb);
-}
 
 /** A success response. */
 export function okResponse(id: number, result: JsonValue): AgentResponse {

@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { MvError } from '../errors/index.js';
+import { DEFAULT_DIRS, socketPathIn } from '../instance/index.js';
 import {
   errorFromRpc,
   METHODS,
@@ -30,12 +31,12 @@ import { rpcCall } from './rpc-connection.js';
 
 /** The daemon's run folder: `--run`, else `$PORTALGUN_RUN`, else /run/multiverse. */
 export function daemonRunDir(runDir: string | undefined): string {
-  return runDir ?? process.env.PORTALGUN_RUN ?? '/run/multiverse';
+  return runDir ?? process.env.PORTALGUN_RUN ?? DEFAULT_DIRS.runRoot;
 }
 
 /** The daemon socket: `$PORTALGUN_RUN/portalgun.sock`, by default /run/multiverse/portalgun.sock. */
 export function daemonSocketPath(runDir: string | undefined): string {
-  return `${daemonRunDir(runDir)}/portalgun.sock`;
+  return socketPathIn(daemonRunDir(runDir));
 }
 
 /** Options of one call. */

@@ -5,8 +5,8 @@
  * restart policy (as a failure: nobody saw how it ended); one that was waiting to restart is scheduled again.
  */
 
+import { runFiles } from '../instance/index.js';
 import { isActivePortal } from '../protocol/index.js';
-import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir } from './portal-files.js';

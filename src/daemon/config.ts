@@ -30,11 +30,3 @@ export interface DaemonConfig {
   readonly clock: () => number;
   readonly log: (line: string) => void;
 }
-
-/** Default folders on a host. */
-export const DEFAULT_DIRS = { stateRoot: '/var/lib/multiverse', runRoot: '/run/multiverse' } as const;
-
-/** The daemon's socket inside a run folder. */
-export function socketPathIn(runRoot: string): string {
-  return `${runRoot}/portalgun.sock`;
-}

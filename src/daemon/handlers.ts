@@ -6,14 +6,13 @@
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { MvError } from '../errors/index.js';
+import { portalPaths, runFiles } from '../instance/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
-import { runFiles } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
 import { readOwner } from './host-identity.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
 import { agentRequest } from './portal-agent.js';
-import { portalPaths } from './portal-files.js';
 import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
 import { storeRevocation } from './revocations.js';

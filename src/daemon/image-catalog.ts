@@ -7,6 +7,7 @@ import { MvError } from '../errors/index.js';
 import { checkArtifacts } from '../image/host/artifact-check.js';
 import { listImageRecords } from '../image/host/store-catalog.js';
 import { type ImageRecord, imageManifestDigest } from '../image/index.js';
+import { bootImageOfRecord } from '../plan/index.js';
 import { type ImageSummary, isActivePortal, type MethodResult } from '../protocol/index.js';
 import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
@@ -121,6 +122,7 @@ export class ImageCatalog {
   async show(reference: string): Promise<MethodResult<'image.show'>> {
     const record = await this.find(reference);
     const manifest = this.deps.trust.manifestOf(record);
+    const boot = bootImageOfRecord(this.deps.config.stateRoot, record);
     const status = manifest
       ? await this.deps.trust.signatureStatus(record, manifest)
       : { state: 'missing' as const };
@@ -128,6 +130,7 @@ export class ImageCatalog {
       image: await this.summarize(record),
       manifest: manifest ?? null,
       manifestDigest: manifest ? imageManifestDigest(manifest) : null,
+      boot: { ...boot, layers: [...boot.layers] },
       signature: {
         state: status.state,
         kid: status.state === 'valid' ? status.kid : null,

@@ -5,17 +5,11 @@
  */
 import { connectAgent } from '../agent/host/agent-client.js';
 import { MvError } from '../errors/index.js';
-import { AGENT_VERBS } from '../formula/index.js';
-import { runFiles } from '../qemu/index.js';
+import { isAgentVerb } from '../guest-abi/index.js';
+import { runFiles } from '../instance/index.js';
 import type { PortalRecord } from './state/portal-store.js';
 
-type AgentVerb = (typeof AGENT_VERBS)[number];
-
 const queues = new Map<string, Promise<unknown>>();
-
-function isAgentVerb(verb: string): verb is AgentVerb {
-  return (AGENT_VERBS as readonly string[]).includes(verb);
-}
 
 /** Runs `task` after every earlier request to the same portal has finished. */
 function queued<T>(name: string, task: () => Promise<T>): Promise<T> {

@@ -10,54 +10,16 @@ import path from 'node:path';
 import { MvError } from '../errors/index.js';
 import type { Manifest } from '../formula/index.js';
 import { createDisk, createOverlay } from '../image/host/qemu-img.js';
-import { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage } from '../qemu/index.js';
+import {
+  FIRMWARE_FILES,
+  type FirmwarePlan,
+  firmwarePackage,
+  type HostDirs,
+  keptConsoleLog,
+  type PortalPaths,
+} from '../instance/index.js';
 import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
-
-/** Where one portal's files live. */
-export interface PortalPaths {
-  readonly runDir: string;
-  readonly shareDir: string;
-  readonly overlay: string;
-  readonly disks: Readonly<Record<string, string>>;
-  /** The TPM's state folder: in the run folder (ephemeral), in the volumes (persistent), or null. */
-  readonly tpmState: string | null;
-}
-
-/** Folders the daemon owns. */
-export interface DaemonDirs {
-  readonly stateRoot: string;
-  readonly runRoot: string;
-}
-
-/** The paths of a portal named `name`. */
-export function portalPaths(dirs: DaemonDirs, name: string, manifest: Manifest): PortalPaths {
-  const runDir = path.join(dirs.runRoot, 'portals', name);
-  const disks: Record<string, string> = {};
-  for (const [disk, spec] of Object.entries(manifest.disks)) {
-    disks[disk] = spec.persistent
-      ? path.join(dirs.stateRoot, 'volumes', name, `${disk}.qcow2`)
-      : path.join(runDir, `disk-${disk}.qcow2`);
-  }
-  const tpm = manifest.devices.tpm;
-  return {
-    runDir,
-    shareDir: path.join(dirs.stateRoot, 'shares', name),
-    overlay: path.join(runDir, 'overlay.qcow2'),
-    disks,
-    tpmState:
-      tpm === 'none'
-        ? null
-        : tpm === 'persistent'
-          ? path.join(dirs.stateRoot, 'volumes', name, 'tpm')
-          : path.join(runDir, 'tpm'),
-  };
-}
-
-/** Where a portal's console log is kept after its run folder is gone. */
-export function keptConsoleLog(dirs: DaemonDirs, name: string): string {
-  return path.join(dirs.stateRoot, 'logs', `${name}.console.log`);
-}
 
 /** Creates the run folder, share, overlay, disks, firmware variables and TPM state, owned by the QEMU account. */
 export async function preparePortalFiles(
@@ -150,7 +112,7 @@ async function chownTree(
 }
 
 /** Removes a portal's run folder (overlay, ephemeral disks, sockets, its swtpm), keeping its console log. */
-export async function cleanupRunDir(dirs: DaemonDirs, name: string, runDir: string): Promise<void> {
+export async function cleanupRunDir(dirs: HostDirs, name: string, runDir: string): Promise<void> {
   await stopPortalTpm(runDir);
   const consoleLog = path.join(runDir, 'console.log');
   if (existsSync(consoleLog)) {

@@ -5,13 +5,12 @@
  * registered for undo before anything waits on the guest.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import type { Manifest } from '../formula/index.js';
+import { macvtapNodeOf, runFiles } from '../instance/index.js';
+import type { PortalPlan } from '../plan/index.js';
 import { spawnQemu } from '../qemu/host/launch.js';
-import { type PortalInstance, renderQemuArgs, runFiles, toArgv } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import type { HostDevices } from './host-devices.js';
 import { PortalMonitor } from './monitor.js';
-import { macvtapNodeOf } from './portal-network.js';
 import { processStartTime } from './process-info.js';
 import type { Reverter } from './reverter.js';
 import { stopQemu } from './stop-portal.js';
@@ -23,18 +22,18 @@ export interface LaunchedPortal {
   readonly monitor: PortalMonitor;
 }
 
-/** Spawns the portal's QEMU and watches it; its forced stop is registered with the reverter. */
+/** Spawns the portal's QEMU with its planned argv and watches it; its forced stop is registered for undo. */
 export async function launchPortalQemu(
   config: DaemonConfig,
   portal: {
-    readonly manifest: Manifest;
-    readonly instance: PortalInstance;
+    readonly plan: PortalPlan;
     readonly namespace: string | undefined;
     readonly devices: HostDevices;
     readonly reverter: Reverter;
   },
 ): Promise<LaunchedPortal> {
-  const { manifest, instance, devices } = portal;
+  const { plan, devices } = portal;
+  const { instance } = plan;
   const files = runFiles(instance.runDir);
   const passed =
     instance.uplink?.kind === 'fd'
@@ -42,7 +41,7 @@ export async function launchPortalQemu(
       : [];
   const launched = await spawnQemu({
     binary: config.qemuBinary,
-    argv: toArgv(renderQemuArgs(manifest, instance)),
+    argv: [...plan.argv],
     uid: config.owner.uid,
     gid: config.owner.gid,
     cwd: instance.runDir,

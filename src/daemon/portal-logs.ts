@@ -4,9 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { runFiles } from '../qemu/index.js';
+import { keptConsoleLog, runFiles } from '../instance/index.js';
 import type { DaemonConfig } from './config.js';
-import { keptConsoleLog } from './portal-files.js';
 import type { PortalRecord } from './state/portal-store.js';
 
 const MAX_CHUNK = 262_144;

@@ -1,18 +1,18 @@
 import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import type { ImageManifest, ImageRecord } from '../image/index.js';
+import { runFiles } from '../instance/index.js';
 import { deleteNamespace } from '../net/host/namespace.js';
 import { namespaceName } from '../net/index.js';
+import { bootImageOfRecord, type PortalPlan, planOfInstance, planPortal } from '../plan/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
-import { type PortalInstance, runFiles } from '../qemu/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
-import { cleanupRunDir, portalPaths, preparePortalFiles } from './portal-files.js';
-import { planPortalInstance } from './portal-instance.js';
+import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
 import { launchPortalQemu } from './portal-launch.js';
 import { applyPortRules, attachNetwork, detachNetwork, isNetworked } from './portal-network.js';
 import { takeScreenshot } from './portal-screenshot.js';
@@ -88,14 +88,18 @@ export class PortalManager {
       const image = await ensureImage(this.config, resolved, context.progress);
       const imageManifest = this.trust.record(image);
       context.signal.throwIfAborted();
-      const instance = planPortalInstance(this.config, {
+      const plan = planPortal({
         name,
         manifest,
-        image,
+        image: bootImageOfRecord(this.config.stateRoot, image),
         manifests,
+        dirs: this.config,
+        hostId: this.config.hostId,
+        accel: this.config.accel.accel,
+        tscKhz: this.config.tscKhz,
         taken: this.takenAddresses(),
       });
-      return await this.start(name, { resolved, image, imageManifest, instance }, context);
+      return await this.start(name, { resolved, image, imageManifest, plan }, context);
     } finally {
       this.busy.delete(name);
     }
@@ -182,7 +186,7 @@ export class PortalManager {
           resolved: { manifest: record.manifest, hash: record.formulaHash },
           image: record.image,
           imageManifest,
-          instance: record.instance,
+          plan: planOfInstance(this.config, record.manifest, record.instance),
           restarts: record.restarts,
         },
         {
@@ -201,25 +205,24 @@ export class PortalManager {
       resolved,
       image,
       imageManifest,
-      instance: given,
+      plan,
       restarts = 0,
     }: {
       resolved: { manifest: PortalRecord['manifest']; hash: string };
       image: ImageRecord;
       imageManifest: ImageManifest;
       /** Planned by `up`; a restart keeps the instance it had: its addresses, MACs and taps. */
-      instance: PortalInstance;
+      plan: PortalPlan;
       restarts?: number;
     },
     context: RequestContext,
   ): Promise<PortalSummary> {
     const { manifest } = resolved;
-    const instance = given;
+    const { instance, paths } = plan;
     const reverter = new Reverter(this.config.log);
     try {
       const devices = await claimHostDevices(this.config, { name, manifest, reverter });
       context.progress('preparing the overlay and share');
-      const paths = portalPaths(this.config, name, manifest);
       await preparePortalFiles(paths, {
         manifest,
         base: instance.artifacts.base,
@@ -270,8 +273,7 @@ export class PortalManager {
       await this.trust.verifyForBoot(image, imageManifest, context.progress);
       context.progress(`starting QEMU (${instance.accel})`);
       const { pid, pidStart, monitor } = await launchPortalQemu(this.config, {
-        manifest,
-        instance,
+        plan,
         namespace,
         devices,
         reverter,

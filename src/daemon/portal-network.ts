@@ -7,29 +7,15 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../formula/index.js';
+import { macvtapNodeOf, type PortalInstance, passtSocketOf, uplinkNamesOf } from '../instance/index.js';
 import { createMacvtapUplink, deleteMacvtapUplink } from '../net/host/macvtap.js';
 import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
 import { type PasstFiles, startPasst, stopPasst } from '../net/host/passt.js';
-import { createNetnsUplink, deleteNetnsUplink, type UplinkNames } from '../net/host/uplink.js';
+import { createNetnsUplink, deleteNetnsUplink } from '../net/host/uplink.js';
 import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../net/index.js';
-import { interfaceName, type PortalInstance, passtSocketOf } from '../qemu/index.js';
 import type { DaemonConfig } from './config.js';
 import type { Reverter } from './reverter.js';
 import type { PortalRecord } from './state/portal-store.js';
-
-/** Names of the uplink devices of an instance (in the portal namespace). */
-export function uplinkNamesOf(instance: string): UplinkNames & { macvtap: string } {
-  const name = (suffix: string) => interfaceName(instance, suffix);
-  return { tap: name('u'), veth: name('v'), bridge: name('b'), macvtap: name('m') };
-}
-
-/**
- * Where the macvtap uplink's character device is made, for the daemon to open and hand to QEMU: a root-only
- * folder, never the portal's run folder, which the QEMU account can write.
- */
-export function macvtapNodeOf(runRoot: string, instance: string): string {
-  return `${runRoot}/uplinks/${instance}.macvtap`;
-}
 
 /** The files of the passt behind a user-mode uplink, in the portal's run folder (owned by the QEMU account). */
 export function passtFilesOf(runDir: string): PasstFiles {

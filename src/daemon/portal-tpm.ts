@@ -3,8 +3,9 @@
  * (prepared by portal-files.ts) and its socket, pid and log in the run folder; registered for undo, and
  * stopped with the run folder on every way out (it also exits by itself when QEMU disconnects).
  */
+
+import { runFiles } from '../instance/index.js';
 import { startSwtpm, stopSwtpm } from '../qemu/host/swtpm.js';
-import { runFiles } from '../qemu/index.js';
 import type { Reverter } from './reverter.js';
 
 /** Starts the portal's swtpm; QEMU connects to it through the run folder's swtpm.sock. */

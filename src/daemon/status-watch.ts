@@ -8,7 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../errors/index.js';
-import { runFiles } from '../qemu/index.js';
+import { runFiles } from '../instance/index.js';
 
 /** Options of a wait for readiness. */
 export interface ReadyWait {

@@ -2,8 +2,9 @@
  * @module Turns a stored portal record into what the API reports (`ps`, `status`): state, uptime, memory,
  * accelerator, addresses and display.
  */
+
+import { runFiles } from '../instance/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';
-import { runFiles } from '../qemu/index.js';
 import { residentKiB } from './process-info.js';
 import type { PortalRecord } from './state/portal-store.js';
 

@@ -1,6 +1,6 @@
 /**
  * @module Rules across the whole catalogue: no two portals claim one fixed address, each network has at
- * most one router, every network someone joins has a router, and image references name real nodes.
+ * most one router, and every network someone joins has a router.
  * Abstract formulas (layers never started on their own) claim nothing.
  * Pure: no I/O.
  */
@@ -30,7 +30,6 @@ export function checkCatalogue(formulas: readonly ResolvedFormula[]): Diagnostic
   const addresses = new Map<string, Claim>();
   const routers = new Map<NetworkName, Claim>();
   const members: Claim[] = [];
-  const nodes = new Set(formulas.map((f) => f.manifest.node));
 
   for (const resolved of formulas) {
     const { manifest } = resolved;

@@ -5,6 +5,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { AGENT_VERBS, DEFAULT_SHARE_MOUNT_POINT } from '../guest-abi/index.js';
 import { NETWORK_NAMES, PORTAL_MAC_PREFIX, parseIpv4 } from './address-plan.js';
 import { record, section, value } from './field-spec.js';
 
@@ -13,20 +14,6 @@ export const PORTAL_CLASSES = ['application', 'controller', 'service'] as const;
 
 /** A portal class. */
 export type PortalClass = (typeof PORTAL_CLASSES)[number];
-
-/** Verbs the portal agent understands; a formula lists the ones its portal accepts. */
-export const AGENT_VERBS = [
-  'ping',
-  'status',
-  'hostname',
-  'net-config',
-  'mount-share',
-  'run',
-  'poweroff',
-  'reset',
-  'new-identity',
-  'switch-endpoint',
-] as const;
 
 const kebabName = z
   .string()
@@ -223,7 +210,10 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   ),
   share: section("The one 9p share, tag multiverse-portal, backed by the portal's own host folder.", {
     enabled: value(z.boolean(), { default: true, doc: 'Attach the share.' }),
-    mountPoint: value(absolutePath, { default: '/mnt/multiverse-portal', doc: 'Where the guest mounts it.' }),
+    mountPoint: value(absolutePath, {
+      default: DEFAULT_SHARE_MOUNT_POINT,
+      doc: 'Where the guest mounts it.',
+    }),
     readOnly: value(z.boolean(), { default: false, doc: 'Export the whole share read-only.' }),
     subfolders: record(
       'Folders inside the share, by name, each optionally bound to a place in the guest.',

@@ -9,8 +9,7 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { ROUTER_PATHS, ROUTER_STATES } from '../net/index.js';
-import { LAYER_SERIAL_PREFIX } from '../qemu/index.js';
+import { KERNEL_PARAMS, LAYER_SERIAL_PREFIX, ROUTER_PATHS, ROUTER_STATES } from '../guest-abi/index.js';
 import { DISKS_SCRIPT } from './guest-disks.js';
 import { DISPLAY_SCRIPT, hasDisplayServer } from './guest-display.js';
 import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
@@ -119,7 +118,7 @@ configure_nic() {
   return 1
 }
 for token in $(cat /proc/cmdline); do
-  case "$token" in multiverse.net=*) netarg="\${token#multiverse.net=}" ;; esac
+  case "$token" in ${KERNEL_PARAMS.net}=*) netarg="\${token#${KERNEL_PARAMS.net}=}" ;; esac
 done
 for entry in $(echo "$netarg" | tr ',' ' '); do
   old_ifs=$IFS; IFS='='; set -- $entry; IFS=$old_ifs
@@ -141,7 +140,7 @@ fi`;
  */
 const HOSTNAME_SETUP = `hostname -F /etc/hostname
 for token in $(cat /proc/cmdline); do
-  case "$token" in multiverse.instance=?*) name="\${token#multiverse.instance=}" ;; esac
+  case "$token" in ${KERNEL_PARAMS.instance}=?*) name="\${token#${KERNEL_PARAMS.instance}=}" ;; esac
 done
 [ -n "$name" ] && hostname "$name" && echo "$name" > /etc/hostname`;
 
@@ -157,7 +156,7 @@ mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run
 ${HOSTNAME_SETUP}
 ip link set lo up
 # Mount points come from the generated fstab; busybox mount does not create them itself.
-grep -v '^#' /etc/fstab | while read -r source target rest; do
+grep -v '^#' /etc/fstab | while read -r _ target _; do
   [ -n "$target" ] && mkdir -p "$target"
 done
 mount -a || status "share-failed"

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
 import type { Manifest } from '../formula/index.js';
-import { ROUTER_PATHS } from '../net/index.js';
+import { ROUTER_PATHS } from '../guest-abi/index.js';
 import { routerFiles } from './router-files.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));

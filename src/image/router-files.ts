@@ -11,22 +11,24 @@
 import { MvError } from '../errors/index.js';
 import { addressOn, type Manifest, NETWORK_NAMES, type NetworkName } from '../formula/index.js';
 import {
-  ONION_PARAM,
+  DEFAULT_SHARE_MOUNT_POINT,
+  KERNEL_PARAMS,
   ROUTER_PATHS,
+  ROUTER_ROLES,
   ROUTER_STATES,
+  type RouterRole,
+  TOR_DATA,
+  TOR_RUN,
+  WIREGUARD_INTERFACE,
+} from '../guest-abi/index.js';
+import {
   renderEndpointSwap,
   renderRouterRuleset,
   renderTorrc,
-  TOR_DATA,
   TOR_DNS_PORT,
-  TOR_RUN,
   TOR_TRANS_PORT,
-  WIREGUARD_INTERFACE,
 } from '../net/index.js';
 import { STATUS_HELPER } from './guest-status.js';
-
-/** The hop a router formula serves, by the network it routes. */
-export type RouterRole = 'universe' | 'galaxy' | 'star';
 
 /** Tor's account inside the star router: the only one its ruleset lets open connections. */
 export const TOR_ACCOUNT = { name: 'tor', uid: 100, gid: 100 } as const;
@@ -34,7 +36,7 @@ export const TOR_ACCOUNT = { name: 'tor', uid: 100, gid: 100 } as const;
 /** The router role of a manifest, or undefined if it routes none of the three chain networks. */
 export function routerRoleOf(manifest: Manifest): RouterRole | undefined {
   const routed = manifest.networks.filter((a) => a.router).map((a) => a.network as NetworkName);
-  return (['universe', 'galaxy', 'star'] as const).find((role) => routed.includes(role));
+  return ROUTER_ROLES.find((role) => routed.includes(role));
 }
 
 function routedAddress(manifest: Manifest, network: NetworkName): string {
@@ -60,7 +62,7 @@ function tunnelCommands(manifest: Manifest): string {
   const down = ROUTER_STATES.tunnelDown;
   return `# The WireGuard tunnel. Without it nothing leaves galaxy: the ruleset's kill switch.
 ip link del ${wg} 2> /dev/null
-key=/mnt/multiverse-portal/wireguard/private.key
+key=${DEFAULT_SHARE_MOUNT_POINT}/wireguard/private.key
 [ -r "$key" ] || report "${down}: no private key at $key (put it in the router's share)"
 ip link add ${wg} type wireguard || report "${down}: cannot make ${wg}"
 wg set ${wg} private-key "$key" peer ${publicKey} endpoint ${endpoint} allowed-ips 0.0.0.0/0 persistent-keepalive 25 || report "${down}: wg set"
@@ -135,10 +137,10 @@ fi
 mkdir -p ${TOR_DATA.dir} ${TOR_DATA.onionDir} ${TOR_RUN.dir} ${include}
 chown ${uid}:${gid} ${TOR_DATA.dir} ${TOR_DATA.onionDir} ${TOR_RUN.dir} && chmod 700 ${TOR_DATA.dir} ${TOR_DATA.onionDir} ${TOR_RUN.dir}
 rm -f ${include}/* ${TOR_RUN.notices}
-# The onion services this router publishes, from ${ONION_PARAM}=<id>@<address>:<port>[+<port>],… (the daemon's).
+# The onion services this router publishes, from ${KERNEL_PARAMS.onion}=<id>@<address>:<port>[+<port>],… (the daemon's).
 onion=''
 for token in $(cat /proc/cmdline); do
-  case "$token" in ${ONION_PARAM}=*) onion="\${token#${ONION_PARAM}=}" ;; esac
+  case "$token" in ${KERNEL_PARAMS.onion}=*) onion="\${token#${KERNEL_PARAMS.onion}=}" ;; esac
 done
 for service in $(echo "$onion" | tr ',' ' '); do
   id=\${service%%@*}; rest=\${service#*@}; address=\${rest%%:*}; ports=\${rest#*:}
@@ -173,6 +175,13 @@ progress "tor: bootstrapped 100%"
 `;
 }
 
+/** How long a hop that waits (Tor's bootstrap, galaxy's handshake) may take: at boot the daemon waits; the
+ * agent's reset gives up sooner. Universe waits for nothing. */
+const PATIENCE = `# How long the hop may take to carry traffic: at boot the daemon waits; the agent's reset gives up sooner.
+patience=25
+[ "$mode" = boot ] && patience=90
+`;
+
 /**
  * router-up.sh: the ruleset first (forwarding only once it is loaded), then the hop's own daemon, then the
  * wait until it carries traffic. With `boot` (rc.sysinit) it reports its progress on the status channel.
@@ -186,10 +195,7 @@ report() { echo "$1" >&3; exit 1; }
 ${STATUS_HELPER}
 progress() { [ "$mode" = boot ] && status "$1"; }
 mode=$1
-# How long the hop may take to carry traffic: at boot the daemon waits; the agent's reset gives up sooner.
-patience=25
-[ "$mode" = boot ] && patience=90
-${
+${role === 'universe' ? '' : PATIENCE}${
   role === 'galaxy'
     ? `${AWAIT_HANDSHAKE}
 `

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
-import { previewInstance } from '../qemu/index.js';
+import { testInstance } from '../../test/support/instance.js';
 import { type BridgePort, portsOf, renderPortRuleset } from './index.js';
 import { chainRules, unexplainedLines } from './test-support.js';
 
@@ -14,7 +14,7 @@ async function galaxyPorts(): Promise<BridgePort[]> {
   const ports: BridgePort[] = [];
   for (const node of ['service/router/galaxy', 'service/router/star', 'service/client/torrent']) {
     const { manifest } = await bundledFormula(node);
-    ports.push(...portsOf(previewInstance(manifest), manifest).filter((port) => port.network === 'galaxy'));
+    ports.push(...portsOf(testInstance(manifest), manifest).filter((port) => port.network === 'galaxy'));
   }
   return ports;
 }

@@ -9,12 +9,8 @@
  */
 import { type ErrorCode, MvError } from '../errors/index.js';
 import { NETWORK_NAMES, NETWORKS, type NetworkName } from '../formula/index.js';
+import { KERNEL_PARAMS, UPLINK_INTERFACE } from '../guest-abi/index.js';
 import { inSubnet, isIpv4, parseIpv4Cidr } from './ipv4.js';
-
-/** The kernel parameter's name. */
-export const GUEST_NET_PARAM = 'multiverse.net';
-
-import { UPLINK_INTERFACE } from './router-paths.js';
 
 /** The first three octets of each portal network: the address plan's /24s. */
 export const GUEST_NETWORK_PREFIXES: Readonly<Record<NetworkName, string>> = Object.fromEntries(
@@ -137,13 +133,13 @@ function isHost(address: string): boolean {
 }
 
 function bad(index: number, entry: string, why: string): MvError {
-  return new MvError(BAD_INPUT, `Cannot read ${GUEST_NET_PARAM} entry ${index + 1} "${entry}": ${why}`, {
+  return new MvError(BAD_INPUT, `Cannot read ${KERNEL_PARAMS.net} entry ${index + 1} "${entry}": ${why}`, {
     hint: 'The value is written by portalgun; a hand-edited kernel command line is the likely cause.',
   });
 }
 
 function whole(why: string): MvError {
-  return new MvError(BAD_INPUT, `Cannot read ${GUEST_NET_PARAM}: ${why}`, {
+  return new MvError(BAD_INPUT, `Cannot read ${KERNEL_PARAMS.net}: ${why}`, {
     hint: 'The value is written by portalgun; a hand-edited kernel command line is the likely cause.',
   });
 }

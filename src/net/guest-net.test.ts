@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { MINIMAL_TREE, treeOf } from '../../test/support/formula-tree.js';
 import { assertGolden } from '../../test/support/golden.js';
+import { testInstance } from '../../test/support/instance.js';
 import { NETWORK_NAMES, NETWORKS, resolveCatalogue } from '../formula/index.js';
-import { previewInstance } from '../qemu/index.js';
 import {
   formatGuestNetArg,
   GUEST_NETWORK_PREFIXES,
@@ -28,7 +28,7 @@ const GOLDEN_NODES = [
 
 async function argOf(node: string): Promise<string> {
   const { manifest } = await bundledFormula(node);
-  return renderGuestNetArg(manifest, previewInstance(manifest));
+  return renderGuestNetArg(manifest, testInstance(manifest));
 }
 
 describe('renderGuestNetArg', () => {
@@ -69,7 +69,7 @@ describe('renderGuestNetArg', () => {
     const manifest = catalogue.formulas.get('service/router/universe')?.manifest;
     assert.ok(manifest);
     assert.equal(
-      renderGuestNetArg(manifest, previewInstance(manifest)),
+      renderGuestNetArg(manifest, testInstance(manifest)),
       '00:00:10:00:00:01=universe=10.0.0.1/24,uplink=00:00:10:ff:ff:01=192.168.1.50/24=192.168.1.1',
     );
   });
@@ -157,12 +157,12 @@ describe('parseGuestNetArg', () => {
 describe('withGuestNet', () => {
   it('puts multiverse.net= on the kernel command line of a networked instance, and leaves an offline one', async () => {
     const star = await bundledFormula('service/router/star');
-    const instance = withGuestNet(star.manifest, previewInstance(star.manifest));
+    const instance = withGuestNet(star.manifest, testInstance(star.manifest));
     assert.deepEqual(instance.kernelArgs, [
-      `multiverse.net=${renderGuestNetArg(star.manifest, previewInstance(star.manifest))}`,
+      `multiverse.net=${renderGuestNetArg(star.manifest, testInstance(star.manifest))}`,
     ]);
     const offline = await bundledFormula('application/console');
-    const plain = previewInstance(offline.manifest);
+    const plain = testInstance(offline.manifest);
     assert.equal(withGuestNet(offline.manifest, plain), plain);
   });
 });

@@ -1,12 +1,7 @@
 import { addressOn, type Manifest } from '../formula/index.js';
-import type { PortalInstance } from '../qemu/index.js';
-import {
-  formatGuestNetArg,
-  GUEST_NET_PARAM,
-  type GuestNetConfig,
-  type GuestNic,
-  type GuestUplink,
-} from './guest-net-arg.js';
+import { KERNEL_PARAMS } from '../guest-abi/index.js';
+import type { PortalInstance } from '../instance/index.js';
+import { formatGuestNetArg, type GuestNetConfig, type GuestNic, type GuestUplink } from './guest-net-arg.js';
 import { requireNicsMatch } from './plan.js';
 
 /** The NIC and uplink settings of an instance. */
@@ -28,7 +23,7 @@ export function renderGuestNetArg(manifest: Manifest, instance: PortalInstance):
 /** The instance with `multiverse.net=` on its kernel command line, as the daemon boots it (unchanged offline). */
 export function withGuestNet(manifest: Manifest, instance: PortalInstance): PortalInstance {
   const net = renderGuestNetArg(manifest, instance);
-  return net === '' ? instance : { ...instance, kernelArgs: [`${GUEST_NET_PARAM}=${net}`] };
+  return net === '' ? instance : { ...instance, kernelArgs: [`${KERNEL_PARAMS.net}=${net}`] };
 }
 
 function uplinkOf(manifest: Manifest, instance: PortalInstance, routesDefault: boolean): GuestUplink | null {

@@ -9,7 +9,6 @@ export { type Member, membersOn, renderChainDot, renderChainText } from './graph
 export { planGuestNet, renderGuestNetArg, withGuestNet } from './guest-net.js';
 export {
   formatGuestNetArg,
-  GUEST_NET_PARAM,
   GUEST_NETWORK_PREFIXES,
   type GuestNetConfig,
   type GuestNic,
@@ -29,17 +28,7 @@ export {
   routersOf,
 } from './route.js';
 export {
-  ONION_PARAM,
-  ROUTER_PATHS,
-  ROUTER_STATES,
-  TOR_DATA,
-  TOR_RUN,
-  UPLINK_INTERFACE,
-  WIREGUARD_INTERFACE,
-} from './router-paths.js';
-export {
   type GalaxyRulesetOptions,
-  type RouterRole,
   renderEndpointSwap,
   renderRouterRuleset,
   type StarRulesetOptions,

@@ -7,8 +7,8 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import type { PortalInstance } from '../qemu/index.js';
-import { ONION_PARAM } from './router-paths.js';
+import { KERNEL_PARAMS } from '../guest-abi/index.js';
+import type { PortalInstance } from '../instance/index.js';
 
 /** One onion service: its folder name, where it forwards to, and which ports. */
 export interface OnionService {
@@ -47,5 +47,5 @@ export function withOnionServices(
 ): PortalInstance {
   const arg = routesStar(manifest) ? formatOnionArg(onionServicesOf(manifests)) : '';
   if (arg === '') return instance;
-  return { ...instance, kernelArgs: [...(instance.kernelArgs ?? []), `${ONION_PARAM}=${arg}`] };
+  return { ...instance, kernelArgs: [...(instance.kernelArgs ?? []), `${KERNEL_PARAMS.onion}=${arg}`] };
 }

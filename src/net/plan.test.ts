@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bundledFormula } from '../../test/support/catalogue.js';
+import { testInstance } from '../../test/support/instance.js';
 import { sha256Hex } from '../digest/index.js';
 import { NETWORK_NAMES } from '../formula/index.js';
-import { previewInstance } from '../qemu/index.js';
 import { bridgeName, namespaceName, portsOf } from './index.js';
 
 describe('namespaceName and bridgeName', () => {
@@ -23,7 +23,7 @@ describe('namespaceName and bridgeName', () => {
 describe('portsOf', () => {
   it('gives a router port where the attachment routes, member ports elsewhere', async () => {
     const { manifest } = await bundledFormula('service/router/galaxy');
-    const instance = previewInstance(manifest);
+    const instance = testInstance(manifest);
     const ports = portsOf(instance, manifest);
     assert.deepEqual(
       ports.map(({ bridge, network, mac, address, role }) => ({ bridge, network, mac, address, role })),
@@ -52,9 +52,9 @@ describe('portsOf', () => {
 
   it('gives an offline portal no port, and leaves the uplink out (it is not on a bridge)', async () => {
     const consoleFormula = await bundledFormula('application/console');
-    assert.deepEqual(portsOf(previewInstance(consoleFormula.manifest), consoleFormula.manifest), []);
+    assert.deepEqual(portsOf(testInstance(consoleFormula.manifest), consoleFormula.manifest), []);
     const { manifest } = await bundledFormula('service/router/universe');
-    const instance = previewInstance(manifest);
+    const instance = testInstance(manifest);
     assert.ok(instance.uplink);
     assert.deepEqual(
       portsOf(instance, manifest).map((p) => p.network),
@@ -65,7 +65,7 @@ describe('portsOf', () => {
   it('refuses an instance that does not belong to the manifest', async () => {
     const galaxy = await bundledFormula('service/router/galaxy');
     const firefox = await bundledFormula('application/browser/firefox');
-    assert.throws(() => portsOf(previewInstance(firefox.manifest), galaxy.manifest), {
+    assert.throws(() => portsOf(testInstance(firefox.manifest), galaxy.manifest), {
       code: 'internal.bug',
     });
   });

@@ -7,7 +7,7 @@
 import { sha256Hex } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
 import type { Manifest, NetworkName } from '../formula/index.js';
-import type { PortalInstance } from '../qemu/index.js';
+import type { PortalInstance } from '../instance/index.js';
 
 /** What a port's portal does on its network: routes it, or is one of its members. */
 export type PortRole = 'router' | 'member';

@@ -11,6 +11,7 @@
  */
 import { type ErrorCode, MvError } from '../errors/index.js';
 import { addressOn, NETWORK_NAMES, type NetworkName } from '../formula/index.js';
+import { type RouterRole, WIREGUARD_INTERFACE } from '../guest-abi/index.js';
 import { inSubnet, isIpv4 } from './ipv4.js';
 import {
   type NftChain,
@@ -20,10 +21,8 @@ import {
   nftIfname,
   renderNftText,
 } from './nft-text.js';
-import { WIREGUARD_INTERFACE } from './router-paths.js';
 
 /** The routers of the chain. */
-export type RouterRole = 'universe' | 'galaxy' | 'star';
 
 /** Tor's TransPort on the star router: every new TCP connection from the star net lands here. */
 export const TOR_TRANS_PORT = 9040;

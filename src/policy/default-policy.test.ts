@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AGENT_VERBS as AGENT_VERB_NAMES } from '../formula/index.js';
+import { AGENT_VERBS } from '../guest-abi/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from './default-policy.js';
 import { evaluatePolicy, type PolicyRequest } from './evaluate.js';
 import { parsePolicy } from './parse.js';
@@ -29,8 +29,6 @@ const DAEMON_VERBS = [
   'image.sources',
   'image.outdated',
 ];
-/** Every agent verb, the router verbs the README documents (new-identity, switch-endpoint, reset) included. */
-const AGENT_VERBS = AGENT_VERB_NAMES;
 
 describe('DEFAULT_POLICY', () => {
   const files = [{ name: `policy.d/${DEFAULT_POLICY_FILE}`, text: DEFAULT_POLICY }];

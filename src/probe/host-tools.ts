@@ -7,7 +7,7 @@
  * when it is used.
  * Pure: no I/O.
  */
-import { FIRMWARE_FILES } from '../qemu/index.js';
+import { FIRMWARE_FILES } from '../instance/index.js';
 
 /** One host prerequisite. */
 export interface HostTool {

@@ -48,6 +48,14 @@ const IMAGE_SUMMARY = z.strictObject({
 /** One image as `image ls` reports it. */
 export type ImageSummary = z.output<typeof IMAGE_SUMMARY>;
 
+/** The store files a boot of an image opens (what `portalgun plan` shows). */
+const BOOT_FILES = z.strictObject({
+  kernel: z.string(),
+  initrd: z.string(),
+  base: z.strictObject({ path: z.string(), format: z.enum(['raw', 'qcow2']) }).nullable(),
+  layers: z.array(z.string()),
+});
+
 const IMAGE_ID = z.strictObject({ node: z.string(), imageKey: DIGEST });
 const PROBLEM = z.strictObject({ code: z.string(), message: z.string() });
 
@@ -92,6 +100,7 @@ export const IMAGE_METHODS = {
       image: IMAGE_SUMMARY,
       manifest: JSON_OBJECT.nullable(),
       manifestDigest: DIGEST.nullable(),
+      boot: BOOT_FILES,
       signature: z.strictObject({
         state: z.enum(SIGNATURE_STATES),
         kid: z.string().nullable(),

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MINIMAL_TREE, treeOf } from '../../test/support/formula-tree.js';
+import { testInstance } from '../../test/support/instance.js';
 import { resolveCatalogue } from '../formula/index.js';
-import { planInstance, previewInstance, renderQemuArgs, toArgv } from './index.js';
+import { planInstance } from '../instance/index.js';
+import { renderQemuArgs, toArgv } from './index.js';
 import { qemuOpts } from './qemu-options.js';
 
 function manifestOf(extra: Record<string, string>, node: string) {
@@ -22,7 +24,7 @@ describe('renderQemuArgs', () => {
 
   it('never opens the base image writable', () => {
     const manifest = manifestOf({}, 'application/console');
-    const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+    const argv = toArgv(renderQemuArgs(manifest, testInstance(manifest)));
     const blockdevs = valuesAfter(argv, '-blockdev');
     const base = blockdevs.filter((b) => b.includes('node-name=base'));
     assert.equal(base.length, 2);
@@ -32,7 +34,7 @@ describe('renderQemuArgs', () => {
 
   it('opens every Debian layer read-only at both block layers, found by serial layer<i>', () => {
     const manifest = manifestOf({}, 'application/console');
-    const preview = previewInstance(manifest);
+    const preview = testInstance(manifest);
     const instance = { ...preview, artifacts: { ...preview.artifacts, layers: ['/s/minbase', '/s/tools'] } };
     const argv = toArgv(renderQemuArgs(manifest, instance));
     const layers = valuesAfter(argv, '-blockdev').filter((b) => /node-name=layer\d/.test(b));
@@ -47,17 +49,17 @@ describe('renderQemuArgs', () => {
 
   it('uses the TSC rate on microvm under TCG, and host CPU with KVM hidden under KVM', () => {
     const manifest = manifestOf({}, 'application/console');
-    const tcg = toArgv(renderQemuArgs(manifest, previewInstance(manifest, { tscKhz: 1_234_567 })));
+    const tcg = toArgv(renderQemuArgs(manifest, testInstance(manifest, { tscKhz: 1_234_567 })));
     assert.match(valuesAfter(tcg, '-append')[0] ?? '', /tsc_early_khz=1234567/);
     assert.deepEqual(valuesAfter(tcg, '-accel'), ['tcg']);
-    const kvm = toArgv(renderQemuArgs(manifest, previewInstance(manifest, { accel: 'kvm' })));
+    const kvm = toArgv(renderQemuArgs(manifest, testInstance(manifest, { accel: 'kvm' })));
     assert.deepEqual(valuesAfter(kvm, '-cpu'), ['host,kvm=off']);
     assert.doesNotMatch(valuesAfter(kvm, '-append')[0] ?? '', /tsc_early_khz/);
   });
 
   it('gives application instances the lowest free address and a MAC derived from it', () => {
     const manifest = manifestOf({}, 'application/console');
-    const preview = previewInstance(manifest);
+    const preview = testInstance(manifest);
     const second = planInstance(manifest, {
       ...preview,
       name: 'console-2',
@@ -79,7 +81,7 @@ describe('renderQemuArgs', () => {
       );
     const netdevs = (mode: string) => {
       const manifest = universe(mode);
-      const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+      const argv = toArgv(renderQemuArgs(manifest, testInstance(manifest)));
       return [
         ...valuesAfter(argv, '-netdev'),
         ...valuesAfter(argv, '-device').filter((d) => d.startsWith('vfio')),
@@ -89,7 +91,7 @@ describe('renderQemuArgs', () => {
       netdevs('{ mode: user }'),
       /stream,id=uplink,server=off,addr.type=unix,addr.path=\/run\/multiverse\/portals\/universe\/passt.sock/,
     );
-    assert.match(netdevs('{ mode: netns, device: lan }'), /tap,id=uplink,ifname=mvuplink0/);
+    assert.match(netdevs('{ mode: netns, device: lan }'), /tap,id=uplink,ifname=mv[0-9a-f]{8}u,/);
     assert.match(netdevs('{ mode: macvtap, device: eth0 }'), /tap,id=uplink,fd=3/);
     assert.match(
       netdevs('{ mode: pci, device: "0000:03:00.0" }\nmachine: { type: q35 }'),
@@ -102,7 +104,7 @@ describe('renderQemuArgs', () => {
       { 'application/g': 'machine: { type: q35 }\ndevices: { display: vnc }\n' },
       'application/g',
     );
-    const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+    const argv = toArgv(renderQemuArgs(manifest, testInstance(manifest)));
     assert.ok(valuesAfter(argv, '-device').includes('virtio-rng-pci,rng=rng'));
     assert.deepEqual(valuesAfter(argv, '-vnc'), ['unix:/run/multiverse/portals/g/vnc.sock']);
   });
@@ -115,7 +117,7 @@ describe('renderQemuArgs', () => {
       },
       'application/p',
     );
-    const argv = toArgv(renderQemuArgs(app, previewInstance(app)));
+    const argv = toArgv(renderQemuArgs(app, testInstance(app)));
     assert.deepEqual(valuesAfter(argv, '-add-fd'), ['fd=3,set=3', 'fd=4,set=4']);
     assert.deepEqual(
       valuesAfter(argv, '-device').filter((d) => /^(vfio|usb|qemu-xhci)/.test(d)),
@@ -133,13 +135,13 @@ describe('renderQemuArgs', () => {
       },
       'service/router/universe',
     );
-    const routerArgv = toArgv(renderQemuArgs(router, previewInstance(router)));
+    const routerArgv = toArgv(renderQemuArgs(router, testInstance(router)));
     assert.deepEqual(valuesAfter(routerArgv, '-add-fd'), ['fd=4,set=4']);
     assert.ok(valuesAfter(routerArgv, '-netdev').includes('tap,id=uplink,fd=3'));
   });
 
   it('leaves out the sandbox only when the formula turns it off', () => {
     const manifest = manifestOf({ 'application/x': 'hardening: { sandbox: false }\n' }, 'application/x');
-    assert.ok(!toArgv(renderQemuArgs(manifest, previewInstance(manifest))).includes('-sandbox'));
+    assert.ok(!toArgv(renderQemuArgs(manifest, testInstance(manifest))).includes('-sandbox'));
   });
 });

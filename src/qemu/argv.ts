@@ -7,15 +7,15 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { SHARE_TAG } from '../share/index.js';
-import { type PortalInstance, runFiles, usbHostFd } from './instance.js';
+import {
+  AGENT_PORT,
+  KERNEL_PARAMS,
+  LAYER_SERIAL_PREFIX,
+  SHARE_TAG,
+  STATUS_PORT,
+} from '../guest-abi/index.js';
+import { type PortalInstance, runFiles, usbHostFd } from '../instance/index.js';
 import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
-
-/** The name of the agent's virtio-serial port inside the guest. */
-export const AGENT_PORT = 'org.multiverse-os.agent';
-
-/** The name of the one-way status port inside the guest (readiness reports, written to status.out). */
-export const STATUS_PORT = 'org.multiverse-os.status';
 
 /** The full QEMU argument list for one portal instance. */
 export function renderQemuArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
@@ -41,8 +41,8 @@ export function kernelCommandLine(manifest: Manifest, instance: PortalInstance):
   if (manifest.image.backend === 'debian') tokens.push('root=/dev/vda', 'ro');
   // Who the portal is, for its agent: it accepts only envelopes for this host and this instance.
   tokens.push(
-    `multiverse.host=${instance.hostId}`,
-    `multiverse.instance=${instance.name}`,
+    `${KERNEL_PARAMS.host}=${instance.hostId}`,
+    `${KERNEL_PARAMS.instance}=${instance.name}`,
     ...(instance.kernelArgs ?? []),
   );
   return [...tokens, ...manifest.boot.cmdline].join(' ');
@@ -96,9 +96,6 @@ function bootArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   args.push(arg('-append', kernelCommandLine(manifest, instance)));
   return args;
 }
-
-/** Layer disks show up in the guest with serials `layer0`, `layer1`, … (bottom first). */
-export const LAYER_SERIAL_PREFIX = 'layer';
 
 function blockdev(props: Readonly<Record<string, string | boolean>>): QemuArg {
   return arg('-blockdev', qemuOpts(null, props));

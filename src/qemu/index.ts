@@ -1,25 +1,10 @@
 /**
- * @module Public surface of the qemu domain: instances and the QEMU argv and libvirt XML renderers.
+ * @module Public surface of the qemu domain: the QEMU argv and libvirt XML renderers of a manifest and its
+ * instance (instance/), and the QMP codec and commands.
  * Pure: no I/O.
  */
-export { AGENT_PORT, kernelCommandLine, LAYER_SERIAL_PREFIX, renderQemuArgs, STATUS_PORT } from './argv.js';
-export { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage, planFirmware } from './firmware.js';
-export {
-  type Accelerator,
-  type BootArtifacts,
-  type InstanceNic,
-  type InstanceRequest,
-  type InstanceUplink,
-  interfaceName,
-  type PortalInstance,
-  passtSocketOf,
-  planInstance,
-  runFiles,
-  tapName,
-  usbHostFd,
-} from './instance.js';
+export { kernelCommandLine, renderQemuArgs } from './argv.js';
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
-export { DEFAULT_HOST_LAYOUT, type PreviewOptions, previewInstance } from './preview.js';
 export { type QemuArg, SANDBOX_OPTIONS, toArgv } from './qemu-options.js';
 export {
   encodeCommand,

@@ -5,10 +5,9 @@
  * Pure: no I/O.
  */
 import { type Manifest, parseUsbSelector } from '../formula/index.js';
-import { SHARE_TAG } from '../share/index.js';
-import { AGENT_PORT, kernelCommandLine, STATUS_PORT } from './argv.js';
-import { FIRMWARE_FILES } from './firmware.js';
-import { type PortalInstance, runFiles } from './instance.js';
+import { AGENT_PORT, SHARE_TAG, STATUS_PORT } from '../guest-abi/index.js';
+import { FIRMWARE_FILES, type PortalInstance, runFiles } from '../instance/index.js';
+import { kernelCommandLine } from './argv.js';
 import { el, renderXml, type XmlElement } from './xml.js';
 
 /** Namespace of portalgun's metadata element inside `<metadata>`. */

@@ -5,9 +5,7 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-
-/** The 9p mount tag of the one portal share (matches the QEMU and libvirt renderings). */
-export const SHARE_TAG = 'multiverse-portal';
+import { SHARE_TAG } from '../guest-abi/index.js';
 
 /**
  * 9p options: virtio transport, the 9P2000.L dialect (Linux semantics), a 256 KiB message size, no caching so

@@ -2,4 +2,4 @@
  * @module Public surface of the share domain: the guest-side rendering of the multiverse-portal share.
  * Pure: no I/O.
  */
-export { renderFstab, SHARE_TAG } from './fstab.js';
+export { renderFstab } from './fstab.js';

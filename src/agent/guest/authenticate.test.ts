@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentRequest, AgentVerb } from '../protocol.js';
+import type { AgentVerb } from '../../guest-abi/index.js';
+import type { AgentRequest } from '../protocol.js';
 import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';
 

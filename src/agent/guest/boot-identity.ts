@@ -6,6 +6,7 @@
  * between, so nothing else on the command line can point the agent at another host or instance.
  * Pure: no I/O.
  */
+import { KERNEL_PARAMS } from '../../guest-abi/index.js';
 
 /** Where Linux shows the kernel command line. */
 export const KERNEL_CMDLINE_PATH = '/proc/cmdline';
@@ -23,8 +24,8 @@ export type ParsedBootIdentity =
   | { readonly ok: true; readonly identity: BootIdentity }
   | { readonly ok: false; readonly problem: string };
 
-const HOST_KEY = 'multiverse.host';
-const INSTANCE_KEY = 'multiverse.instance';
+const HOST_KEY = KERNEL_PARAMS.host;
+const INSTANCE_KEY = KERNEL_PARAMS.instance;
 const HOST_ID = /^h[a-z2-7]{26}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -5,7 +5,7 @@
  * `boot-identity.ts`). Anything missing, unknown or malformed in either fails closed: the agent then
  * authenticates no request and allows no verb, and says why on stderr, rather than guessing what was meant.
  */
-import { AGENT_VERBS, type AgentVerb, isAgentVerb } from '../protocol.js';
+import { AGENT_VERBS, type AgentVerb, isAgentVerb } from '../../guest-abi/index.js';
 import { KERNEL_CMDLINE_PATH, parseBootIdentity } from './boot-identity.js';
 import type { GuestSystem } from './system.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ROUTER_PATHS, TOR_RUN } from '../../net/router-paths.js';
-import { AGENT_VERBS, type AgentVerb, type JsonValue } from '../protocol.js';
+import { AGENT_VERBS, type AgentVerb, ROUTER_PATHS, TOR_RUN } from '../../guest-abi/index.js';
+import type { JsonValue } from '../protocol.js';
 import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';
 import { type AgentConfig, CLOSED_CONFIG } from './config.js';

@@ -5,13 +5,8 @@
  * Unexpected errors become `agent.command-failed` with their message.
  */
 import { MvError } from '../../errors/index.js';
-import {
-  type AgentRequest,
-  type AgentResponse,
-  type AgentVerb,
-  errorResponse,
-  okResponse,
-} from '../protocol.js';
+import type { AgentVerb } from '../../guest-abi/index.js';
+import { type AgentRequest, type AgentResponse, errorResponse, okResponse } from '../protocol.js';
 import type { Authenticator } from './authenticate.js';
 import { VERB_HANDLERS } from './handlers/index.js';
 import type { AgentContext, VerbHandler } from './verb-handler.js';

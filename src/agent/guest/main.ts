@@ -6,7 +6,7 @@
  * port it logs why and exits with status 1, leaving restarts to the guest's init.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AGENT_PORT_NAME, STATUS_PORT_NAME } from '../protocol.js';
+import { AGENT_PORT, STATUS_PORT } from '../../guest-abi/index.js';
 import { createAuthenticator } from './authenticate.js';
 import { readAgentConfig } from './config.js';
 import { createNodeSystem } from './node-system.js';
@@ -18,9 +18,9 @@ import type { GuestSystem } from './system.js';
 
 const USAGE = `usage: node agent.mjs [--help]
 
-The Multiverse portal agent. Serves the host over the virtio-serial port "${AGENT_PORT_NAME}",
+The Multiverse portal agent. Serves the host over the virtio-serial port "${AGENT_PORT}",
 as configured by /etc/multiverse/agent.json and the kernel command line (multiverse.host=,
-multiverse.instance=), and reports readiness on "${STATUS_PORT_NAME}". Every request must carry
+multiverse.instance=), and reports readiness on "${STATUS_PORT}". Every request must carry
 the owner's signed envelope for it.`;
 
 const PORT_WAIT = { attempts: 20, intervalMs: 500 };
@@ -36,9 +36,9 @@ async function main(args: readonly string[]): Promise<number> {
   const system = createNodeSystem();
   const { config, problem } = await readAgentConfig(system);
   if (problem !== undefined) log(`agent: ${problem}; every verb will be refused`);
-  const agentPath = await waitForPort(AGENT_PORT_NAME, { system, sleep, ...PORT_WAIT });
+  const agentPath = await waitForPort(AGENT_PORT, { system, sleep, ...PORT_WAIT });
   if (agentPath === undefined) {
-    log(`agent: no virtio-serial port named ${AGENT_PORT_NAME} appeared; exiting`);
+    log(`agent: no virtio-serial port named ${AGENT_PORT} appeared; exiting`);
     return 1;
   }
   const device = await openPortDevice(agentPath);
@@ -53,8 +53,8 @@ async function main(args: readonly string[]): Promise<number> {
 
 /** Writes `ready <portalName>` to the status port, which is how the host learns the portal is up. */
 async function announceReady(system: GuestSystem, portalName: string): Promise<void> {
-  const statusPath = await readPortPath(STATUS_PORT_NAME, system);
-  if (statusPath === undefined) throw new Error(`no virtio-serial port named ${STATUS_PORT_NAME}`);
+  const statusPath = await readPortPath(STATUS_PORT, system);
+  if (statusPath === undefined) throw new Error(`no virtio-serial port named ${STATUS_PORT}`);
   await system.writeFile(statusPath, `ready ${portalName}\n`);
 }
 

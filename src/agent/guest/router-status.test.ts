@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ROUTER_PATHS, TOR_DATA, TOR_RUN } from '../../net/router-paths.js';
+import { ROUTER_PATHS, TOR_DATA, TOR_RUN } from '../../guest-abi/index.js';
 import { createFakeSystem, FAKE_NOW } from './fake-system.js';
 import { parseBootstrap, readRouterStatus } from './router-status.js';
 

@@ -10,7 +10,7 @@ import {
   TOR_RUN,
   UPLINK_INTERFACE,
   WIREGUARD_INTERFACE,
-} from '../../net/router-paths.js';
+} from '../../guest-abi/index.js';
 import { IP_PROGRAM } from './net.js';
 import type { GuestSystem } from './system.js';
 import { spawnOrFail } from './verb-handler.js';

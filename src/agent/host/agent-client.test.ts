@@ -5,18 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MvError } from '../../errors/index.js';
+import { AGENT_VERBS, type AgentVerb } from '../../guest-abi/index.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME } from '../frame.js';
 import { createAuthenticator } from '../guest/authenticate.js';
 import type { AgentConfig } from '../guest/config.js';
 import { createFakeSystem } from '../guest/fake-system.js';
 import { createSession } from '../guest/session.js';
-import {
-  AGENT_VERBS,
-  type AgentResponse,
-  type AgentVerb,
-  parseResponse,
-  REQUEST_LIMITS,
-} from '../protocol.js';
+import { type AgentResponse, parseResponse, REQUEST_LIMITS } from '../protocol.js';
 import { createTestSigner, TEST_BOOT } from '../test-envelopes.js';
 import { type AgentClient, connectAgent } from './agent-client.js';
 

@@ -10,10 +10,10 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { MvError } from '../../errors/index.js';
+import type { AgentVerb } from '../../guest-abi/index.js';
 import { encodeFrame, FrameDecoder, MAX_RESPONSE_FRAME } from '../frame.js';
 import {
   type AgentResponse,
-  type AgentVerb,
   checkAuth,
   checkCall,
   errorFromFailure,

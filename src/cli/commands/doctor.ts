@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { agentBundlePath } from '../../install/host/package-root.js';
+import { DEFAULT_DIRS } from '../../instance/index.js';
 import { type DoctorCheck, runDoctorChecks } from '../../probe/host/doctor.js';
 import { checkLevel, doctorPasses } from '../../probe/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
@@ -38,7 +39,7 @@ export function registerDoctor(program: Command): void {
     .option('--state <dir>', 'state folder to check (default: $PORTALGUN_STATE or /var/lib/multiverse)')
     .action(async (options: { state?: string }, command: Command) => {
       const global = globalOptions(command);
-      const stateRoot = options.state ?? process.env.PORTALGUN_STATE ?? '/var/lib/multiverse';
+      const stateRoot = options.state ?? process.env.PORTALGUN_STATE ?? DEFAULT_DIRS.stateRoot;
       const checks = [
         ...(await runDoctorChecks({ stateRoot, agentBundle: agentBundlePath() })),
         await daemonCheck(daemonSocketPath(global.run)),

@@ -1,22 +1,40 @@
 /**
  * @module `portalgun plan <node> [--format qemu|libvirt|fstab]`: what portalgun would run for a formula on
  * this host: the QEMU command line (one argument per line), the libvirt domain XML, or the guest fstab of
- * the share. It reads the daemon's formula tree when one answers (and takes its host id), and shows the
- * folders of `--run`/`$PORTALGUN_RUN` and `$PORTALGUN_STATE`.
+ * the share, from the same plan the daemon starts (plan/plan-portal.ts). It reads the daemon's formula
+ * tree when one answers (and takes its host id and the files of the formula's current image), and shows the
+ * folders of `--run`/`$PORTALGUN_RUN` and `$PORTALGUN_STATE`; without a built image, labelled stand-ins.
  */
-import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { withGuestNet, withOnionServices } from '../../net/index.js';
-import { previewInstance, renderLibvirtXml, renderQemuArgs, toArgv } from '../../qemu/index.js';
+import { DEFAULT_DIRS } from '../../instance/index.js';
+import { type BootImage, planPortal, standInBootImage } from '../../plan/index.js';
+import { renderLibvirtXml } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
 import { findFormula } from '../catalogue.js';
-import { daemonRunDir } from '../daemon-client.js';
+import { callDaemon, daemonRunDir, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 const FORMATS = ['qemu', 'libvirt', 'fstab'] as const;
+
+/** The host id a plan shows when no daemon answers (a daemon's own id is random). */
+const PREVIEW_HOST_ID = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';
+
+/**
+ * The files the daemon would boot for a node: those of its current image, asked of the daemon (a signed
+ * call); undefined when it has none or cannot be asked, and the plan shows stand-ins instead.
+ */
+async function currentImageFiles(run: string | undefined, node: string): Promise<BootImage | undefined> {
+  try {
+    const shown = await callDaemon('image.show', { image: node }, { socketPath: daemonSocketPath(run) });
+    return shown.boot;
+  } catch (error) {
+    if (error instanceof MvError) return undefined;
+    throw error;
+  }
+}
 
 interface PlanOptions {
   readonly format: (typeof FORMATS)[number];
@@ -57,33 +75,37 @@ export function registerPlan(program: Command): void {
           },
         );
       }
-      // The kernel command line the daemon would boot it with, network settings and onion services included.
       const manifests = [...catalogue.formulas.values()].map((f) => f.manifest);
-      const preview = withGuestNet(
+      // The host's own folders and id, as the daemon there would use them.
+      const dirs = {
+        runRoot: daemonRunDir(global.run),
+        stateRoot: process.env.PORTALGUN_STATE ?? DEFAULT_DIRS.stateRoot,
+      };
+      const image =
+        (daemon && (await currentImageFiles(global.run, manifest.node))) ??
+        standInBootImage(dirs.stateRoot, manifest, (n) => catalogue.formulas.get(n)?.manifest);
+      if (image.standIn && options.format !== 'fstab') process.stderr.write(`plan: ${image.standIn}\n`);
+      const { instance, argv } = planPortal({
+        name: options.name ?? manifest.name,
         manifest,
-        previewInstance(manifest, {
-          accel: options.accel,
-          tscKhz,
-          ...(options.name ? { name: options.name } : {}),
-          // The host's own folders and id, as the daemon there would use them.
-          runRoot: path.join(daemonRunDir(global.run), 'portals'),
-          ...(process.env.PORTALGUN_STATE ? { stateRoot: process.env.PORTALGUN_STATE } : {}),
-          ...(daemon ? { hostId: daemon.hostId } : {}),
-        }),
-      );
-      const instance = withOnionServices(manifest, manifests, preview);
+        image,
+        manifests,
+        dirs,
+        hostId: daemon?.hostId ?? PREVIEW_HOST_ID,
+        accel: options.accel,
+        tscKhz,
+      });
       const rendered =
         options.format === 'qemu'
-          ? ['qemu-system-x86_64', ...toArgv(renderQemuArgs(manifest, instance))].join('\n')
+          ? ['qemu-system-x86_64', ...argv].join('\n')
           : options.format === 'libvirt'
             ? renderLibvirtXml(manifest, instance, { hash })
             : renderFstab(manifest, { hash });
       if (global.json) {
         const output =
-          options.format === 'qemu'
-            ? { argv: ['qemu-system-x86_64', ...toArgv(renderQemuArgs(manifest, instance))] }
-            : { text: rendered };
-        return writeJson({ node: manifest.node, hash, format: options.format, ...output });
+          options.format === 'qemu' ? { argv: ['qemu-system-x86_64', ...argv] } : { text: rendered };
+        const standIn = image.standIn ? { standIn: image.standIn } : {};
+        return writeJson({ node: manifest.node, hash, format: options.format, ...standIn, ...output });
       }
       writeText(rendered);
     });

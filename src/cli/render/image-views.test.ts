@@ -36,6 +36,8 @@ const manifest: ImageManifest = {
   ],
 };
 
+const BOOT = { kernel: '/s/k', initrd: '/s/i', base: { path: '/s/b', format: 'raw' as const }, layers: [] };
+
 describe('image views', () => {
   it('tables images with version, short key, size, build date, outdated count, signer and users; * marks the current one', () => {
     const now = Date.UTC(2026, 11, 3, 12, 0);
@@ -75,6 +77,7 @@ describe('image views', () => {
         image: summary,
         manifest,
         manifestDigest: key('d'),
+        boot: BOOT,
         signature: { state: 'valid', kid: 'kabc', signedAt: 0, acceptedAt: 1000, problem: null },
       },
       manifest,
@@ -103,6 +106,7 @@ describe('image views', () => {
         image: summary,
         manifest: debian,
         manifestDigest: key('d'),
+        boot: BOOT,
         signature: { state: 'valid', kid: 'kabc', signedAt: 0, acceptedAt: 1000, problem: null },
       },
       debian,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { readEntries, verifyFile } from '../../audit/host/append-log.js';
 import { MvError } from '../../errors/index.js';
+import { DEFAULT_DIRS } from '../../instance/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
@@ -25,7 +26,7 @@ function logFile(options: LogOptions): string {
 }
 
 function stateFolder(options: LogOptions): string {
-  return options.state ?? process.env.PORTALGUN_STATE ?? '/var/lib/multiverse';
+  return options.state ?? process.env.PORTALGUN_STATE ?? DEFAULT_DIRS.stateRoot;
 }
 
 /**

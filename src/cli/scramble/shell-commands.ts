@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { MvError } from '../../errors/index.js';
+import { AGENT_VERBS } from '../../guest-abi/index.js';
 import type { MethodName } from '../../protocol/index.js';
 
 /** One command of the shell, as the daemon will get it. */
@@ -24,17 +25,6 @@ export const SHELL_COMMANDS: Readonly<Record<string, string>> = {
   help: 'help',
   exit: 'exit',
 };
-
-/** Agent verbs, for completion after `exec <portal>`. */
-export const AGENT_VERB_WORDS = [
-  'ping',
-  'status',
-  'hostname',
-  'net-config',
-  'mount-share',
-  'run',
-  'poweroff',
-] as const;
 
 function usage(command: string): MvError {
   return new MvError('usage.invalid', `Usage: ${SHELL_COMMANDS[command] ?? command}`, {
@@ -88,7 +78,7 @@ export function completeLine(line: string, portals: readonly string[]): string[]
     words.length === 1
       ? Object.keys(SHELL_COMMANDS)
       : words[0] === 'exec' && words.length === 3
-        ? [...AGENT_VERB_WORDS]
+        ? [...AGENT_VERBS]
         : words.length === 2 && words[0] !== 'up'
           ? [...portals]
           : [];

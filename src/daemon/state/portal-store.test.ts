@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { bundledFormula } from '../../../test/support/catalogue.js';
+import { testInstance } from '../../../test/support/instance.js';
 import type { ImageRecord } from '../../image/index.js';
-import { previewInstance } from '../../qemu/index.js';
 import { type PortalRecord, PortalStore } from './portal-store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mv-store-'));
@@ -46,7 +46,7 @@ async function recordOf(name: string): Promise<PortalRecord> {
     node: manifest.node,
     formulaHash: hash,
     manifest,
-    instance: previewInstance(manifest, { name }),
+    instance: testInstance(manifest, { name }),
     image,
     state: 'starting',
     pid: null,

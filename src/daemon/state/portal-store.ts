@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import { MvError } from '../../errors/index.js';
 import type { Manifest } from '../../formula/index.js';
 import type { ImageRecord } from '../../image/index.js';
+import type { PortalInstance } from '../../instance/index.js';
 import type { PortalState } from '../../protocol/index.js';
-import type { PortalInstance } from '../../qemu/index.js';
 
 /** Everything the daemon keeps about one portal. */
 export interface PortalRecord {

@@ -13,9 +13,6 @@ status() {
 }
 progress() { [ "$mode" = boot ] && status "$1"; }
 mode=$1
-# How long the hop may take to carry traffic: at boot the daemon waits; the agent's reset gives up sooner.
-patience=25
-[ "$mode" = boot ] && patience=90
 echo 0 > /proc/sys/net/ipv4/ip_forward
 nft -f /etc/multiverse/router.nft || report "failed router ruleset"
 echo 1 > /proc/sys/net/ipv4/ip_forward

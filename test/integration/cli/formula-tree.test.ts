@@ -31,14 +31,17 @@ describe("one formula tree per host: the daemon's", { timeout: 120_000 }, () => 
   it("plans from the daemon's tree, and says so when --formulas or the environment names another", () => {
     const plain = portalgun(['--run', daemon.run, 'plan', NODE]);
     assert.equal(plain.status, 0, plain.stderr);
-    assert.equal(plain.stderr, '');
+    assert.equal(
+      plain.stderr,
+      `plan: no image of ${NODE} is built here: store paths named not-built:* stand in for it\n`,
+    );
     const flagged = portalgun(['--run', daemon.run, '--formulas', BUNDLED, 'plan', NODE]);
     assert.equal(flagged.status, 0, flagged.stderr);
     assert.equal(flagged.stdout, plain.stdout);
     assert.match(
       flagged.stderr,
       new RegExp(
-        `^note: using the daemon's formula tree ${treeA}, not ${BUNDLED} \\(--formulas\\): it is what boots\\n$`,
+        `^note: using the daemon's formula tree ${treeA}, not ${BUNDLED} \\(--formulas\\): it is what boots\\nplan: no image`,
       ),
     );
     const viaEnv = portalgun(['--run', daemon.run, 'net', 'ls'], { env: { PORTALGUN_FORMULAS: BUNDLED } });
@@ -75,11 +78,11 @@ describe("one formula tree per host: the daemon's", { timeout: 120_000 }, () => 
       live.stdout,
       new RegExp(`^${daemon.run}/portals/console/overlay\\.qcow2|file=${daemon.run}/portals/console/`, 'm'),
     );
-    assert.match(live.stdout, /\/srv\/mv-state\/kernels\/debian-generic\/vmlinux/);
+    assert.match(live.stdout, /\/srv\/mv-state\/store\/sha256\/not-built:debian-generic-vmlinux/);
     assert.match(live.stdout, new RegExp(`multiverse\\.host=${hostId}`));
     const offline = portalgun(['plan', 'application/console'], { env: { PORTALGUN_RUN: '/srv/mv-run' } });
     assert.match(offline.stdout, /\/srv\/mv-run\/portals\/console\//);
-    assert.match(offline.stdout, /\/var\/lib\/multiverse\/kernels\//);
+    assert.match(offline.stdout, /\/var\/lib\/multiverse\/store\/sha256\/not-built:/);
     assert.ok(!offline.stdout.includes(NO_DAEMON_RUN));
   });
 });

@@ -13,8 +13,8 @@ import {
   renderPortRuleset,
   renderRouterRuleset,
 } from '../../../src/net/index.js';
-import { previewInstance } from '../../../src/qemu/index.js';
 import { bundledCatalogue } from '../../support/catalogue.js';
+import { testInstance } from '../../support/instance.js';
 
 const NFT = '/usr/sbin/nft';
 const namespace = `mvtest-nft-${process.pid}`;
@@ -39,7 +39,7 @@ async function allPorts(): Promise<BridgePort[]> {
   const catalogue = await bundledCatalogue();
   return [...catalogue.formulas.values()]
     .filter(({ manifest }) => !manifest.abstract)
-    .flatMap(({ manifest }) => portsOf(previewInstance(manifest), manifest));
+    .flatMap(({ manifest }) => portsOf(testInstance(manifest), manifest));
 }
 
 const rulesets: [string, () => Promise<string> | string, string[]][] = [

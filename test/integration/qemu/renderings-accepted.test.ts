@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { previewInstance, renderLibvirtXml, renderQemuArgs, toArgv } from '../../../src/qemu/index.js';
+import { renderLibvirtXml, renderQemuArgs, toArgv } from '../../../src/qemu/index.js';
 import { bundledCatalogue } from '../../support/catalogue.js';
+import { testInstance } from '../../support/instance.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'mv-render-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -17,7 +18,7 @@ describe('libvirt XML of every portal', () => {
     assert.equal(portals.length, 23);
     for (const { manifest, hash } of portals) {
       const file = path.join(work, `${manifest.name}.xml`);
-      writeFileSync(file, renderLibvirtXml(manifest, previewInstance(manifest), { hash }));
+      writeFileSync(file, renderLibvirtXml(manifest, testInstance(manifest), { hash }));
       const result = spawnSync('virt-xml-validate', [file, 'domain'], { encoding: 'utf8' });
       assert.equal(result.error, undefined, 'virt-xml-validate is missing: run scripts/setup.sh');
       assert.equal(result.status, 0, `${manifest.node}: ${result.stderr}${result.stdout}`);
@@ -53,21 +54,22 @@ describe('QEMU argv', () => {
       assert.ok(resolved);
       const { manifest } = resolved;
       const dir = path.join(work, manifest.name);
-      const instance = previewInstance(manifest);
-      const imageDir = path.join(dir, 'images', manifest.node);
-      mkdirSync(imageDir, { recursive: true });
-      mkdirSync(path.join(dir, manifest.name), { recursive: true });
-      mkdirSync(path.join(dir, 'shares', manifest.name), { recursive: true });
-      const base = path.join(imageDir, 'base.qcow2');
-      const overlay = path.join(dir, manifest.name, 'overlay.qcow2');
-      // The formula's extra disks (star's Tor volume), where the daemon would have made them.
-      const disks = Object.values(instance.disks).map((file) =>
-        file.replaceAll('/run/multiverse/portals', dir).replaceAll('/var/lib/multiverse', dir),
-      );
-      for (const disk of disks) mkdirSync(path.dirname(disk), { recursive: true });
+      const instance = testInstance(manifest);
+      // The plan's files, where the daemon and the image store would have them, moved under `dir`.
+      const local = (file: string) =>
+        file.replaceAll('/run/multiverse/portals', dir).replaceAll('/var/lib/multiverse', dir);
+      const { artifacts } = instance;
+      assert.ok(artifacts.base);
+      const base = local(artifacts.base.path);
+      const rawImages = [base, ...artifacts.layers.map(local)];
+      const disks = Object.values(instance.disks).map(local);
+      for (const file of [...rawImages, local(instance.overlay), ...disks]) {
+        mkdirSync(path.dirname(file), { recursive: true });
+      }
+      mkdirSync(local(instance.shareDir), { recursive: true });
       for (const args of [
-        ['create', '-q', '-f', 'qcow2', base, '16M'],
-        ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', overlay],
+        ...rawImages.map((file) => ['create', '-q', '-f', 'raw', file, '16M']),
+        ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'raw', local(instance.overlay)],
         ...disks.map((disk) => ['create', '-q', '-f', 'qcow2', disk, '16M']),
       ]) {
         assert.equal(spawnSync('qemu-img', args).status, 0, 'qemu-img failed: run scripts/setup.sh');
@@ -77,7 +79,7 @@ describe('QEMU argv', () => {
       qemu.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
       });
-      const qmp = path.join(dir, manifest.name, 'qmp.sock');
+      const qmp = path.join(local(instance.runDir), 'qmp.sock');
       for (let waited = 0; waited < 15_000 && !existsSync(qmp) && qemu.exitCode === null; waited += 50)
         await sleep(50);
       const running = qemu.exitCode === null;

@@ -4,8 +4,9 @@ import { closeSync, openSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { resolveCatalogue } from '../../../src/formula/index.js';
 import { lookupUser, QEMU_USER } from '../../../src/probe/host/facts.js';
-import { previewInstance, renderQemuArgs, SANDBOX_OPTIONS, toArgv } from '../../../src/qemu/index.js';
+import { renderQemuArgs, SANDBOX_OPTIONS, toArgv } from '../../../src/qemu/index.js';
 import { MINIMAL_TREE, treeOf } from '../../support/formula-tree.js';
+import { testInstance } from '../../support/instance.js';
 
 /** The USB passthrough part of a q35 portal's rendered argv: the controller, -add-fd and usb-host. */
 function usbArgs(): string[] {
@@ -15,7 +16,7 @@ function usbArgs(): string[] {
   });
   const manifest = resolveCatalogue(tree).formulas.get('application/key')?.manifest;
   assert.ok(manifest);
-  const argv = toArgv(renderQemuArgs(manifest, previewInstance(manifest)));
+  const argv = toArgv(renderQemuArgs(manifest, testInstance(manifest)));
   const kept: string[] = [];
   argv.forEach((token, i) => {
     const value = argv[i + 1] ?? '';

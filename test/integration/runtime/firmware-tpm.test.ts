@@ -49,6 +49,21 @@ function uidOf(pid: number): number | undefined {
 
 describe('firmware and TPM', { timeout: 600_000 }, () => {
   let daemon: TestDaemon;
+  /** `portalgun plan` prints exactly the argv the running QEMU got (the TSC rate aside: the CLI cannot know it). */
+  const assertPlanIsWhatRuns = async (name: string, node: string) => {
+    const portal = (await daemon.call('portal.list', {})).portals.find((p) => p.name === name);
+    assert.ok(portal?.pid);
+    const tsc = (args: readonly string[]) =>
+      args.map((a) => a.replace(/tsc_early_khz=\d+/, 'tsc_early_khz=N'));
+    const running = readFileSync(`/proc/${portal.pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+    const planned = portalgun(
+      ['--run', daemon.run, '--json', 'plan', node, '--name', name, '--accel', portal.accel],
+      { env: { PORTALGUN_STATE: daemon.state } },
+    );
+    assert.equal(planned.status, 0, planned.stderr);
+    assert.equal(planned.stderr, '', 'the plan names the built image, no stand-in');
+    assert.deepEqual(tsc(JSON.parse(planned.stdout).argv.slice(1)), tsc(running));
+  };
   const tpmResetCount = async (portal: string): Promise<number> => {
     const answer = await portalShell(daemon, portal, READ_CLOCK);
     const bytes = answer.stdout.trim().split(/\s+/).map(Number);
@@ -81,6 +96,7 @@ describe('firmware and TPM', { timeout: 600_000 }, () => {
       /if=pflash,format=raw,unit=0,readonly=on,file=\/usr\/share\/OVMF\/OVMF_CODE_4M\.fd/,
     );
     assert.match(plan.stdout, /tpm-crb,tpmdev=tpm0/);
+    await assertPlanIsWhatRuns('uefi', 'application/uefi');
 
     await daemon.call('portal.down', { name: 'uefi', force: false });
     for (let i = 0; i < 50 && existsSync(`/proc/${swtpm}`); i++) await sleep(100);

@@ -4,7 +4,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { blobPath } from '../../../src/image/index.js';
-import { runFiles } from '../../../src/qemu/index.js';
+import { runFiles } from '../../../src/instance/index.js';
 import { assertNoLeaks, qemuProcessesUnder, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { testSession } from '../../support/identity.js';
 import { sendRaw } from '../../support/raw-agent.js';

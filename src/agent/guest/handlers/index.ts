@@ -2,7 +2,7 @@
  * @module The verbs this agent implements: every verb of the protocol. A verb missing here would be answered
  * `agent.unknown-verb` even when the portal allows it.
  */
-import type { AgentVerb } from '../../protocol.js';
+import type { AgentVerb } from '../../../guest-abi/index.js';
 import type { VerbHandler } from '../verb-handler.js';
 import { hostname, ping, poweroff } from './basic.js';
 import { mountShare } from './mount-share.js';

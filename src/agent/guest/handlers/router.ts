@@ -6,7 +6,7 @@
  * script a verb needs, the verb is refused as `agent.not-applicable`.
  */
 import { MvError } from '../../../errors/index.js';
-import { ROUTER_PATHS, ROUTER_STATES, TOR_RUN } from '../../../net/router-paths.js';
+import { ROUTER_PATHS, ROUTER_STATES, TOR_RUN } from '../../../guest-abi/index.js';
 import { isWireguardKey, parseWireguardEndpoint } from '../../../net/wireguard.js';
 import type { GuestSystem } from '../system.js';
 import { expectAtMost, spawnOrFail, type VerbHandler } from '../verb-handler.js';

@@ -1,9 +1,16 @@
 /**
- * @module Where a router portal keeps its files and what its scripts report: written by the image builder
- * (image/router-files.ts), used by the in-guest agent's router verbs. No imports, so the guest bundle can
- * take it as it is.
- * Pure: no I/O.
+ * @module The router portals' side of the contract: their roles, where they keep their files and what their
+ * scripts report. Written by the image builder (image/router-files.ts), used by the in-guest agent's router
+ * verbs and status, and by the rulesets (net/router-rules.ts).
+ * Pure: no I/O; imports only the contract's share.
  */
+import { DEFAULT_SHARE_MOUNT_POINT } from './share.js';
+
+/** The three hops of the chain, outermost first. */
+export const ROUTER_ROLES = ['universe', 'galaxy', 'star'] as const;
+
+/** A router's hop. */
+export type RouterRole = (typeof ROUTER_ROLES)[number];
 
 /** Where the router's files live in the image. */
 export const ROUTER_PATHS = {
@@ -18,7 +25,7 @@ export const ROUTER_PATHS = {
   /** Where router-up.sh keeps the output of the tools it runs (tor, wg, ip, nft). */
   log: '/run/router-up.log',
   /** The owner's own Tor settings (bridges, say), `*.conf` files in the star router's read-only share. */
-  ownTorConfig: '/mnt/multiverse-portal/tor/torrc.d',
+  ownTorConfig: `${DEFAULT_SHARE_MOUNT_POINT}/tor/torrc.d`,
 } as const;
 
 /** Tor's runtime folder on star: its pid file and control socket, private to Tor (and root). */
@@ -56,6 +63,3 @@ export const ROUTER_STATES = {
   torFailed: 'failed tor',
   tunnelDown: 'failed tunnel',
 } as const;
-
-/** The kernel parameter that lists the onion services star publishes: `<id>@<a.b.c.d>:<port>[+<port>…],…`. */
-export const ONION_PARAM = 'multiverse.onion';

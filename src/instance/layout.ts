@@ -1,0 +1,76 @@
+/**
+ * @module Where portalgun keeps things on a host: the default folders, the daemon's socket, and every
+ * path and host interface name of one portal (run folder, share, overlay, disks, TPM state, kept console
+ * log, uplink devices). The daemon creates them; `portalgun plan` shows them; both read them from here.
+ * Pure: no I/O.
+ */
+import path from 'node:path';
+import type { Manifest } from '../formula/index.js';
+import { interfaceName } from './portal-instance.js';
+
+/** The folders a daemon owns: its state (images, shares, volumes, logs) and its run folder (portals, socket). */
+export interface HostDirs {
+  readonly stateRoot: string;
+  readonly runRoot: string;
+}
+
+/** Default folders on a host. */
+export const DEFAULT_DIRS: HostDirs = { stateRoot: '/var/lib/multiverse', runRoot: '/run/multiverse' };
+
+/** The daemon's socket inside a run folder. */
+export function socketPathIn(runRoot: string): string {
+  return `${runRoot}/portalgun.sock`;
+}
+
+/** Where one portal's files live. */
+export interface PortalPaths {
+  readonly runDir: string;
+  readonly shareDir: string;
+  readonly overlay: string;
+  readonly disks: Readonly<Record<string, string>>;
+  /** The TPM's state folder: in the run folder (ephemeral), in the volumes (persistent), or null. */
+  readonly tpmState: string | null;
+}
+
+/** The paths of a portal named `name`. */
+export function portalPaths(dirs: HostDirs, name: string, manifest: Manifest): PortalPaths {
+  const runDir = path.join(dirs.runRoot, 'portals', name);
+  const disks: Record<string, string> = {};
+  for (const [disk, spec] of Object.entries(manifest.disks)) {
+    disks[disk] = spec.persistent
+      ? path.join(dirs.stateRoot, 'volumes', name, `${disk}.qcow2`)
+      : path.join(runDir, `disk-${disk}.qcow2`);
+  }
+  const tpm = manifest.devices.tpm;
+  return {
+    runDir,
+    shareDir: path.join(dirs.stateRoot, 'shares', name),
+    overlay: path.join(runDir, 'overlay.qcow2'),
+    disks,
+    tpmState:
+      tpm === 'none'
+        ? null
+        : tpm === 'persistent'
+          ? path.join(dirs.stateRoot, 'volumes', name, 'tpm')
+          : path.join(runDir, 'tpm'),
+  };
+}
+
+/** Where a portal's console log is kept after its run folder is gone. */
+export function keptConsoleLog(dirs: HostDirs, name: string): string {
+  return path.join(dirs.stateRoot, 'logs', `${name}.console.log`);
+}
+
+/** Names of the universe router's uplink devices (in the portal namespace). */
+export function uplinkNamesOf(instance: string) {
+  const name = (suffix: string) => interfaceName(instance, suffix);
+  return { tap: name('u'), veth: name('v'), bridge: name('b'), macvtap: name('m') } as const;
+}
+
+/**
+ * Where the macvtap uplink's character device is made, for the daemon to open and hand to QEMU: a root-only
+ * folder, never the portal's run folder, which the QEMU account can write.
+ */
+export function macvtapNodeOf(runRoot: string, instance: string): string {
+  return `${runRoot}/uplinks/${instance}.macvtap`;
+}

@@ -1,0 +1,90 @@
+/**
+ * @module The one plan of a portal on a host: from a manifest, the image it boots and the host's facts, its
+ * instance (name, paths, artifacts, firmware, accelerator, addresses, MACs, taps, the kernel arguments the
+ * daemon adds) and the QEMU argv. The daemon starts exactly this plan; `portalgun plan` prints it, so the
+ * preview cannot drift from the boot.
+ * Pure: no I/O.
+ */
+import type { Manifest, NetworkName } from '../formula/index.js';
+import {
+  type Accelerator,
+  type HostDirs,
+  type PortalInstance,
+  type PortalPaths,
+  planFirmware,
+  planInstance,
+  portalPaths,
+  uplinkNamesOf,
+} from '../instance/index.js';
+import { withGuestNet, withOnionServices } from '../net/index.js';
+import { renderQemuArgs, toArgv } from '../qemu/index.js';
+import type { BootImage } from './boot-image.js';
+
+/** What a plan depends on. */
+export interface PortalPlanRequest {
+  readonly name: string;
+  readonly manifest: Manifest;
+  readonly image: BootImage;
+  /** Every manifest of the tree (a star router publishes their onion services). */
+  readonly manifests: readonly Manifest[];
+  readonly dirs: HostDirs;
+  readonly hostId: string;
+  readonly accel: Accelerator;
+  /** Host TSC rate in kHz (microvm under TCG needs it). */
+  readonly tscKhz: number;
+  /** Addresses held by other portals, per network. */
+  readonly taken?: Partial<Record<NetworkName, ReadonlySet<string>>>;
+}
+
+/** A portal as it will run. */
+export interface PortalPlan {
+  readonly instance: PortalInstance;
+  readonly paths: PortalPaths;
+  /** QEMU's arguments (without the binary). */
+  readonly argv: readonly string[];
+}
+
+/** Plans a portal: the instance the daemon starts and the argv it starts QEMU with. */
+export function planPortal(request: PortalPlanRequest): PortalPlan {
+  const { name, manifest, image } = request;
+  const paths = portalPaths(request.dirs, name, manifest);
+  const { mode } = manifest.uplink;
+  // The macvtap's descriptor is the first one QEMU inherits after stdio (see daemon/portal-launch.ts).
+  const uplinkHandle =
+    mode === 'netns'
+      ? { uplinkHandle: { tap: uplinkNamesOf(name).tap } }
+      : mode === 'macvtap'
+        ? { uplinkHandle: { fd: 3 } }
+        : {};
+  const planned = planInstance(manifest, {
+    ...uplinkHandle,
+    name,
+    hostId: request.hostId,
+    runDir: paths.runDir,
+    shareDir: paths.shareDir,
+    overlay: paths.overlay,
+    artifacts: {
+      kernel: image.kernel,
+      initrd: image.initrd,
+      base: image.base,
+      layers: image.layers,
+      firmware: planFirmware(manifest.boot.firmware, paths.runDir),
+    },
+    accel: request.accel,
+    tscKhz: request.tscKhz,
+    disks: paths.disks,
+    ...(request.taken ? { taken: request.taken } : {}),
+  });
+  // Decided at start, not in the image: the guest's network settings and star's onion services.
+  const instance = withOnionServices(manifest, request.manifests, withGuestNet(manifest, planned));
+  return planOfInstance(request.dirs, manifest, instance);
+}
+
+/** The plan of an instance planned before: a restart keeps its addresses, MACs, taps and kernel arguments. */
+export function planOfInstance(dirs: HostDirs, manifest: Manifest, instance: PortalInstance): PortalPlan {
+  return {
+    instance,
+    paths: portalPaths(dirs, instance.name, manifest),
+    argv: toArgv(renderQemuArgs(manifest, instance)),
+  };
+}
