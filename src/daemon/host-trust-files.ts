@@ -12,7 +12,7 @@ import { MvError } from '../errors/index.js';
 import type { PolicyFile } from '../policy/index.js';
 import type { DaemonConfig } from './config.js';
 import { readOwner } from './host-identity.js';
-import { type HostTrust, hostTrustFrom, readPart } from './host-trust.js';
+import { type HostTrust, hostTrustFrom, settle } from './host-trust.js';
 import { readRevocationRecords } from './revocations.js';
 
 /**
@@ -27,9 +27,9 @@ export function policyDir(stateRoot: string): string {
 export function readHostTrust(config: Pick<DaemonConfig, 'stateRoot' | 'hostId'>): HostTrust {
   return hostTrustFrom({
     hostId: config.hostId,
-    owner: readPart(() => readOwner(config.stateRoot)),
-    revocations: readPart(() => readRevocationRecords(config.stateRoot)),
-    policyFiles: readPart(() => readPolicyFiles(policyDir(config.stateRoot))),
+    owner: settle(() => readOwner(config.stateRoot)),
+    revocations: settle(() => readRevocationRecords(config.stateRoot)),
+    policyFiles: settle(() => readPolicyFiles(policyDir(config.stateRoot))),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { MvError } from '../errors/index.js';
 import type { PolicyFile } from '../policy/index.js';
-import { type HostTrust, hostTrustFrom, type OwnerRecord, type Read } from './host-trust.js';
+import { type HostTrust, hostTrustFrom, type OwnerRecord, type Settled } from './host-trust.js';
 
 /** A host's world as data: a part left out is absent (no owner) or empty (no revocation, no policy file). */
 export interface TrustWorld {
@@ -37,7 +37,7 @@ export function memoryHostTrust(world: TrustWorld): HostTrust {
   });
 }
 
-function ok<T>(value: T): Read<T> {
+function ok<T>(value: T): Settled<T> {
   return { ok: true, value };
 }
 

@@ -37,48 +37,48 @@ export interface HostTrust {
 }
 
 /** One part of the world as read: its value, or the error reading it gave. */
-export type Read<T> =
+export type Settled<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: unknown };
 
 /** The world as a reader found it, before anything is judged. */
 export interface TrustSources {
   readonly hostId: string;
-  readonly owner: Read<OwnerRecord>;
+  readonly owner: Settled<OwnerRecord>;
   /** The revocation records as stored (each still to be verified against the owner). */
-  readonly revocations: Read<readonly unknown[]>;
-  readonly policyFiles: Read<readonly PolicyFile[]>;
+  readonly revocations: Settled<readonly unknown[]>;
+  readonly policyFiles: Settled<readonly PolicyFile[]>;
 }
 
-/** Reads one part of the world, keeping a failure as data (it is thrown again where the part is used). */
-export function readPart<T>(read: () => T): Read<T> {
+/** Runs `produce`, keeping a failure as data (it is thrown again where the part is used). */
+export function settle<T>(produce: () => T): Settled<T> {
   try {
-    return { ok: true, value: read() };
+    return { ok: true, value: produce() };
   } catch (error) {
     return { ok: false, error };
   }
 }
 
 /** The value of a part, or its error thrown. */
-function unwrap<T>(part: Read<T>): T {
+function unwrap<T>(part: Settled<T>): T {
   if (part.ok) return part.value;
   throw part.error;
 }
 
 /** The snapshot over a world already read; each answer (or failure) is worked out once, on first use. */
 export function hostTrustFrom(sources: TrustSources): HostTrust {
-  let revoked: Read<ReadonlySet<string>> | undefined;
-  let rules: Read<readonly PolicyRule[]> | undefined;
+  let revoked: Settled<ReadonlySet<string>> | undefined;
+  let rules: Settled<readonly PolicyRule[]> | undefined;
   const owner = () => unwrap(sources.owner);
   return {
     hostId: sources.hostId,
     owner,
     revokedKids: () => {
-      revoked ??= readPart(() => revokedKidsIn(unwrap(sources.revocations), owner().scrambleId));
+      revoked ??= settle(() => revokedKidsIn(unwrap(sources.revocations), owner().scrambleId));
       return unwrap(revoked);
     },
     policy: () => {
-      rules ??= readPart(() => loadPolicy(unwrap(sources.policyFiles)));
+      rules ??= settle(() => loadPolicy(unwrap(sources.policyFiles)));
       return unwrap(rules);
     },
   };

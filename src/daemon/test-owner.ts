@@ -11,7 +11,6 @@ import {
   newSessionKey,
   type RandomBytes,
   type RevocationRecord,
-  type RootKey,
   rootKeyFromSeed,
   type SessionKey,
   signRevocation,
@@ -36,7 +35,6 @@ export interface SessionOptions {
 
 /** An owner as the tests need one. */
 export interface TestOwner {
-  readonly root: RootKey;
   /** The record `portalgun init` registers for this owner. */
   readonly record: OwnerRecord;
   /** The default session (key and encryption key), as the CLI holds it: replies open with it. */
@@ -60,7 +58,6 @@ export function createTestOwner(label: string): TestOwner {
     });
   const encryption = newEncryptionKey(root, { now: TEST_NOW - DAY_MS, lifetimeMs: 365 * DAY_MS, random });
   return {
-    root,
     record: { v: 1, scrambleId: root.scrambleId, encryptionCertificate: encryption.certificate },
     session: { scrambleId: root.scrambleId, signing: sessionKey(), encryption },
     sessionKey,
