@@ -20,7 +20,10 @@ after(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-/** A store holding one recorded micro image (real blobs, so every artifact re-hashes), and its checks. */
+/**
+ * A store holding one recorded micro image (real blobs, so every artifact re-hashes), and its checks;
+ * `recordAnother` records a newer image of the same node, whose root image has other content.
+ */
 async function recordedImage() {
   const stateRoot = mkdtempSync(path.join(tmpdir(), 'mv-image-trust-'));
   roots.push(stateRoot);
@@ -29,12 +32,27 @@ async function recordedImage() {
     writeFileSync(file, content);
     return { digest: await putBlob(stateRoot, file), size: content.length };
   };
-  const [kernel, initrd, base] = [await blob('kernel'), await blob('initramfs'), await blob('root image')];
+  const [kernel, initrd] = [await blob('kernel'), await blob('initramfs')];
+  const images = new ImageTrust(
+    { stateRoot, clock: () => TEST_NOW },
+    new ImageState(new Database(':memory:')),
+  );
+  const recordAnother = async (root: string) => {
+    const image = imageRecord({ kernel, initrd, base: await blob(root) });
+    await writeImageRecord(stateRoot, image);
+    return { image, manifest: images.record(image) };
+  };
+  return { stateRoot, images, recordAnother, ...(await recordAnother('root image')) };
+}
+
+/** A micro image record of these blobs, keyed by its root image. */
+function imageRecord(blobs: Record<'kernel' | 'initrd' | 'base', { digest: string; size: number }>) {
+  const { kernel, initrd, base } = blobs;
   const image: ImageRecord = {
     schemaVersion: 1,
     node: 'application/console',
     formulaHash: `sha256:${'a'.repeat(64)}`,
-    imageKey: `sha256:${'b'.repeat(64)}`,
+    imageKey: `sha256:${base.digest.slice(7)}`,
     inputs: {
       builder: 'portalgun-micro/2',
       guest: `sha256:${'c'.repeat(64)}`,
@@ -52,13 +70,7 @@ async function recordedImage() {
     packages: ['busybox-static'],
     modules: ['virtio_blk'],
   };
-  await writeImageRecord(stateRoot, image);
-  const images = new ImageTrust(
-    { stateRoot, clock: () => TEST_NOW },
-    new ImageState(new Database(':memory:')),
-  );
-  const manifest = images.record(image);
-  return { stateRoot, image, images, manifest };
+  return image;
 }
 
 const trustOf = (world: Partial<TrustWorld> = {}) =>
@@ -66,8 +78,14 @@ const trustOf = (world: Partial<TrustWorld> = {}) =>
 const signatureBy = (key: SessionKey, manifest: ImageManifest) =>
   signImageManifest(imageManifestDigest(manifest), key, { now: TEST_NOW });
 const failsWith = (code: string) => (error: unknown) => error instanceof MvError && error.code === code;
-const boot = ({ images, image, manifest }: Awaited<ReturnType<typeof recordedImage>>, trust = trustOf()) =>
-  images.verifyForBoot(image, manifest, { trust, progress: () => undefined });
+const boot = (
+  {
+    images,
+    image,
+    manifest,
+  }: Pick<Awaited<ReturnType<typeof recordedImage>>, 'images' | 'image' | 'manifest'>,
+  trust = trustOf(),
+) => images.verifyForBoot(image, manifest, { trust, progress: () => undefined });
 
 describe('ImageTrust', () => {
   it('accepts a signature by a session key the owner certified, and boots the image it covers', async () => {
@@ -146,5 +164,34 @@ describe('ImageTrust', () => {
     );
     writeFileSync(blobFile(store.stateRoot, store.image.initrd.digest), 'initramfs, changed');
     await assert.rejects(boot(store), failsWith('image.tampered'));
+  });
+
+  it('refuses a record edited since its manifest was recorded (image.tampered)', async () => {
+    const store = await recordedImage();
+    await store.images.acceptSignature(
+      store.image,
+      signatureBy(owner.session.signing, store.manifest),
+      trustOf(),
+    );
+    const edited = { ...store.image, packages: ['busybox-static', 'backdoor'] };
+    await assert.rejects(boot({ ...store, image: edited }), failsWith('image.tampered'));
+  });
+
+  it('refuses to boot a version older than one booted (image.rollback), unless the owner allows it once', async () => {
+    const store = await recordedImage();
+    const older = { images: store.images, image: store.image, manifest: store.manifest };
+    const newer = { images: store.images, ...(await store.recordAnother('newer root image')) };
+    for (const { image, manifest } of [older, newer]) {
+      await store.images.acceptSignature(image, signatureBy(owner.session.signing, manifest), trustOf());
+    }
+    assert.deepEqual([older.manifest.version, newer.manifest.version], [1, 2]);
+    await boot(newer);
+    await assert.rejects(boot(older), failsWith('image.rollback'));
+    assert.deepEqual(store.images.allowDowngrade(older.manifest.node, 1, owner.session.signing.kid), {
+      newest: 2,
+    });
+    await boot(older);
+    await boot(newer);
+    await assert.rejects(boot(older), failsWith('image.rollback'), 'the allowance was used up');
   });
 });
