@@ -1,40 +1,32 @@
 /**
- * @module The daemon's authorisation after an envelope has been verified: the policy (policy.d/*.policy,
- * first match wins; a file that does not parse denies everything), the token-bucket rate limits and
- * in-flight caps of the matching rule, and an audit entry for every decision, written before the decision
- * takes effect. The caller sees only `auth.denied` (or `auth.rate-limited` with a retry-after); the exact
- * reason goes to the audit log.
+ * @module The daemon's authorisation after an envelope has been verified: the policy of the request's
+ * host trust (policy.d/*.policy, first match wins; a policy that cannot be loaded denies everything), the
+ * token-bucket rate limits and in-flight caps of the matching rule, and an audit entry for every decision,
+ * written before the decision takes effect. The caller sees only `auth.denied` (or `auth.rate-limited` with
+ * a retry-after); the exact reason goes to the audit log. It reads no file itself.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { AuditLog } from '../audit/host/append-log.js';
 import type { AuditFields } from '../audit/index.js';
 import { type ErrorCode, MvError } from '../errors/index.js';
-import { evaluatePolicy, loadPolicy, type RateLimiter, type RequestSource } from '../policy/index.js';
-
-/**
- * The folder of policy files under a state folder (the daemon makes it and installs the default policy at
- * start, see default-policy-file.ts; an empty or missing folder denies everything).
- */
-export function policyDir(stateRoot: string): string {
-  return path.join(stateRoot, 'policy.d');
-}
+import { evaluatePolicy, type PolicyRule, type RateLimiter, type RequestSource } from '../policy/index.js';
+import type { HostTrust } from './host-trust.js';
 
 /** What the audit log learns about a request besides the decision. */
 export type AuditContext = Omit<AuditFields, 'time' | 'decision' | 'code'>;
 
-/** One request to authorise. */
+/** One request to authorise, and the host's trust it is judged under (its policy). */
 export interface AuthRequest {
   readonly verb: string;
   readonly target: string;
   readonly source: RequestSource;
+  readonly trust: Pick<HostTrust, 'policy'>;
 }
 
 /** Decides, limits and records. */
 export class Authorizer {
   constructor(
-    private readonly options: { stateRoot: string; clock: () => number },
-    private readonly audit: AuditLog,
+    private readonly options: { clock: () => number },
+    private readonly audit: Pick<AuditLog, 'append'>,
     private readonly limiter: RateLimiter,
   ) {}
 
@@ -47,9 +39,9 @@ export class Authorizer {
   /** Allows the request (returning the in-flight release) or records why not and throws. */
   async authorize(request: AuthRequest, context: AuditContext): Promise<() => void> {
     const fields = { ...context, verb: request.verb, target: request.target };
-    let rules: ReturnType<typeof loadPolicy>;
+    let rules: readonly PolicyRule[];
     try {
-      rules = loadPolicy(readPolicyFiles(policyDir(this.options.stateRoot)));
+      rules = request.trust.policy();
     } catch (error) {
       const code = error instanceof MvError ? error.code : 'policy.syntax';
       return this.refuse(code, fields);
@@ -83,12 +75,6 @@ export class Authorizer {
       },
     );
   }
-}
-
-function readPolicyFiles(dir: string): { name: string; text: string }[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.policy'))
-    .map((name) => ({ name: path.join(dir, name), text: readFileSync(path.join(dir, name), 'utf8') }));
 }
 
 /** The one message every refusal shows outwardly: the reason is in the audit log, not on the wire. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { sha256Hex } from '../digest/index.js';
 import { writeFileAtomicSync } from '../files/host/write-atomic.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../policy/index.js';
-import { policyDir } from './authorizer.js';
+import { policyDir } from './host-trust-files.js';
 
 /**
  * Digests of the defaults that versions before the stamp wrote: such a file is portalgun's, not an edit.

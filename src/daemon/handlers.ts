@@ -10,7 +10,6 @@ import { portalPaths, runFiles } from '../instance/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
-import { readOwner } from './host-identity.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
 import { agentRequest } from './portal-agent.js';
 import { readConsoleLog } from './portal-logs.js';
@@ -44,10 +43,10 @@ export function buildHandlers(
       hostId: config.hostId,
       formulas: await readFormulaTreeInfo(config.formulasDir),
     }),
-    'identity.revoke': async ({ record }) => ({
-      revoked: storeRevocation(config.stateRoot, readOwner(config.stateRoot).scrambleId, record),
+    'identity.revoke': async ({ record }, context) => ({
+      revoked: storeRevocation(config.stateRoot, requireCaller(context).trust.owner().scrambleId, record),
     }),
-    'portal.up': (params, context) => manager.up(params, context),
+    'portal.up': (params, context) => manager.up(params, { ...context, trust: requireCaller(context).trust }),
     'portal.down': (params, context) => manager.down({ ...params, auth: context.caller?.envelope }, context),
     'portal.list': async () => ({ portals: manager.list() }),
     'portal.status': async ({ name }, context) => {

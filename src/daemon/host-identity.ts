@@ -7,20 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { MvError } from '../errors/index.js';
 import { writeFileAtomicSync } from '../files/host/write-atomic.js';
 import { verifyCertificate } from '../scramble/index.js';
-
-/** The registered owner as stored in `owner.json`. */
-export const OWNER_SCHEMA = z.strictObject({
-  v: z.literal(1),
-  scrambleId: z.string(),
-  encryptionCertificate: z.unknown(),
-});
-
-/** The host's registered owner. */
-export type OwnerRecord = z.output<typeof OWNER_SCHEMA>;
+import { OWNER_SCHEMA, type OwnerRecord } from './host-trust.js';
 
 /** The host id, created on first use: `h` + 26 base32 characters. */
 export function readOrCreateHostId(stateRoot: string): string {

@@ -11,6 +11,7 @@ import { bootImageOfRecord } from '../plan/index.js';
 import { type ImageSummary, isActivePortal, type MethodResult } from '../protocol/index.js';
 import { findResolvedFormula } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
+import type { HostTrust } from './host-trust.js';
 import { outdatedCount, type SnapshotCache } from './image-outdated.js';
 import type { ImageTrust } from './image-trust.js';
 import type { ImageState } from './state/image-state.js';
@@ -81,15 +82,21 @@ export class ImageCatalog {
     return this.deps.trust.manifestOf(record)?.version ?? null;
   }
 
-  /** What `image ls` shows about a record (outdated counts from the package indices already fetched). */
+  /**
+   * What `image ls` shows about a record (outdated counts from the package indices already fetched), its
+   * signature judged under `trust`.
+   */
   async summarize(
     record: ImageRecord,
-    inUse = this.inUse(),
-    snapshots: SnapshotCache = new Map(),
+    {
+      trust,
+      inUse = this.inUse(),
+      snapshots = new Map(),
+    }: { trust: HostTrust; inUse?: Map<string, string[]>; snapshots?: SnapshotCache },
   ): Promise<ImageSummary> {
     const manifest = this.deps.trust.manifestOf(record);
     const status = manifest
-      ? await this.deps.trust.signatureStatus(record, manifest)
+      ? await this.deps.trust.signatureStatus(record, manifest, trust)
       : { state: 'missing' as const };
     return {
       node: record.node,
@@ -110,24 +117,25 @@ export class ImageCatalog {
   }
 
   /** `image ls`. */
-  async list(): Promise<MethodResult<'image.list'>> {
+  async list(trust: HostTrust): Promise<MethodResult<'image.list'>> {
     const inUse = this.inUse();
     const snapshots: SnapshotCache = new Map();
     const images = [];
-    for (const record of await this.records()) images.push(await this.summarize(record, inUse, snapshots));
+    for (const record of await this.records())
+      images.push(await this.summarize(record, { trust, inUse, snapshots }));
     return { images };
   }
 
   /** `image show`: the summary, the manifest and the signature's state. */
-  async show(reference: string): Promise<MethodResult<'image.show'>> {
+  async show(reference: string, trust: HostTrust): Promise<MethodResult<'image.show'>> {
     const record = await this.find(reference);
     const manifest = this.deps.trust.manifestOf(record);
     const boot = bootImageOfRecord(this.deps.config.stateRoot, record);
     const status = manifest
-      ? await this.deps.trust.signatureStatus(record, manifest)
+      ? await this.deps.trust.signatureStatus(record, manifest, trust)
       : { state: 'missing' as const };
     return {
-      image: await this.summarize(record),
+      image: await this.summarize(record, { trust }),
       manifest: manifest ?? null,
       manifestDigest: manifest ? imageManifestDigest(manifest) : null,
       boot: { ...boot, layers: [...boot.layers] },
@@ -144,18 +152,21 @@ export class ImageCatalog {
   /** `image verify`: every check a boot makes (rollback aside), on one image or all, reporting every problem. */
   async verify(
     reference: string | undefined,
-    progress: (message: string) => void,
+    check: { trust: HostTrust; progress: (message: string) => void },
   ): Promise<MethodResult<'image.verify'>> {
     const records = reference === undefined ? await this.records() : [await this.find(reference)];
     const results = [];
     for (const record of records) {
-      progress(`${record.node} ${record.imageKey.slice(0, 19)}`);
-      results.push(await this.verifyOne(record, progress));
+      check.progress(`${record.node} ${record.imageKey.slice(0, 19)}`);
+      results.push(await this.verifyOne(record, check));
     }
     return { results };
   }
 
-  private async verifyOne(record: ImageRecord, progress: (message: string) => void) {
+  private async verifyOne(
+    record: ImageRecord,
+    { trust: host, progress }: { trust: HostTrust; progress: (message: string) => void },
+  ) {
     const { trust, config } = this.deps;
     const manifest = trust.manifestOf(record);
     const result = { node: record.node, imageKey: record.imageKey, version: manifest?.version ?? null };
@@ -176,7 +187,7 @@ export class ImageCatalog {
       }
     };
     await collect(() => trust.requireRecordMatches(record, manifest));
-    await collect(() => trust.requireSignature(record, manifest));
+    await collect(() => trust.requireSignature(record, manifest, host));
     for (const problem of await checkArtifacts(config.stateRoot, manifest.artifacts, {
       progress,
       all: true,

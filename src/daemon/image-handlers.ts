@@ -40,6 +40,7 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
         config,
         await findResolvedFormula(config.formulasDir, formula),
         context.progress,
+        { owner: requireCaller(context).trust.owner().scrambleId },
       );
       return {
         node: image.node,
@@ -53,9 +54,13 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
       const resolved = await findResolvedFormula(config.formulasDir, formula);
       requireStartable(resolved.manifest);
       const before = deps.state.currentImages().get(resolved.manifest.node);
-      const image = await ensureImage(config, resolved, context.progress, { refresh });
+      const host = requireCaller(context).trust;
+      const image = await ensureImage(config, resolved, context.progress, {
+        refresh,
+        owner: host.owner().scrambleId,
+      });
       const manifest = trust.record(image);
-      const status = await trust.signatureStatus(image, manifest);
+      const status = await trust.signatureStatus(image, manifest, host);
       return {
         node: image.node,
         imageKey: image.imageKey,
@@ -67,14 +72,14 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
         wasCurrent: before === image.imageKey,
       };
     },
-    'image.sign': async ({ node, imageKey, signature }) => {
+    'image.sign': async ({ node, imageKey, signature }, context) => {
       const image = await readImageRecord(config.stateRoot, node, imageKey);
       if (!image || image.node !== node || image.imageKey !== imageKey) {
         throw new MvError('image.not-found', `No image ${imageKey} of ${node} in the store`, {
           hint: 'Prepare it first: portalgun image build <formula>.',
         });
       }
-      const accepted = await trust.acceptSignature(image, signature);
+      const accepted = await trust.acceptSignature(image, signature, requireCaller(context).trust);
       return { node, imageKey, manifestDigest: accepted.manifestDigest, signer: accepted.kid };
     },
     'image.allow-downgrade': async ({ node, version }, context) => ({
@@ -82,9 +87,10 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
       version,
       ...trust.allowDowngrade(node, version, requireCaller(context).kid),
     }),
-    'image.list': () => catalog.list(),
-    'image.show': ({ image }) => catalog.show(image),
-    'image.verify': ({ image }, context) => catalog.verify(image, context.progress),
+    'image.list': (_params, context) => catalog.list(requireCaller(context).trust),
+    'image.show': ({ image }, context) => catalog.show(image, requireCaller(context).trust),
+    'image.verify': ({ image }, context) =>
+      catalog.verify(image, { trust: requireCaller(context).trust, progress: context.progress }),
     'image.sources': () => describeBuildArchive(config),
     'image.outdated': ({ image, fetch }, context) =>
       listOutdated({ config, catalog, state: deps.state }, { image, fetch, progress: context.progress }),

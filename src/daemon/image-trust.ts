@@ -3,7 +3,8 @@
  * version and fixing its manifest), accepts the owner's signatures of manifests (it never holds a key that
  * could make one: the CLI signs with the user's session key), and checks an image right before QEMU gets it:
  * the record against its manifest, the owner's signature, rollback, and every artifact re-hashed. No option
- * skips a check.
+ * skips a check. Whose signatures count (the owner, minus revoked keys) is the host trust each check is
+ * given; nothing here reads the owner or the revocations itself.
  */
 
 import { statSync } from 'node:fs';
@@ -20,8 +21,7 @@ import {
 } from '../image/index.js';
 import { imageSignatureDigest, parseImageSignature, verifyImageSignature } from '../scramble/index.js';
 import type { DaemonConfig } from './config.js';
-import { readOwner } from './host-identity.js';
-import { revokedKids } from './revocations.js';
+import type { HostTrust } from './host-trust.js';
 import type { ImageState } from './state/image-state.js';
 
 /** Whether an image carries a signature of the owner that this host accepts, and if not, why. */
@@ -63,7 +63,11 @@ export class ImageTrust {
   }
 
   /** Checks the stored signature of an image against its manifest; a first valid sight is remembered. */
-  async signatureStatus(image: ImageRecord, manifest: ImageManifest): Promise<SignatureStatus> {
+  async signatureStatus(
+    image: ImageRecord,
+    manifest: ImageManifest,
+    trust: HostTrust,
+  ): Promise<SignatureStatus> {
     const stored = await readImageSignature(this.config.stateRoot, image);
     if (stored === undefined) return { state: 'missing' };
     try {
@@ -71,7 +75,7 @@ export class ImageTrust {
       const digest = imageSignatureDigest(signature);
       const now = this.config.clock();
       const known = this.state.acceptedAt(digest);
-      const verified = this.verify(signature, manifest, known ?? now);
+      const verified = this.verify(signature, { manifest, acceptedAt: known ?? now, trust });
       const acceptedAt =
         known ?? this.state.acceptSignature({ digest, imageKey: image.imageKey, kid: verified.kid }, now);
       return { state: 'valid', ...verified, acceptedAt };
@@ -85,6 +89,7 @@ export class ImageTrust {
   async acceptSignature(
     image: ImageRecord,
     value: unknown,
+    trust: HostTrust,
   ): Promise<{ manifestDigest: string; kid: string }> {
     const manifest = this.state.manifestOf(image.imageKey);
     if (!manifest) {
@@ -98,7 +103,7 @@ export class ImageTrust {
     }
     const signature = parseImageSignature(value);
     const now = this.config.clock();
-    const { kid } = this.verify(signature, manifest, now);
+    const { kid } = this.verify(signature, { manifest, acceptedAt: now, trust });
     await writeImageSignature(this.config.stateRoot, image, signature);
     this.state.acceptSignature(
       { digest: imageSignatureDigest(signature), imageKey: image.imageKey, kid },
@@ -107,9 +112,12 @@ export class ImageTrust {
     return { manifestDigest: imageManifestDigest(manifest), kid };
   }
 
-  private verify(signature: unknown, manifest: ImageManifest, acceptedAt: number) {
-    const owner = readOwner(this.config.stateRoot).scrambleId;
-    const revoked = revokedKids(this.config.stateRoot, owner);
+  private verify(
+    signature: unknown,
+    { manifest, acceptedAt, trust }: { manifest: ImageManifest; acceptedAt: number; trust: HostTrust },
+  ) {
+    const owner = trust.owner().scrambleId;
+    const revoked = trust.revokedKids();
     return verifyImageSignature(signature, {
       owner,
       manifestDigest: imageManifestDigest(manifest),
@@ -119,8 +127,8 @@ export class ImageTrust {
   }
 
   /** Throws unless the image carries a valid owner signature. */
-  async requireSignature(image: ImageRecord, manifest: ImageManifest): Promise<void> {
-    const status = await this.signatureStatus(image, manifest);
+  async requireSignature(image: ImageRecord, manifest: ImageManifest, trust: HostTrust): Promise<void> {
+    const status = await this.signatureStatus(image, manifest, trust);
     if (status.state === 'valid') return;
     if (status.state === 'invalid') {
       const { error } = status;
@@ -173,10 +181,10 @@ export class ImageTrust {
   async verifyForBoot(
     image: ImageRecord,
     manifest: ImageManifest,
-    progress: (message: string) => void,
+    { trust, progress }: { trust: HostTrust; progress: (message: string) => void },
   ): Promise<void> {
     this.requireRecordMatches(image, manifest);
-    await this.requireSignature(image, manifest);
+    await this.requireSignature(image, manifest, trust);
     const { downgrade } = this.rollbackOf(manifest);
     const [problem] = await checkArtifacts(this.config.stateRoot, manifest.artifacts, { progress });
     if (problem) {

@@ -15,7 +15,6 @@ import { type ImageRecord, imageKeyOf, type LayerSpec, planLayers } from '../ima
 import { manifestsByNode } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { readBuildArchive } from './debian-archive.js';
-import { readOwner } from './host-identity.js';
 
 const building = new Map<string, Promise<ImageRecord>>();
 /** Requests inside ensureImage (finding or building), and the image rm or gc running, if any. */
@@ -43,6 +42,8 @@ export async function withStoreToItself<T>(clean: () => Promise<T>): Promise<T> 
 
 /** How an image is found or built. */
 export interface EnsureOptions {
+  /** The owner's Scramble ID (from the request's host trust): the image's agent accepts only their commands. */
+  readonly owner: string;
   /** Build the Debian layers of the formula's lineage again from today's archive. */
   readonly refresh?: boolean;
 }
@@ -52,7 +53,7 @@ export async function ensureImage(
   config: DaemonConfig,
   resolved: ResolvedFormula,
   progress: (message: string) => void,
-  options: EnsureOptions = {},
+  options: EnsureOptions,
 ): Promise<ImageRecord> {
   while (cleaning) await cleaning.catch(() => undefined);
   activeBuilds += 1;
@@ -68,9 +69,7 @@ async function findOrBuild(
   resolved: ResolvedFormula,
   options: EnsureOptions & { readonly progress: (message: string) => void },
 ): Promise<ImageRecord> {
-  const { progress } = options;
-  // The image carries the owner's Scramble ID: its agent accepts only commands they signed.
-  const owner = readOwner(config.stateRoot).scrambleId;
+  const { progress, owner } = options;
   const { manifest } = resolved;
   const manifests =
     manifest.image.backend === 'debian' ? await manifestsByNode(config.formulasDir) : new Map();

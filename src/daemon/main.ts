@@ -23,6 +23,7 @@ import { readFormulaTreeInfo } from './formula-tree.js';
 import { buildHandlers } from './handlers.js';
 import { releaseOrphanDevices } from './host-devices.js';
 import { readOrCreateHostId, registerOwner } from './host-identity.js';
+import { readHostTrust } from './host-trust-files.js';
 import { ImageCatalog } from './image-catalog.js';
 import { ImageTrust } from './image-trust.js';
 import { PortalManager } from './portal-manager.js';
@@ -129,7 +130,10 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const store = new PortalStore(path.join(config.stateRoot, 'portalgun.db'));
   const imageState = new ImageState(store.db);
   const trust = new ImageTrust(config, imageState);
-  const manager = new PortalManager(config, store, trust);
+  const manager = new PortalManager(config, store, {
+    images: trust,
+    read: () => readHostTrust(config),
+  });
   const adopted = await adoptPortals(config, store, manager);
   await releaseOrphanDevices(config, store);
   const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
@@ -145,12 +149,11 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
     images: { config, trust, state: imageState, catalog },
   });
   const signedDeps = {
-    stateRoot: config.stateRoot,
-    hostId: config.hostId,
+    readTrust: () => readHostTrust(config),
     clock: config.clock,
     replay: new ReplayStore(store.db),
     authorizer: new Authorizer(
-      { stateRoot: config.stateRoot, clock: config.clock },
+      { clock: config.clock },
       audit,
       new RateLimiter({ now: () => performance.now() }),
     ),

@@ -9,6 +9,7 @@ import { isActivePortal, type PortalSummary } from '../protocol/index.js';
 import { findIn, readValidCatalogue, requireStartable } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
+import type { HostTrust } from './host-trust.js';
 import type { ImageTrust } from './image-trust.js';
 import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
@@ -31,6 +32,18 @@ export interface RequestContext {
   readonly signal: AbortSignal;
 }
 
+/** A start also carries the host trust its image is judged under (the request's, when there is one). */
+export interface StartContext extends RequestContext {
+  readonly trust: HostTrust;
+}
+
+/** What the manager checks images with. */
+export interface ManagerTrust {
+  readonly images: ImageTrust;
+  /** Reads the host's trust for a restart, which no request carries. */
+  readonly read: () => HostTrust;
+}
+
 /** Runs and supervises portals. */
 export class PortalManager {
   private readonly monitors = new Map<string, PortalMonitor>();
@@ -40,7 +53,7 @@ export class PortalManager {
   constructor(
     private readonly config: DaemonConfig,
     private readonly store: PortalStore,
-    private readonly trust: ImageTrust,
+    private readonly trust: ManagerTrust,
   ) {
     this.restarter = new Restarter({
       store,
@@ -74,7 +87,7 @@ export class PortalManager {
   /** Starts a portal from a formula and waits until it is ready. */
   async up(
     params: { formula: string; name?: string | undefined },
-    context: RequestContext,
+    context: StartContext,
   ): Promise<PortalSummary> {
     const catalogue = await readValidCatalogue(this.config.formulasDir);
     const resolved = findIn(catalogue, params.formula);
@@ -85,8 +98,10 @@ export class PortalManager {
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {
-      const image = await ensureImage(this.config, resolved, context.progress);
-      const imageManifest = this.trust.record(image);
+      const image = await ensureImage(this.config, resolved, context.progress, {
+        owner: context.trust.owner().scrambleId,
+      });
+      const imageManifest = this.trust.images.record(image);
       context.signal.throwIfAborted();
       const plan = planPortal({
         name,
@@ -172,7 +187,7 @@ export class PortalManager {
 
   /** Starts a portal that ended on its own again, as it was: same instance, same signed image. */
   private async startAgain(record: PortalRecord): Promise<void> {
-    const imageManifest = this.trust.manifestOf(record.image);
+    const imageManifest = this.trust.images.manifestOf(record.image);
     if (!imageManifest) {
       throw new MvError('image.unsigned', `The image of ${record.name} is no longer recorded on this host`, {
         hint: `Start it again with "portalgun up ${record.node} --name ${record.name}".`,
@@ -192,6 +207,7 @@ export class PortalManager {
         {
           progress: (message) => this.config.log(`${record.name}: ${message}`),
           signal: new AbortController().signal,
+          trust: this.trust.read(),
         },
       );
     } finally {
@@ -215,7 +231,7 @@ export class PortalManager {
       plan: PortalPlan;
       restarts?: number;
     },
-    context: RequestContext,
+    context: StartContext,
   ): Promise<PortalSummary> {
     const { manifest } = resolved;
     const { instance, paths } = plan;
@@ -270,7 +286,7 @@ export class PortalManager {
       );
       // Last step before QEMU: no flag skips it (see ImageTrust.verifyForBoot for the window that remains).
       context.progress('verifying the image');
-      await this.trust.verifyForBoot(image, imageManifest, context.progress);
+      await this.trust.images.verifyForBoot(image, imageManifest, context);
       context.progress(`starting QEMU (${instance.accel})`);
       const { pid, pidStart, monitor } = await launchPortalQemu(this.config, {
         plan,

@@ -7,12 +7,14 @@ import path from 'node:path';
 import { MvError } from '../errors/index.js';
 import { writeFileAtomicSync } from '../files/host/write-atomic.js';
 import { verifyRevocation } from '../scramble/index.js';
+import { revokedKidsIn } from './host-trust.js';
 
 function file(stateRoot: string): string {
   return path.join(stateRoot, 'revocations.json');
 }
 
-function readAll(stateRoot: string): unknown[] {
+/** The stored revocation records, unverified; throws `scramble.untrusted` when the list is damaged. */
+export function readRevocationRecords(stateRoot: string): unknown[] {
   const where = file(stateRoot);
   if (!existsSync(where)) return [];
   let records: unknown;
@@ -30,23 +32,15 @@ function readAll(stateRoot: string): unknown[] {
   return records;
 }
 
-/**
- * The key ids the owner has revoked. Records issued by an earlier owner (before `portalgun init --force`)
- * revoke nothing of this one's and are skipped; a record claiming this owner must verify, or nothing passes.
- */
+/** The key ids the owner has revoked (see `revokedKidsIn`). */
 export function revokedKids(stateRoot: string, owner: string): Set<string> {
-  const kids = new Set<string>();
-  for (const record of readAll(stateRoot)) {
-    if ((record as { issuer?: unknown } | null)?.issuer !== owner) continue;
-    kids.add(verifyRevocation(record, { owner }).kid);
-  }
-  return kids;
+  return revokedKidsIn(readRevocationRecords(stateRoot), owner);
 }
 
 /** Verifies a revocation against the owner's root key and stores it; returns the revoked key id. */
 export function storeRevocation(stateRoot: string, owner: string, record: unknown): string {
   const { kid } = verifyRevocation(record, { owner });
-  const records = readAll(stateRoot);
+  const records = readRevocationRecords(stateRoot);
   if (!revokedKids(stateRoot, owner).has(kid)) {
     writeFileAtomicSync(file(stateRoot), `${JSON.stringify([...records, record], null, 2)}\n`, 0o600);
   }

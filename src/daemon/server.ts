@@ -10,6 +10,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { z } from 'zod';
 import { asMvError, MvError } from '../errors/index.js';
 import { errorToRpc, MAX_LINE_BYTES, PROBE_METHOD, REQUEST, SIGNED_CALL } from '../protocol/index.js';
+import type { HostTrust } from './host-trust.js';
 
 /** The verified identity behind a running command, for checks deeper down (agent verbs). */
 export interface Caller {
@@ -19,6 +20,8 @@ export interface Caller {
   readonly envelope: string;
   /** Authorises a further verb (e.g. `agent.ping` on a portal) under the same policy and limits. */
   readonly authorize: (verb: string, target: string) => Promise<() => void>;
+  /** The host's trust the command was admitted under; its method judges images and owners by it too. */
+  readonly trust: HostTrust;
 }
 
 /** What a handler gets besides its parameters. */

@@ -2,8 +2,10 @@
  * @module The door every command comes through: a signed envelope is verified (size, decoding, version,
  * certificate chain to the registered owner, revocation, signature, expiry and skew, target = this host),
  * checked against replay (SQLite, surviving restarts), authorised by the policy with its rate limits, and
- * audited; only then does its method run. The reply — result, error or refusal alike — is sealed with HPKE to
- * the owner's encryption key and bound to the envelope's digest, so only the owner can read any of it.
+ * audited; only then does its method run. Owner, revocations and policy come from one snapshot of the
+ * host's trust, read as the call arrives; the method runs under the same snapshot (`Caller.trust`). The
+ * reply — result, error or refusal alike — is sealed with HPKE to the owner's encryption key and bound to
+ * the envelope's digest, so only the owner can read any of it.
  */
 
 import { digestJson } from '../digest/index.js';
@@ -27,15 +29,14 @@ import {
   verifyEnvelope,
 } from '../scramble/index.js';
 import type { Authorizer } from './authorizer.js';
-import { readOwner } from './host-identity.js';
-import { revokedKids } from './revocations.js';
+import type { HostTrust } from './host-trust.js';
 import type { Caller, Handler, HandlerContext } from './server.js';
 import type { ReplayStore } from './state/replay-store.js';
 
 /** What the signed path needs. */
 export interface SignedCallDeps {
-  readonly stateRoot: string;
-  readonly hostId: string;
+  /** Reads the host's trust; called once per call. */
+  readonly readTrust: () => HostTrust;
   readonly clock: () => number;
   readonly replay: ReplayStore;
   readonly authorizer: Authorizer;
@@ -50,7 +51,8 @@ export async function handleSignedCall(
   deps: SignedCallDeps,
   context: HandlerContext,
 ): Promise<{ sealed: Sealed }> {
-  const owner = readOwner(deps.stateRoot);
+  const trust = deps.readTrust();
+  const owner = trust.owner();
   const replyKey = verifyCertificate(owner.encryptionCertificate, {
     owner: owner.scrambleId,
     now: deps.clock(),
@@ -66,7 +68,7 @@ export async function handleSignedCall(
       random: osRandom,
     });
   try {
-    const result = await runVerified(bytes, { deps, digest, owner: owner.scrambleId, context, seal });
+    const result = await runVerified(bytes, { deps, trust, digest, owner: owner.scrambleId, context, seal });
     return { sealed: await seal(SEAL_INFO.reply, { ok: true, result }) };
   } catch (error) {
     return { sealed: await seal(SEAL_INFO.reply, { ok: false, error: errorToRpc(asMvError(error)) }) };
@@ -75,6 +77,7 @@ export async function handleSignedCall(
 
 interface RunContext {
   readonly deps: SignedCallDeps;
+  readonly trust: HostTrust;
   readonly digest: string;
   readonly owner: string;
   readonly context: HandlerContext;
@@ -82,15 +85,15 @@ interface RunContext {
 }
 
 async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown> {
-  const { deps, digest, owner } = run;
+  const { deps, trust, digest, owner } = run;
   const now = deps.clock();
   let envelope: EnvelopeFields;
   try {
     envelope = verifyEnvelope(bytes, {
       owner,
       now,
-      targets: [deps.hostId],
-      isRevoked: (kid) => revokedKids(deps.stateRoot, owner).has(kid),
+      targets: [trust.hostId],
+      isRevoked: (kid) => trust.revokedKids().has(kid),
     });
     deps.replay.accept(
       { kid: envelope.kid, nonce: envelope.nonce, seq: envelope.seq, exp: envelope.exp },
@@ -112,14 +115,15 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
   if (!params.success) return deps.authorizer.refuse('usage.invalid', { ...audit, verb: method });
   const source = { scrambleId: envelope.id, kid: envelope.kid, isOwner: envelope.id === owner };
   const authorize = (verb: string, target: string) =>
-    deps.authorizer.authorize({ verb, target, source }, audit);
-  const release = await authorize(method, policyTarget(params.data, deps.hostId));
+    deps.authorizer.authorize({ verb, target, source, trust }, audit);
+  const release = await authorize(method, policyTarget(params.data, trust.hostId));
   try {
     const caller: Caller = {
       scrambleId: envelope.id,
       kid: envelope.kid,
       envelope: Buffer.from(bytes).toString('base64url'),
       authorize,
+      trust,
     };
     return await deps.handlers[method](params.data, {
       ...run.context,
