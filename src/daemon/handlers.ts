@@ -12,6 +12,7 @@ import type { DaemonConfig } from './config.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
 import { agentRequest } from './portal-agent.js';
+import { allows, requireAllowed } from './portal-lifecycle.js';
 import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
 import { storeRevocation } from './revocations.js';
@@ -51,7 +52,8 @@ export function buildHandlers(
     'portal.list': async () => ({ portals: manager.list() }),
     'portal.status': async ({ name }, context) => {
       const record = manager.get(name);
-      if (record.state !== 'ready') return { portal: manager.summary(name), agent: null, agentError: null };
+      if (!allows(record.state, 'agent'))
+        return { portal: manager.summary(name), agent: null, agentError: null };
       try {
         return {
           portal: manager.summary(name),
@@ -87,12 +89,8 @@ export function buildHandlers(
       const paths = portalPaths(config, name, record.manifest);
       // Asked before anything is stopped: a refusal leaves the portal as it was.
       if (ifShareEmpty) await refuseShareWithData(name, paths.shareDir);
-      if (record.state !== 'stopped' && record.state !== 'crashed') {
-        if (!force) {
-          throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}`, {
-            hint: 'Stop it first ("portalgun down"), or use --force.',
-          });
-        }
+      if (!allows(record.state, 'remove')) {
+        if (!force) requireAllowed(record, 'remove');
         await manager.down({ name, force: true }, context);
       }
       await rm(paths.shareDir, { recursive: true, force: true });
@@ -104,8 +102,7 @@ export function buildHandlers(
     },
     'portal.console': async ({ name }, context) => {
       const record = manager.get(name);
-      if (record.state !== 'ready')
-        throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}, not ready`);
+      requireAllowed(record, 'console');
       context.takeOver((client) => {
         const consoleSocket = connect(runFiles(record.instance.runDir).console);
         client.pipe(consoleSocket).pipe(client);

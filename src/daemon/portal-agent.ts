@@ -5,8 +5,9 @@
  */
 import { connectAgent } from '../agent/host/agent-client.js';
 import { MvError } from '../errors/index.js';
-import { isAgentVerb } from '../guest-abi/index.js';
+import { AGENT_VERBS, isAgentVerb } from '../guest-abi/index.js';
 import { runFiles } from '../instance/index.js';
+import { requireAllowed } from './portal-lifecycle.js';
 import type { PortalRecord } from './state/portal-store.js';
 
 const queues = new Map<string, Promise<unknown>>();
@@ -32,14 +33,10 @@ export function agentRequest(
   timeoutMs = 40_000,
 ): Promise<unknown> {
   const { verb, args, auth } = request;
-  if (record.state !== 'ready') {
-    throw new MvError('portal.wrong-state', `Portal "${record.name}" is ${record.state}, not ready`, {
-      hint: 'Start it with "portalgun up" first.',
-    });
-  }
+  requireAllowed(record, 'agent');
   if (!isAgentVerb(verb)) {
     throw new MvError('agent.unknown-verb', `"${verb}" is not an agent verb`, {
-      hint: 'Verbs: ping, status, hostname, net-config, mount-share, run, poweroff.',
+      hint: `Verbs: ${AGENT_VERBS.join(', ')}.`,
     });
   }
   if (!record.manifest.agent.verbs.includes(verb)) {

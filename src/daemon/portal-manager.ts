@@ -15,6 +15,7 @@ import { ensureImage } from './images.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
 import { launchPortalQemu } from './portal-launch.js';
+import { requireAllowed } from './portal-lifecycle.js';
 import { applyPortRules, attachNetwork, detachNetwork, isNetworked } from './portal-network.js';
 import { takeScreenshot } from './portal-screenshot.js';
 import { startPortalTpm } from './portal-tpm.js';
@@ -401,9 +402,8 @@ export class PortalManager {
   async screenshot(name: string): Promise<Buffer> {
     const record = this.get(name);
     const monitor = this.monitors.get(name);
-    if (record.state !== 'ready' || !monitor) {
-      throw new MvError('portal.wrong-state', `Portal "${name}" is ${record.state}, not ready`);
-    }
+    requireAllowed(record, 'screenshot');
+    if (!monitor) throw new MvError('portal.wrong-state', `Portal "${name}" is ready, but not watched yet`);
     return takeScreenshot(record, await monitor.connect(2_000), this.config.owner.uid);
   }
 
