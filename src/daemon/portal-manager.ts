@@ -286,8 +286,12 @@ export class PortalManager {
         }),
       );
       // Last step before QEMU: no flag skips it (see ImageTrust.verifyForBoot for the window that remains).
+      // It reads the host's trust afresh, so a key revoked while the image was built is not let through.
       context.progress('verifying the image');
-      await this.trust.images.verifyForBoot(image, imageManifest, context);
+      await this.trust.images.verifyForBoot(image, imageManifest, {
+        trust: this.trust.read(),
+        progress: context.progress,
+      });
       context.progress(`starting QEMU (${instance.accel})`);
       const { pid, pidStart, monitor } = await launchPortalQemu(this.config, {
         plan,
