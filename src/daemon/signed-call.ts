@@ -16,6 +16,7 @@ import {
   METHODS,
   type MethodName,
   PROBE_METHOD,
+  policyTargetOf,
   SEAL_INFO,
 } from '../protocol/index.js';
 import { osRandom } from '../scramble/host/keyring.js';
@@ -116,7 +117,7 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
   const source = { scrambleId: envelope.id, kid: envelope.kid, isOwner: envelope.id === owner };
   const authorize = (verb: string, target: string) =>
     deps.authorizer.authorize({ verb, target, source, trust }, audit);
-  const release = await authorize(method, policyTarget(params.data, trust.hostId));
+  const release = await authorize(method, policyTargetOf(method, params.data, trust.hostId));
   try {
     const caller: Caller = {
       scrambleId: envelope.id,
@@ -135,11 +136,4 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
   } finally {
     release();
   }
-}
-
-/** What the policy's target pattern is matched against: the portal, formula, node or image named, else this host. */
-function policyTarget(params: unknown, hostId: string): string {
-  const named = params as Record<string, unknown>;
-  const target = [named.name, named.formula, named.node, named.image].find((v) => typeof v === 'string');
-  return typeof target === 'string' ? target : hostId;
 }

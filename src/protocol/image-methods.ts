@@ -62,6 +62,7 @@ const PROBLEM = z.strictObject({ code: z.string(), message: z.string() });
 /** The image methods of the daemon API. */
 export const IMAGE_METHODS = {
   'image.prepare': {
+    target: ['formula'],
     /** `refresh`: build the lineage's Debian layers again from today's archive, found or not. */
     params: z.strictObject({ formula: FORMULA, refresh: z.boolean().default(false) }),
     result: z.strictObject({
@@ -78,6 +79,7 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.sign': {
+    target: ['node'],
     params: z.strictObject({ node: NODE, imageKey: DIGEST, signature: JSON_OBJECT }),
     result: z.strictObject({
       node: z.string(),
@@ -87,14 +89,17 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.allow-downgrade': {
+    target: ['node'],
     params: z.strictObject({ node: NODE, version: z.number().int().positive() }),
     result: z.strictObject({ node: z.string(), version: z.number().int(), newest: z.number().int() }),
   },
   'image.list': {
+    target: [],
     params: z.strictObject({}),
     result: z.strictObject({ images: z.array(IMAGE_SUMMARY) }),
   },
   'image.show': {
+    target: ['image'],
     params: z.strictObject({ image: IMAGE_REF }),
     result: z.strictObject({
       image: IMAGE_SUMMARY,
@@ -111,6 +116,7 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.verify': {
+    target: ['image'],
     params: z.strictObject({ image: IMAGE_REF.optional() }),
     result: z.strictObject({
       results: z.array(
@@ -125,6 +131,7 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.remove': {
+    target: ['image'],
     params: z.strictObject({ image: IMAGE_REF }),
     result: z.strictObject({
       removed: IMAGE_ID,
@@ -133,6 +140,7 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.sources': {
+    target: [],
     params: z.strictObject({}),
     /** The archive the daemon builds Debian layers from, and where each URL comes from; or why it has none. */
     result: z.strictObject({
@@ -149,6 +157,7 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.outdated': {
+    target: ['image'],
     /** `fetch`: fetch the package indices now even if the last fetch is recent. */
     params: z.strictObject({ image: IMAGE_REF.optional(), fetch: z.boolean().default(false) }),
     result: z.strictObject({
@@ -169,6 +178,7 @@ export const IMAGE_METHODS = {
     }),
   },
   'image.gc': {
+    target: [],
     params: z.strictObject({}),
     result: z.strictObject({
       removed: z.array(IMAGE_ID),

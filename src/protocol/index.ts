@@ -31,4 +31,5 @@ export {
   PORTAL_SUMMARY,
   type PortalState,
   type PortalSummary,
+  policyTargetOf,
 } from './methods.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METHODS, PORTAL_NAME } from './index.js';
+import { METHODS, type MethodName, PORTAL_NAME, policyTargetOf } from './index.js';
 
 describe('METHODS', () => {
   const exec = METHODS['portal.exec'].params;
@@ -43,5 +43,33 @@ describe('PORTAL_NAME', () => {
     for (const name of ['Console', '-a', 'a-', '1a', 'a.b', 'a_b', '', 'a'.repeat(43), 'a'.repeat(44)]) {
       assert.ok(!PORTAL_NAME.safeParse(name).success, JSON.stringify(name));
     }
+  });
+});
+
+describe('policy targets', () => {
+  it('every method names its own parameters as its target', () => {
+    for (const [method, spec] of Object.entries(METHODS)) {
+      for (const field of spec.target as readonly string[]) {
+        assert.ok(
+          field in spec.params.shape,
+          `${method} targets "${field}", which is not one of its parameters`,
+        );
+      }
+    }
+  });
+
+  it('matches the first declared parameter given, else the host', () => {
+    const host = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const target = (method: MethodName, params: Record<string, unknown>) =>
+      policyTargetOf(method, params, host);
+    assert.equal(target('portal.up', { formula: 'application/console', name: 'web' }), 'web');
+    assert.equal(target('portal.up', { formula: 'application/console' }), 'application/console');
+    assert.equal(target('portal.exec', { name: 'web', verb: 'run', args: ['/bin/busybox'] }), 'web');
+    assert.equal(
+      target('image.sign', { node: 'application/console', imageKey: 'sha256:0' }),
+      'application/console',
+    );
+    assert.equal(target('image.verify', {}), host);
+    assert.equal(target('portal.list', {}), host);
   });
 });

@@ -63,9 +63,13 @@ export type PortalSummary = z.output<typeof PORTAL_SUMMARY>;
 
 const nameParam = z.strictObject({ name: PORTAL_NAME });
 
-/** Every daemon method: params and result schemas. */
+/**
+ * Every daemon method: its params and result schemas, and its policy target: the parameters whose value a
+ * policy rule's target pattern is matched against, the first one given (none: this host's id).
+ */
 export const METHODS = {
   'system.version': {
+    target: [],
     params: z.strictObject({}),
     result: z.strictObject({
       version: z.string(),
@@ -76,22 +80,27 @@ export const METHODS = {
     }),
   },
   'identity.revoke': {
+    target: [],
     params: z.strictObject({ record: z.record(z.string(), z.unknown()) }),
     result: z.strictObject({ revoked: z.string() }),
   },
   'portal.up': {
+    target: ['name', 'formula'],
     params: z.strictObject({ formula: z.string().min(1).max(300), name: PORTAL_NAME.optional() }),
     result: PORTAL_SUMMARY,
   },
   'portal.down': {
+    target: ['name'],
     params: z.strictObject({ name: PORTAL_NAME, force: z.boolean().default(false) }),
     result: PORTAL_SUMMARY,
   },
   'portal.list': {
+    target: [],
     params: z.strictObject({}),
     result: z.strictObject({ portals: z.array(PORTAL_SUMMARY) }),
   },
   'portal.status': {
+    target: ['name'],
     params: nameParam,
     result: z.strictObject({
       portal: PORTAL_SUMMARY,
@@ -100,6 +109,7 @@ export const METHODS = {
     }),
   },
   'portal.exec': {
+    target: ['name'],
     params: z.strictObject({
       name: PORTAL_NAME,
       verb: z.string().min(1).max(32),
@@ -108,6 +118,7 @@ export const METHODS = {
     result: z.strictObject({ result: z.unknown() }),
   },
   'portal.logs': {
+    target: ['name'],
     params: z.strictObject({
       name: PORTAL_NAME,
       offset: z.number().int().min(0).optional(),
@@ -116,6 +127,7 @@ export const METHODS = {
     result: z.strictObject({ text: z.string(), offset: z.number().int(), live: z.boolean() }),
   },
   'portal.remove': {
+    target: ['name'],
     params: z.strictObject({
       name: PORTAL_NAME,
       force: z.boolean().default(false),
@@ -125,15 +137,18 @@ export const METHODS = {
     result: z.strictObject({ removed: z.string() }),
   },
   'portal.console': {
+    target: ['name'],
     params: nameParam,
     result: z.strictObject({ attached: z.literal(true) }),
   },
   'portal.screenshot': {
+    target: ['name'],
     params: nameParam,
     /** What the portal's display shows, as a base64 PNG. */
     result: z.strictObject({ format: z.literal('png'), data: z.string() }),
   },
   'image.build': {
+    target: ['formula'],
     params: z.strictObject({ formula: z.string().min(1).max(300) }),
     result: z.strictObject({
       node: z.string(),
@@ -148,6 +163,19 @@ export const METHODS = {
 
 /** A method name. */
 export type MethodName = keyof typeof METHODS;
+
+/** What a policy rule's target pattern is matched against for a call: its declared target, else `hostId`. */
+export function policyTargetOf(
+  method: MethodName,
+  params: Readonly<Record<string, unknown>>,
+  hostId: string,
+): string {
+  for (const field of METHODS[method].target as readonly string[]) {
+    const value = params[field];
+    if (typeof value === 'string') return value;
+  }
+  return hostId;
+}
 
 /** The parameters a caller passes (defaults may be left out). */
 export type MethodParamsInput<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;
