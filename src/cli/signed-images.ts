@@ -7,7 +7,7 @@
  * A shell that names a Debian archive of its own is first checked against the daemon's (archive-check.ts).
  */
 import { MvError } from '../errors/index.js';
-import { IMAGE_MANIFEST_SCHEMA, imageManifestDigest } from '../image/index.js';
+import { imageManifestDigest } from '../image/index.js';
 import type { MethodParamsInput, MethodResult } from '../protocol/index.js';
 import { loadSession } from '../scramble/host/keyring.js';
 import { type JsonValue, signImageManifest } from '../scramble/index.js';
@@ -31,7 +31,7 @@ export async function prepareSignedImage(formula: string, options: PrepareOption
   await requireDaemonArchiveAgrees(options);
   const prepared = await callDaemon('image.prepare', { formula, refresh: options.refresh === true }, options);
   if (prepared.signed) return { prepared, signedNow: false };
-  const manifest = IMAGE_MANIFEST_SCHEMA.parse(prepared.manifest);
+  const { manifest } = prepared;
   const digest = imageManifestDigest(manifest);
   // Sign what was received and checked here, never a digest taken on trust.
   if (digest !== prepared.manifestDigest || manifest.imageKey !== prepared.imageKey) {

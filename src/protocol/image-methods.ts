@@ -1,11 +1,12 @@
 /**
  * @module The daemon's image methods: preparing (building) an image and signing its manifest, the owner's
- * downgrade allowance, and the store's management (list, show, verify, remove, gc). Manifests travel as
- * objects; both sides parse them with `IMAGE_MANIFEST_SCHEMA` (image/image-manifest.ts), which the protocol
- * domain does not import because it sits below the image domain.
+ * downgrade allowance, and the store's management (list, show, verify, remove, gc). Manifests travel with
+ * their schema (`IMAGE_MANIFEST_SCHEMA`, image/image-manifest.ts), so each side checks what the other sent;
+ * a signature is a JSON object that scramble/image-signature.ts reads, with its own refusals.
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { IMAGE_MANIFEST_SCHEMA } from '../image/index.js';
 
 const DIGEST = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
 const FORMULA = z.string().min(1).max(300);
@@ -69,7 +70,7 @@ export const IMAGE_METHODS = {
       node: z.string(),
       imageKey: DIGEST,
       version: z.number().int().positive(),
-      manifest: JSON_OBJECT,
+      manifest: IMAGE_MANIFEST_SCHEMA,
       manifestDigest: DIGEST,
       /** Whether the store holds a signature of this manifest by the owner that the host accepts. */
       signed: z.boolean(),
@@ -103,7 +104,7 @@ export const IMAGE_METHODS = {
     params: z.strictObject({ image: IMAGE_REF }),
     result: z.strictObject({
       image: IMAGE_SUMMARY,
-      manifest: JSON_OBJECT.nullable(),
+      manifest: IMAGE_MANIFEST_SCHEMA.nullable(),
       manifestDigest: DIGEST.nullable(),
       boot: BOOT_FILES,
       signature: z.strictObject({

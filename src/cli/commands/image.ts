@@ -5,7 +5,6 @@
  * manifest (artifacts, digests, packages, sources) and who signed it.
  */
 import type { Command } from 'commander';
-import { IMAGE_MANIFEST_SCHEMA } from '../../image/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
@@ -65,7 +64,6 @@ export function registerImageCommands(image: Command): void {
         { socketPath: daemonSocketPath(global.run) },
       );
       if (global.json) return writeJson(shown);
-      const manifest = shown.manifest ? IMAGE_MANIFEST_SCHEMA.parse(shown.manifest) : undefined;
-      writeText(renderImageDetail(shown, manifest));
+      writeText(renderImageDetail(shown, shown.manifest ?? undefined));
     });
 }
