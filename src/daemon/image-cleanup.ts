@@ -17,7 +17,6 @@ import type { ImageRecord } from '../image/index.js';
 import type { MethodResult } from '../protocol/index.js';
 import { manifestsByNode } from './catalogue.js';
 import type { ImageCatalog } from './image-catalog.js';
-import { withStoreToItself } from './images.js';
 import type { ImageState } from './state/image-state.js';
 
 const idOf = (record: ImageRecord) => ({ node: record.node, imageKey: record.imageKey });
@@ -47,13 +46,6 @@ export async function removeImage(
   catalog: ImageCatalog,
   options: { stateRoot: string; reference: string },
 ): Promise<MethodResult<'image.remove'>> {
-  return withStoreToItself(() => removeOne(catalog, options));
-}
-
-async function removeOne(
-  catalog: ImageCatalog,
-  options: { stateRoot: string; reference: string },
-): Promise<MethodResult<'image.remove'>> {
   const record = await catalog.find(options.reference);
   const users = catalog.inUse().get(record.imageKey);
   if (users) {
@@ -77,13 +69,6 @@ async function removeOne(
 
 /** `image gc`: keeps current and running images, removes the rest and every blob nothing references. */
 export async function collectImages(
-  catalog: ImageCatalog,
-  options: { stateRoot: string; formulasDir: string; state: ImageState },
-): Promise<MethodResult<'image.gc'>> {
-  return withStoreToItself(() => collect(catalog, options));
-}
-
-async function collect(
   catalog: ImageCatalog,
   options: { stateRoot: string; formulasDir: string; state: ImageState },
 ): Promise<MethodResult<'image.gc'>> {

@@ -15,7 +15,7 @@ import type { ImageCatalog } from './image-catalog.js';
 import { collectImages, removeImage } from './image-cleanup.js';
 import { listOutdated } from './image-outdated.js';
 import type { ImageTrust } from './image-trust.js';
-import { ensureImage } from './images.js';
+import type { ImageBuilder } from './images.js';
 import { type HandlerContext, requireCaller } from './server.js';
 import type { ImageState } from './state/image-state.js';
 
@@ -28,6 +28,7 @@ export interface ImageHandlerDeps {
   readonly trust: ImageTrust;
   readonly state: ImageState;
   readonly catalog: ImageCatalog;
+  readonly builder: ImageBuilder;
 }
 
 /** The handlers of every `image.*` method. */
@@ -36,8 +37,7 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
   return {
     // Builds without recording or signing: for tools that want the artifacts (benchmarks, tests).
     'image.build': async ({ formula }, context) => {
-      const image = await ensureImage(
-        config,
+      const image = await deps.builder.ensure(
         await findResolvedFormula(config.formulasDir, formula),
         context.progress,
         { owner: requireCaller(context).trust.owner().scrambleId },
@@ -55,7 +55,7 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
       requireStartable(resolved.manifest);
       const before = deps.state.currentImages().get(resolved.manifest.node);
       const host = requireCaller(context).trust;
-      const image = await ensureImage(config, resolved, context.progress, {
+      const image = await deps.builder.ensure(resolved, context.progress, {
         refresh,
         owner: host.owner().scrambleId,
       });
@@ -94,12 +94,17 @@ export function buildImageHandlers(deps: ImageHandlerDeps): { [M in ImageMethod]
     'image.sources': () => describeBuildArchive(config),
     'image.outdated': ({ image, fetch }, context) =>
       listOutdated({ config, catalog, state: deps.state }, { image, fetch, progress: context.progress }),
-    'image.remove': ({ image }) => removeImage(catalog, { stateRoot: config.stateRoot, reference: image }),
+    'image.remove': ({ image }) =>
+      deps.builder.withStoreToItself(() =>
+        removeImage(catalog, { stateRoot: config.stateRoot, reference: image }),
+      ),
     'image.gc': () =>
-      collectImages(catalog, {
-        stateRoot: config.stateRoot,
-        formulasDir: config.formulasDir,
-        state: deps.state,
-      }),
+      deps.builder.withStoreToItself(() =>
+        collectImages(catalog, {
+          stateRoot: config.stateRoot,
+          formulasDir: config.formulasDir,
+          state: deps.state,
+        }),
+      ),
   };
 }

@@ -7,38 +7,14 @@
 
 import { MvError } from '../errors/index.js';
 import type { ResolvedFormula } from '../formula/index.js';
-import { readBuildInputs } from '../image/host/build-inputs.js';
-import { ensureLayers } from '../image/host/build-layers.js';
+import { FileDigests, readBuildInputs } from '../image/host/build-inputs.js';
+import { ensureLayers, type LayerRecord } from '../image/host/build-layers.js';
 import { buildMicroImage } from '../image/host/build-micro.js';
 import { readImageRecord } from '../image/host/store.js';
 import { type ImageRecord, imageKeyOf, type LayerSpec, planLayers } from '../image/index.js';
 import { manifestsByNode } from './catalogue.js';
 import type { DaemonConfig } from './config.js';
 import { readBuildArchive } from './debian-archive.js';
-
-const building = new Map<string, Promise<ImageRecord>>();
-/** Requests inside ensureImage (finding or building), and the image rm or gc running, if any. */
-let activeBuilds = 0;
-let cleaning: Promise<unknown> | undefined;
-
-/**
- * Runs `clean` (image rm or gc) with the store to itself: refused while an image is being found or built,
- * and every new request for an image waits until it is done, so no build loses blobs that no record names yet.
- */
-export async function withStoreToItself<T>(clean: () => Promise<T>): Promise<T> {
-  if (activeBuilds > 0 || cleaning) {
-    throw new MvError('image.busy', 'An image is being built or the store is being cleaned', {
-      hint: 'Run it again once that has finished.',
-    });
-  }
-  const run = clean();
-  cleaning = run;
-  try {
-    return await run;
-  } finally {
-    cleaning = undefined;
-  }
-}
 
 /** How an image is found or built. */
 export interface EnsureOptions {
@@ -48,66 +24,102 @@ export interface EnsureOptions {
   readonly refresh?: boolean;
 }
 
-/** The image record for a resolved formula, built if missing. */
-export async function ensureImage(
-  config: DaemonConfig,
-  resolved: ResolvedFormula,
-  progress: (message: string) => void,
-  options: EnsureOptions,
-): Promise<ImageRecord> {
-  while (cleaning) await cleaning.catch(() => undefined);
-  activeBuilds += 1;
-  try {
-    return await findOrBuild(config, resolved, { ...options, progress });
-  } finally {
-    activeBuilds -= 1;
-  }
-}
+/**
+ * The daemon's one image builder: it shares a build among concurrent requests for the same image or layer,
+ * remembers the digests of host files, and keeps the store to image rm and gc while they run.
+ */
+export class ImageBuilder {
+  private readonly building = new Map<string, Promise<ImageRecord>>();
+  private readonly layerBuilds = new Map<string, Promise<LayerRecord>>();
+  private readonly digests = new FileDigests();
+  /** Requests inside ensure (finding or building), and the image rm or gc running, if any. */
+  private activeBuilds = 0;
+  private cleaning: Promise<unknown> | undefined;
 
-async function findOrBuild(
-  config: DaemonConfig,
-  resolved: ResolvedFormula,
-  options: EnsureOptions & { readonly progress: (message: string) => void },
-): Promise<ImageRecord> {
-  const { progress, owner } = options;
-  const { manifest } = resolved;
-  const manifests =
-    manifest.image.backend === 'debian' ? await manifestsByNode(config.formulasDir) : new Map();
-  const specs: LayerSpec[] =
-    manifest.image.backend === 'debian' ? planLayers(manifest.node, (node) => manifests.get(node)) : [];
-  const log = (line: string) => progress(`image: ${line}`);
-  // Layers first: the image key covers their files, which differ when a layer is built again.
-  const layers = await ensureLayers(config.stateRoot, specs, {
-    archive: () => readBuildArchive(config),
-    refresh: options.refresh === true,
-    now: config.clock,
-    log,
-  });
-  const inputs = await readBuildInputs({
-    stateRoot: config.stateRoot,
-    manifest: resolved.manifest,
-    formulaHash: resolved.hash,
-    owner,
-    agentBundle: config.agentBundle,
-    node: process.execPath,
-    busybox: '/bin/busybox',
-    layerDigests: layers.map((layer) => layer.digest),
-  });
-  const key = imageKeyOf(resolved.hash, inputs);
-  const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, key);
-  if (existing) return existing;
-  let build = building.get(key);
-  if (!build) {
-    progress(`building the image of ${resolved.manifest.node}`);
-    build = buildMicroImage(resolved.manifest, {
+  constructor(private readonly config: DaemonConfig) {}
+
+  /**
+   * Runs `clean` (image rm or gc) with the store to itself: refused while an image is being found or built,
+   * and every new request for an image waits until it is done, so no build loses blobs no record names yet.
+   */
+  async withStoreToItself<T>(clean: () => Promise<T>): Promise<T> {
+    if (this.activeBuilds > 0 || this.cleaning) {
+      throw new MvError('image.busy', 'An image is being built or the store is being cleaned', {
+        hint: 'Run it again once that has finished.',
+      });
+    }
+    const run = clean();
+    this.cleaning = run;
+    try {
+      return await run;
+    } finally {
+      this.cleaning = undefined;
+    }
+  }
+
+  /** The image record for a resolved formula, built if missing. */
+  async ensure(
+    resolved: ResolvedFormula,
+    progress: (message: string) => void,
+    options: EnsureOptions,
+  ): Promise<ImageRecord> {
+    while (this.cleaning) await this.cleaning.catch(() => undefined);
+    this.activeBuilds += 1;
+    try {
+      return await this.findOrBuild(resolved, { ...options, progress });
+    } finally {
+      this.activeBuilds -= 1;
+    }
+  }
+
+  private async findOrBuild(
+    resolved: ResolvedFormula,
+    options: EnsureOptions & { readonly progress: (message: string) => void },
+  ): Promise<ImageRecord> {
+    const { config } = this;
+    const { progress, owner } = options;
+    const { manifest } = resolved;
+    const manifests =
+      manifest.image.backend === 'debian' ? await manifestsByNode(config.formulasDir) : new Map();
+    const specs: LayerSpec[] =
+      manifest.image.backend === 'debian' ? planLayers(manifest.node, (node) => manifests.get(node)) : [];
+    const log = (line: string) => progress(`image: ${line}`);
+    // Layers first: the image key covers their files, which differ when a layer is built again.
+    const layers = await ensureLayers(config.stateRoot, specs, {
+      archive: () => readBuildArchive(config),
+      refresh: options.refresh === true,
+      now: config.clock,
+      log,
+      inProgress: this.layerBuilds,
+    });
+    const inputs = await readBuildInputs({
       stateRoot: config.stateRoot,
+      manifest: resolved.manifest,
       formulaHash: resolved.hash,
       owner,
       agentBundle: config.agentBundle,
-      layers,
-      log,
-    }).finally(() => building.delete(key));
-    building.set(key, build);
+      node: process.execPath,
+      busybox: '/bin/busybox',
+      layerDigests: layers.map((layer) => layer.digest),
+      digests: this.digests,
+    });
+    const key = imageKeyOf(resolved.hash, inputs);
+    const existing = await readImageRecord(config.stateRoot, resolved.manifest.node, key);
+    if (existing) return existing;
+    let build = this.building.get(key);
+    if (!build) {
+      progress(`building the image of ${resolved.manifest.node}`);
+      build = buildMicroImage(resolved.manifest, {
+        stateRoot: config.stateRoot,
+        formulaHash: resolved.hash,
+        owner,
+        agentBundle: config.agentBundle,
+        layers,
+        log,
+        digests: this.digests,
+      }).finally(() => this.building.delete(key));
+      this.building.set(key, build);
+    }
+    return build;
   }
-  return build;
 }

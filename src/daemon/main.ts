@@ -26,6 +26,7 @@ import { readOrCreateHostId, registerOwner } from './host-identity.js';
 import { readHostTrust } from './host-trust-files.js';
 import { ImageCatalog } from './image-catalog.js';
 import { ImageTrust } from './image-trust.js';
+import { ImageBuilder } from './images.js';
 import { PortalManager } from './portal-manager.js';
 import { isListening, serve } from './server.js';
 import { handleSignedCall } from './signed-call.js';
@@ -130,7 +131,9 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const store = new PortalStore(path.join(config.stateRoot, 'portalgun.db'));
   const imageState = new ImageState(store.db);
   const trust = new ImageTrust(config, imageState);
+  const builder = new ImageBuilder(config);
   const manager = new PortalManager(config, store, {
+    builder,
     images: trust,
     read: () => readHostTrust(config),
   });
@@ -146,7 +149,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const handlers = buildHandlers(config, {
     store,
     manager,
-    images: { config, trust, state: imageState, catalog },
+    images: { config, trust, state: imageState, catalog, builder },
   });
   const signedDeps = {
     readTrust: () => readHostTrust(config),

@@ -11,7 +11,7 @@ import type { DaemonConfig } from './config.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import type { HostTrust } from './host-trust.js';
 import type { ImageTrust } from './image-trust.js';
-import { ensureImage } from './images.js';
+import type { ImageBuilder } from './images.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
 import { launchPortalQemu } from './portal-launch.js';
@@ -38,8 +38,9 @@ export interface StartContext extends RequestContext {
   readonly trust: HostTrust;
 }
 
-/** What the manager checks images with. */
-export interface ManagerTrust {
+/** What the manager builds and checks images with. */
+export interface ManagerImages {
+  readonly builder: ImageBuilder;
   readonly images: ImageTrust;
   /** Reads the host's trust for a restart, which no request carries. */
   readonly read: () => HostTrust;
@@ -54,7 +55,7 @@ export class PortalManager {
   constructor(
     private readonly config: DaemonConfig,
     private readonly store: PortalStore,
-    private readonly trust: ManagerTrust,
+    private readonly trust: ManagerImages,
   ) {
     this.restarter = new Restarter({
       store,
@@ -99,7 +100,7 @@ export class PortalManager {
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {
-      const image = await ensureImage(this.config, resolved, context.progress, {
+      const image = await this.trust.builder.ensure(resolved, context.progress, {
         owner: context.trust.owner().scrambleId,
       });
       const imageManifest = this.trust.images.record(image);

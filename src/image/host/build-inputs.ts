@@ -1,7 +1,8 @@
 /**
  * @module Digests of every file a micro image is made from besides the formula (the agent bundle, the
  * node and busybox binaries, the kernel), so an image is rebuilt whenever any of them changes. Large
- * binaries are hashed once per (path, size, mtime) and remembered for the life of the process.
+ * binaries are hashed once per (path, size, mtime) and remembered by a `FileDigests` its owner keeps (the
+ * daemon's image builder keeps one for its life).
  */
 import { stat } from 'node:fs/promises';
 import { MvError } from '../../errors/index.js';
@@ -11,16 +12,19 @@ import { guestFilesDigest } from '../micro-plan.js';
 import { bootKernelDigest, readKernel } from './kernel.js';
 import { sha256File } from './store.js';
 
-const remembered = new Map<string, string>();
+/** Digests of host files, each computed once per (path, size, mtime). */
+export class FileDigests {
+  private readonly known = new Map<string, string>();
 
-async function fileDigest(file: string): Promise<string> {
-  const info = await stat(file);
-  const key = `${file}\0${info.size}\0${info.mtimeMs}`;
-  const known = remembered.get(key);
-  if (known) return known;
-  const digest = await sha256File(file);
-  remembered.set(key, digest);
-  return digest;
+  async of(file: string): Promise<string> {
+    const info = await stat(file);
+    const key = `${file}\0${info.size}\0${info.mtimeMs}`;
+    const known = this.known.get(key);
+    if (known) return known;
+    const digest = await sha256File(file);
+    this.known.set(key, digest);
+    return digest;
+  }
 }
 
 /** Files a micro build takes from the host. */
@@ -35,6 +39,7 @@ export interface BuildSources {
   readonly busybox: string;
   /** The digests of a Debian image's layer files, bottom first. */
   readonly layerDigests?: readonly string[];
+  readonly digests: FileDigests;
 }
 
 /** The digests of a build's inputs. */
@@ -54,9 +59,9 @@ export async function readBuildInputs(sources: BuildSources): Promise<BuildInput
       layers: sources.layerDigests?.length ?? 0,
     }),
     kernel: bootKernelDigest(kernel, sources.manifest.boot.firmware),
-    agent: await fileDigest(sources.agentBundle),
-    node: await fileDigest(sources.node),
-    busybox: await fileDigest(sources.busybox),
+    agent: await sources.digests.of(sources.agentBundle),
+    node: await sources.digests.of(sources.node),
+    busybox: await sources.digests.of(sources.busybox),
     layers: [...(sources.layerDigests ?? [])],
   };
 }

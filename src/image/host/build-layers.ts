@@ -56,6 +56,11 @@ export interface LayerBuildOptions {
   readonly refresh?: boolean;
   readonly now: () => number;
   readonly log: (line: string) => void;
+  /**
+   * Builds in progress by store and layer key, kept by the caller across calls (the daemon's image builder):
+   * two images sharing a missing layer wait for the same build.
+   */
+  readonly inProgress?: Map<string, Promise<LayerRecord>>;
 }
 
 async function readLayerRecord(stateRoot: string, key: string): Promise<LayerRecord | undefined> {
@@ -132,9 +137,6 @@ async function buildLayer(
   }
 }
 
-/** Builds in progress by store and layer key: two images sharing a missing layer wait for the same build. */
-const building = new Map<string, Promise<LayerRecord>>();
-
 /** The records of every layer, bottom first, building the ones that are missing (all of them on refresh). */
 export async function ensureLayers(
   stateRoot: string,
@@ -145,6 +147,7 @@ export async function ensureLayers(
   // The archive is resolved once per call, and only if a layer is built: every layer of one build agrees.
   let archive: Promise<LayerArchive> | undefined;
   const once = { ...options, archive: () => (archive ??= options.archive()) };
+  const building = options.inProgress ?? new Map<string, Promise<LayerRecord>>();
   for (const spec of specs) {
     const found = options.refresh ? undefined : await readLayerRecord(stateRoot, spec.key);
     if (found) {

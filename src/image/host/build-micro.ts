@@ -15,7 +15,7 @@ import { type ImageRecord, imageKeyOf } from '../image-record.js';
 import { storeLayout } from '../layout.js';
 import { planMicroImage } from '../micro-plan.js';
 import { modulesFor } from '../modules.js';
-import { readBuildInputs } from './build-inputs.js';
+import { FileDigests, readBuildInputs } from './build-inputs.js';
 import type { LayerRecord } from './build-layers.js';
 import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
 import { bootKernelDigest, readKernel } from './kernel.js';
@@ -35,6 +35,8 @@ export interface MicroBuildOptions {
   readonly node?: string;
   readonly busybox?: string;
   readonly log?: (line: string) => void;
+  /** Digests of host files already known (the daemon's); a build without one hashes them again. */
+  readonly digests?: FileDigests;
   /**
    * A Debian image's layers, bottom first (see build-layers.ts): the root image then carries only the
    * portal's runtime, and the packages are Debian's, installed in the layers.
@@ -76,6 +78,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     node,
     busybox,
     layerDigests: layers.map((layer) => layer.digest),
+    digests: options.digests ?? new FileDigests(),
   });
   log('resolving kernel modules');
   const modules = await resolveModuleFiles(kernel.modules, modulesFor(manifest));
