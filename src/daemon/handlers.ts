@@ -11,7 +11,7 @@ import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
-import { agentRequest } from './portal-agent.js';
+import { PortalAgents } from './portal-agent.js';
 import { allows, requireAllowed } from './portal-lifecycle.js';
 import { readConsoleLog } from './portal-logs.js';
 import type { PortalManager } from './portal-manager.js';
@@ -37,6 +37,7 @@ export function buildHandlers(
   config: DaemonConfig,
   { store, manager, images }: HandlerDeps,
 ): Record<MethodName, Handler> {
+  const agents = new PortalAgents();
   const handlers: { [M in MethodName]: Typed<M> } = {
     'system.version': async () => ({
       version: config.version,
@@ -57,7 +58,7 @@ export function buildHandlers(
       try {
         return {
           portal: manager.summary(name),
-          agent: await agentRequest(
+          agent: await agents.request(
             record,
             { verb: 'status', args: [], auth: requireCaller(context).envelope },
             10_000,
@@ -77,7 +78,7 @@ export function buildHandlers(
       const release = await requireCaller(context).authorize(`agent.${verb}`, name);
       try {
         const auth = requireCaller(context).envelope;
-        return { result: await agentRequest(manager.get(name), { verb, args, auth }) };
+        return { result: await agents.request(manager.get(name), { verb, args, auth }) };
       } finally {
         release();
       }

@@ -10,28 +10,12 @@ import { runFiles } from '../instance/index.js';
 import { requireAllowed } from './portal-lifecycle.js';
 import type { PortalRecord } from './state/portal-store.js';
 
-const queues = new Map<string, Promise<unknown>>();
-
-/** Runs `task` after every earlier request to the same portal has finished. */
-function queued<T>(name: string, task: () => Promise<T>): Promise<T> {
-  const previous = queues.get(name) ?? Promise.resolve();
-  const next = previous.then(task, task);
-  queues.set(
-    name,
-    next.catch(() => undefined),
-  );
-  return next;
-}
-
-/**
- * Sends one agent request to a ready portal, with the user's signed envelope (`auth`) that authorises it:
- * the agent verifies that itself.
- */
-export function agentRequest(
+/** Checks a request against the portal's state and formula (throwing at once), and returns its sending. */
+function checkedRequest(
   record: PortalRecord,
   request: { readonly verb: string; readonly args: readonly string[]; readonly auth: string },
-  timeoutMs = 40_000,
-): Promise<unknown> {
+  timeoutMs: number,
+): () => Promise<unknown> {
   const { verb, args, auth } = request;
   requireAllowed(record, 'agent');
   if (!isAgentVerb(verb)) {
@@ -44,12 +28,37 @@ export function agentRequest(
       hint: `Its formula allows: ${record.manifest.agent.verbs.join(', ')}.`,
     });
   }
-  return queued(record.name, async () => {
+  return async () => {
     const agent = await connectAgent(runFiles(record.instance.runDir).agent, { timeoutMs: 5_000 });
     try {
       return await agent.request(verb, args, { timeoutMs, auth });
     } finally {
       agent.close();
     }
-  });
+  };
+}
+
+/** The daemon's way to the portals' agents: one queue per portal, as QEMU serves one connection at a time. */
+export class PortalAgents {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /**
+   * Sends one agent request to a ready portal, after every earlier request to it, with the user's signed
+   * envelope (`auth`) that authorises it: the agent verifies that itself.
+   */
+  request(
+    record: PortalRecord,
+    request: { readonly verb: string; readonly args: readonly string[]; readonly auth: string },
+    timeoutMs = 40_000,
+  ): Promise<unknown> {
+    const task = checkedRequest(record, request, timeoutMs);
+    const previous = this.queues.get(record.name) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.queues.set(record.name, tail);
+    void tail.then(() => {
+      if (this.queues.get(record.name) === tail) this.queues.delete(record.name);
+    });
+    return next;
+  }
 }
