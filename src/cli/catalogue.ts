@@ -3,7 +3,7 @@
  * path or portal name, with a "did you mean" for typos.
  */
 import { MvError } from '../errors/index.js';
-import { readFormulaTree } from '../formula/host/read-tree.js';
+import { readFormulaTree } from '../formula/host/index.js';
 import { type Catalogue, type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
 
 /** Reads and resolves a tree, returning diagnostics instead of throwing on them. */

@@ -19,7 +19,7 @@ import {
   SEALED_REPLY,
   SIGNED_CALL,
 } from '../protocol/index.js';
-import { loadSession, osRandom } from '../scramble/host/keyring.js';
+import { loadSession, osRandom } from '../scramble/host/index.js';
 import {
   draftEnvelope,
   envelopeDigest,

@@ -3,7 +3,7 @@
  * shell). A host without Graphviz gets `host.missing-tool` naming the package to install.
  */
 import { MvError } from '../errors/index.js';
-import { runCommand } from '../exec/host/run-command.js';
+import { runCommand } from '../exec/host/index.js';
 
 /** The SVG Graphviz draws for a DOT graph. */
 export async function runGraphvizSvg(dot: string): Promise<string> {

@@ -12,7 +12,7 @@ import {
   type Session,
   scrambleHome,
   unlockRoot,
-} from '../scramble/host/keyring.js';
+} from '../scramble/host/index.js';
 import { readPassphrase } from './passphrase.js';
 
 /** How long a session key lives by default. */

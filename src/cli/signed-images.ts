@@ -9,7 +9,7 @@
 import { MvError } from '../errors/index.js';
 import { imageManifestDigest } from '../image/index.js';
 import type { MethodParamsInput, MethodResult } from '../protocol/index.js';
-import { loadSession } from '../scramble/host/keyring.js';
+import { loadSession } from '../scramble/host/index.js';
 import { type JsonValue, signImageManifest } from '../scramble/index.js';
 import { requireDaemonArchiveAgrees } from './archive-check.js';
 import { type CallOptions, callDaemon } from './daemon-client.js';

@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import { errorFromDiagnostics, MvError } from '../errors/index.js';
-import { readFormulaTree } from '../formula/host/read-tree.js';
+import { readFormulaTree } from '../formula/host/index.js';
 import { type Catalogue, digestFormulaSources, resolveCatalogue } from '../formula/index.js';
-import { packageRoot } from '../install/host/package-root.js';
+import { packageRoot } from '../install/host/index.js';
 import { type MethodResult, PROBE_METHOD } from '../protocol/index.js';
 import type { GlobalOptions } from './commands/global-options.js';
 import { callDaemon, daemonSocketPath } from './daemon-client.js';

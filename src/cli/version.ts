@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../install/host/package-root.js';
+import { packageRoot } from '../install/host/index.js';
 
 /** The installed package's version, e.g. `0.1.0`. */
 export function packageVersion(): string {

@@ -5,7 +5,7 @@
  * written before the decision takes effect. The caller sees only `auth.denied` (or `auth.rate-limited` with
  * a retry-after); the exact reason goes to the audit log. It reads no file itself.
  */
-import type { AuditLog } from '../audit/host/append-log.js';
+import type { AuditLog } from '../audit/host/index.js';
 import type { AuditFields } from '../audit/index.js';
 import { type ErrorCode, MvError } from '../errors/index.js';
 import { evaluatePolicy, type PolicyRule, type RateLimiter, type RequestSource } from '../policy/index.js';

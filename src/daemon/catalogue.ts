@@ -3,7 +3,7 @@
  * 20 ms), so an edited formula takes effect without a restart; a tree with any problem is refused whole.
  */
 import { errorFromDiagnostics, MvError } from '../errors/index.js';
-import { readFormulaTree } from '../formula/host/read-tree.js';
+import { readFormulaTree } from '../formula/host/index.js';
 import { type Catalogue, type Manifest, type ResolvedFormula, resolveCatalogue } from '../formula/index.js';
 
 /** The tree, read and resolved; any problem in it refuses the whole tree. */

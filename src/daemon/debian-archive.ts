@@ -4,7 +4,7 @@
  * /etc/apt applies without a restart; and the host's apt proxy for the archive. `image sources` reports this
  * view, so a CLI whose environment says otherwise can be told (the daemon's view is the truth).
  */
-import { readHostApt } from '../debian/host/read-host-apt.js';
+import { readHostApt } from '../debian/host/index.js';
 import {
   DEBIAN_SUITE,
   type DebianArchive,

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../digest/index.js';
-import { writeFileAtomicSync } from '../files/host/write-atomic.js';
+import { writeFileAtomicSync } from '../files/host/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE } from '../policy/index.js';
 import { policyDir } from './host-trust-files.js';
 

@@ -3,7 +3,7 @@
  * of the files in it right now, so a CLI can use the same tree and tell when it reads other files.
  * Reads only.
  */
-import { readFormulaTree } from '../formula/host/read-tree.js';
+import { readFormulaTree } from '../formula/host/index.js';
 import { digestFormulaSources } from '../formula/index.js';
 
 /** Where the daemon's tree is and what it holds; the digest is null while the tree cannot be read. */

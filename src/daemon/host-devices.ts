@@ -6,9 +6,18 @@
  * nothing here: no sysfs is read and nothing is written.
  */
 import type { Manifest } from '../formula/index.js';
-import { claimsDirOf, readClaim, readClaims, removeClaim, saveClaim } from '../passthrough/host/claims.js';
-import { giveBack, handOver } from '../passthrough/host/handover.js';
-import { HOST_ROOTS, type HostRoots, readPassthroughFacts } from '../passthrough/host/read-facts.js';
+import {
+  claimsDirOf,
+  giveBack,
+  HOST_ROOTS,
+  type HostRoots,
+  handOver,
+  readClaim,
+  readClaims,
+  readPassthroughFacts,
+  removeClaim,
+  saveClaim,
+} from '../passthrough/host/index.js';
 import {
   heldDevices,
   isEmptyRequest,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MvError } from '../errors/index.js';
-import { writeFileAtomicSync } from '../files/host/write-atomic.js';
+import { writeFileAtomicSync } from '../files/host/index.js';
 import { verifyCertificate } from '../scramble/index.js';
 import { OWNER_SCHEMA, type OwnerRecord } from './host-trust.js';
 

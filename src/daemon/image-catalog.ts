@@ -4,8 +4,7 @@
  * from is ever removed; `gc` also keeps each node's current image (the one it last prepared).
  */
 import { MvError } from '../errors/index.js';
-import { checkArtifacts } from '../image/host/artifact-check.js';
-import { listImageRecords } from '../image/host/store-catalog.js';
+import { checkArtifacts, listImageRecords } from '../image/host/index.js';
 import { type ImageRecord, imageManifestDigest } from '../image/index.js';
 import { bootImageOfRecord } from '../plan/index.js';
 import { type ImageSummary, isActivePortal, type MethodResult } from '../protocol/index.js';

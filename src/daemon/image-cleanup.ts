@@ -12,7 +12,7 @@ import {
   listBlobs,
   removeBlobs,
   removeImageRecord,
-} from '../image/host/store-catalog.js';
+} from '../image/host/index.js';
 import type { ImageRecord } from '../image/index.js';
 import type { MethodResult } from '../protocol/index.js';
 import { manifestsByNode } from './catalogue.js';

@@ -5,7 +5,7 @@
  * verifies signatures. `image.sources` and `image.outdated` report the Debian archive and what it has newer.
  */
 import { MvError } from '../errors/index.js';
-import { readImageRecord } from '../image/host/store.js';
+import { readImageRecord } from '../image/host/index.js';
 import { imageManifestDigest } from '../image/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import { findResolvedFormula, requireStartable } from './catalogue.js';

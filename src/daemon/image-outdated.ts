@@ -5,7 +5,7 @@
  * indices already fetched and never touches the network; `image outdated` fetches them when they are older
  * than an hour (or when asked) and lists each package.
  */
-import { fetchIndexSnapshot, type IndexSnapshot, readIndexSnapshot } from '../debian/host/package-indices.js';
+import { fetchIndexSnapshot, type IndexSnapshot, readIndexSnapshot } from '../debian/host/index.js';
 import { type DebianSources, planOutdated } from '../debian/index.js';
 import type { ImageRecord } from '../image/index.js';
 import type { MethodResult } from '../protocol/index.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { MvError } from '../errors/index.js';
-import { blobFile, putBlob, writeImageRecord } from '../image/host/store.js';
+import { blobFile, putBlob, writeImageRecord } from '../image/host/index.js';
 import { type ImageManifest, type ImageRecord, imageManifestDigest } from '../image/index.js';
 import { type SessionKey, signImageManifest } from '../scramble/index.js';
 import { memoryHostTrust, type TrustWorld } from './host-trust-memory.js';

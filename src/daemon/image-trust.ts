@@ -9,9 +9,7 @@
 
 import { statSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
-import { checkArtifacts } from '../image/host/artifact-check.js';
-import { blobFile } from '../image/host/store.js';
-import { readImageSignature, writeImageSignature } from '../image/host/store-catalog.js';
+import { blobFile, checkArtifacts, readImageSignature, writeImageSignature } from '../image/host/index.js';
 import {
   type ImageManifest,
   type ImageRecord,

@@ -7,10 +7,14 @@
 
 import { MvError } from '../errors/index.js';
 import type { ResolvedFormula } from '../formula/index.js';
-import { FileDigests, readBuildInputs } from '../image/host/build-inputs.js';
-import { ensureLayers, type LayerRecord } from '../image/host/build-layers.js';
-import { buildMicroImage } from '../image/host/build-micro.js';
-import { readImageRecord } from '../image/host/store.js';
+import {
+  buildMicroImage,
+  ensureLayers,
+  FileDigests,
+  type LayerRecord,
+  readBuildInputs,
+  readImageRecord,
+} from '../image/host/index.js';
 import { type ImageRecord, imageKeyOf, type LayerSpec, planLayers } from '../image/index.js';
 import { manifestsByNode } from './catalogue.js';
 import type { DaemonConfig } from './config.js';

@@ -6,14 +6,14 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { AuditLog } from '../audit/host/append-log.js';
+import { AuditLog } from '../audit/host/index.js';
 import { archiveOverrideFrom } from '../debian/index.js';
 import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
-import { installKernel } from '../image/host/kernel.js';
-import { agentBundlePath, packageRoot } from '../install/host/package-root.js';
+import { installKernel } from '../image/host/index.js';
+import { agentBundlePath, packageRoot } from '../install/host/index.js';
 import { DEFAULT_DIRS, socketPathIn } from '../instance/index.js';
 import { RateLimiter } from '../policy/index.js';
-import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/facts.js';
+import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/index.js';
 import { chooseAccelerator, tscKhzOf } from '../probe/index.js';
 import { adoptPortals } from './adopt.js';
 import { Authorizer } from './authorizer.js';

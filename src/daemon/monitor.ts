@@ -6,7 +6,7 @@
  * SHUTDOWN with reason guest-shutdown), which the restart policy treats as a clean exit.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectQmpRetrying, type QmpConnection } from '../qemu/host/qmp-socket.js';
+import { connectQmpRetrying, type QmpConnection } from '../qemu/host/index.js';
 import { isSameProcessAlive } from './process-info.js';
 
 /** How the monitor finds the process and its QMP socket. */

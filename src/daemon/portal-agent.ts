@@ -3,7 +3,7 @@
  * because QEMU serves one agent connection at a time. Verbs are checked against the formula's list before
  * anything reaches the guest (the guest checks again: it trusts nobody either).
  */
-import { connectAgent } from '../agent/host/agent-client.js';
+import { connectAgent } from '../agent/host/index.js';
 import { MvError } from '../errors/index.js';
 import { AGENT_VERBS, isAgentVerb } from '../guest-abi/index.js';
 import { runFiles } from '../instance/index.js';

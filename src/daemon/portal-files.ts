@@ -9,7 +9,7 @@ import { chown, copyFile, lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../errors/index.js';
 import type { Manifest } from '../formula/index.js';
-import { createDisk, createOverlay } from '../image/host/qemu-img.js';
+import { createDisk, createOverlay } from '../image/host/index.js';
 import {
   FIRMWARE_FILES,
   type FirmwarePlan,

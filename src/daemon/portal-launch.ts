@@ -7,7 +7,7 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { macvtapNodeOf, runFiles } from '../instance/index.js';
 import type { PortalPlan } from '../plan/index.js';
-import { spawnQemu } from '../qemu/host/launch.js';
+import { spawnQemu } from '../qemu/host/index.js';
 import type { DaemonConfig } from './config.js';
 import type { HostDevices } from './host-devices.js';
 import { PortalMonitor } from './monitor.js';

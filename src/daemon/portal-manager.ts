@@ -2,7 +2,7 @@ import { MvError } from '../errors/index.js';
 import type { NetworkName } from '../formula/index.js';
 import type { ImageManifest, ImageRecord } from '../image/index.js';
 import { runFiles } from '../instance/index.js';
-import { deleteNamespace } from '../net/host/namespace.js';
+import { deleteNamespace } from '../net/host/index.js';
 import { namespaceName } from '../net/index.js';
 import { bootImageOfRecord, type PortalPlan, planOfInstance, planPortal } from '../plan/index.js';
 import { isActivePortal, type PortalSummary } from '../protocol/index.js';

@@ -8,10 +8,19 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../formula/index.js';
 import { macvtapNodeOf, type PortalInstance, passtSocketOf, uplinkNamesOf } from '../instance/index.js';
-import { createMacvtapUplink, deleteMacvtapUplink } from '../net/host/macvtap.js';
-import { applyRuleset, createTap, deleteTap, ensureNamespace } from '../net/host/namespace.js';
-import { type PasstFiles, startPasst, stopPasst } from '../net/host/passt.js';
-import { createNetnsUplink, deleteNetnsUplink } from '../net/host/uplink.js';
+import {
+  applyRuleset,
+  createMacvtapUplink,
+  createNetnsUplink,
+  createTap,
+  deleteMacvtapUplink,
+  deleteNetnsUplink,
+  deleteTap,
+  ensureNamespace,
+  type PasstFiles,
+  startPasst,
+  stopPasst,
+} from '../net/host/index.js';
 import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../net/index.js';
 import type { DaemonConfig } from './config.js';
 import type { Reverter } from './reverter.js';

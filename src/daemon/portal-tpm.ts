@@ -5,7 +5,7 @@
  */
 
 import { runFiles } from '../instance/index.js';
-import { startSwtpm, stopSwtpm } from '../qemu/host/swtpm.js';
+import { startSwtpm, stopSwtpm } from '../qemu/host/index.js';
 import type { Reverter } from './reverter.js';
 
 /** Starts the portal's swtpm; QEMU connects to it through the run folder's swtpm.sock. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MvError } from '../errors/index.js';
-import { writeFileAtomicSync } from '../files/host/write-atomic.js';
+import { writeFileAtomicSync } from '../files/host/index.js';
 import { verifyRevocation } from '../scramble/index.js';
 import { revokedKidsIn } from './host-trust.js';
 

@@ -19,7 +19,7 @@ import {
   policyTargetOf,
   SEAL_INFO,
 } from '../protocol/index.js';
-import { osRandom } from '../scramble/host/keyring.js';
+import { osRandom } from '../scramble/host/index.js';
 import {
   decodeBase64Url,
   type EnvelopeFields,

@@ -3,7 +3,7 @@
  * `poweroff` (the guest syncs and powers off), QMP `system_powerdown` (the ACPI button), QMP `quit`, and
  * finally SIGKILL. `force` starts at `quit`.
  */
-import { connectAgent } from '../agent/host/agent-client.js';
+import { connectAgent } from '../agent/host/index.js';
 import { MvError } from '../errors/index.js';
 import { quit, systemPowerdown } from '../qemu/index.js';
 import type { PortalMonitor } from './monitor.js';

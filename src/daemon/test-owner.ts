@@ -4,7 +4,7 @@
  * tests import it. Its randomness is a hash of a label and a counter, so every run makes the same keys.
  */
 import { createHash } from 'node:crypto';
-import type { Session } from '../scramble/host/keyring.js';
+import type { Session } from '../scramble/host/index.js';
 import {
   newEncryptionKey,
   newRootSeed,

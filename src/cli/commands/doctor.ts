@@ -5,9 +5,9 @@
  * only a failed required check does (exit 6).
  */
 import type { Command } from 'commander';
-import { agentBundlePath } from '../../install/host/package-root.js';
+import { agentBundlePath } from '../../install/host/index.js';
 import { DEFAULT_DIRS } from '../../instance/index.js';
-import { type DoctorCheck, runDoctorChecks } from '../../probe/host/doctor.js';
+import { type DoctorCheck, runDoctorChecks } from '../../probe/host/index.js';
 import { checkLevel, doctorPasses } from '../../probe/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { privilegedEntryPath } from '../../install/host/package-root.js';
+import { privilegedEntryPath } from '../../install/host/index.js';
 import {
   ensureIdentityAndSession,
   type IdentityFlags,

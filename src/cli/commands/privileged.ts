@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { privilegedEntryPath } from '../../install/host/package-root.js';
+import { privilegedEntryPath } from '../../install/host/index.js';
 import { globalOptions } from './global-options.js';
 
 function runPrivileged(args: readonly string[]): Promise<number> {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readEntries, verifyFile } from '../../audit/host/append-log.js';
+import { readEntries, verifyFile } from '../../audit/host/index.js';
 import { MvError } from '../../errors/index.js';
 import { DEFAULT_DIRS } from '../../instance/index.js';
 import { globalOptions } from '../commands/global-options.js';

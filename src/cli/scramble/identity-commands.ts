@@ -3,7 +3,7 @@
  * Scramble ID and daily keys, and revoking a lost session key on the host.
  */
 import type { Command } from 'commander';
-import { loadSession, readIdentity, scrambleHome, unlockRoot } from '../../scramble/host/keyring.js';
+import { loadSession, readIdentity, scrambleHome, unlockRoot } from '../../scramble/host/index.js';
 import { signRevocation } from '../../scramble/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { asMvError } from '../../errors/index.js';
 import type { MethodParamsInput, PortalSummary } from '../../protocol/index.js';
-import { scrambleHome } from '../../scramble/host/keyring.js';
+import { scrambleHome } from '../../scramble/host/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';

@@ -13,9 +13,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { digestJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
-import { readCheckedJson } from '../../files/host/read-checked-json.js';
-import { writeFileAtomic } from '../../files/host/write-atomic.js';
+import { runCommand } from '../../exec/host/index.js';
+import { readCheckedJson, writeFileAtomic } from '../../files/host/index.js';
 import {
   type AvailableVersions,
   addPackagesIndex,

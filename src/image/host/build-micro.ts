@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 import type { Manifest } from '../../formula/index.js';
 import { type ImageRecord, imageKeyOf } from '../image-record.js';
 import { storeLayout } from '../layout.js';

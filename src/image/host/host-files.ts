@@ -5,7 +5,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 
 /** A host file to copy into an image at the same path. */
 export interface HostFile {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 import { findBzImagePayload, hasPvhEntryNote } from '../kernel-image.js';
 import { blobPath, kernelDir } from '../layout.js';
 import { putBlob } from './store.js';

@@ -5,7 +5,7 @@
  */
 import { chmod, copyFile, mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 import { type CpioEntry, renderCpio } from '../cpio.js';
 import type { ImageFile } from '../micro-plan.js';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 
 const INFO = z.object({
   format: z.string(),

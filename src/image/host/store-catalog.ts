@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
-import { writeFileAtomic } from '../../files/host/write-atomic.js';
+import { writeFileAtomic } from '../../files/host/index.js';
 import { IMAGE_RECORD_SCHEMA, type ImageRecord } from '../image-record.js';
 import { blobPath, imageRecordPath, imageSignaturePath, storeLayout } from '../layout.js';
 

@@ -8,7 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
-import { writeFileAtomic } from '../../files/host/write-atomic.js';
+import { writeFileAtomic } from '../../files/host/index.js';
 import { IMAGE_RECORD_SCHEMA, type ImageRecord } from '../image-record.js';
 import { blobPath, imageRecordPath, storeLayout } from '../layout.js';
 

@@ -6,7 +6,7 @@
  * daemon makes the tap's character device in a folder only root can write and hands QEMU an open descriptor.
  */
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 import { findLink } from './namespace.js';
 
 /** The namespace (null: the root namespace) and interface of a macvtap uplink's `device`. */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 
 /** The portal networks that get a bridge. */
 export const BRIDGED_NETWORKS = ['universe', 'galaxy', 'star', 'app'] as const;

@@ -4,8 +4,7 @@
  * the portal's run folder, and turns the router's packets into ordinary sockets of the host, so the host
  * still has no interface on any portal network. IPv4 only, no inbound ports; it exits when QEMU disconnects.
  */
-import { stopByPidFile } from '../../exec/host/pid-file.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand, stopByPidFile } from '../../exec/host/index.js';
 
 /**
  * Where one passt lives: its socket and pid file, in the portal's run folder. No log file: passt gives up

@@ -4,7 +4,7 @@
  * with the router's uplink tap. Nothing is configured on the LAN side: that namespace is the owner's.
  */
 import { MvError } from '../../errors/index.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand } from '../../exec/host/index.js';
 import { createBridge, listLinks, listNamespaces } from './namespace.js';
 
 /** The name of the uplink's end inside the LAN namespace. */

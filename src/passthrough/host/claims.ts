@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../../files/host/write-atomic.js';
+import { writeFileAtomic } from '../../files/host/index.js';
 import { type PassthroughClaim, parseClaim } from '../index.js';
 
 /** The claims folder under a run root. */

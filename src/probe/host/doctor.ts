@@ -4,7 +4,7 @@
  */
 import { existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import { HOST_ROOTS, readIommuState } from '../../passthrough/host/read-facts.js';
+import { HOST_ROOTS, readIommuState } from '../../passthrough/host/index.js';
 import { chooseAccelerator, tscKhzOf } from '../accel.js';
 import { type DoctorCheck, HOST_TOOLS, type HostTool, planToolChecks } from '../host-tools.js';
 import { hasTool, lookupUser, QEMU_USER, readCpuFacts } from './facts.js';

@@ -8,8 +8,7 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../../errors/index.js';
-import { stopByPidFile } from '../../exec/host/pid-file.js';
-import { runCommand } from '../../exec/host/run-command.js';
+import { runCommand, stopByPidFile } from '../../exec/host/index.js';
 
 /** Where one swtpm keeps its state and is reached. */
 export interface SwtpmFiles {

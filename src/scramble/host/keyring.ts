@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
-import { writeFileAtomicSync } from '../../files/host/write-atomic.js';
+import { writeFileAtomicSync } from '../../files/host/index.js';
 import {
   type Certificate,
   decodeBase64Url,

@@ -1,0 +1,5 @@
+/**
+ * @module The exec domain's adapters as other domains may use them: everything here touches the OS.
+ */
+export { stopByPidFile } from './pid-file.js';
+export { runCommand } from './run-command.js';

@@ -1,0 +1,5 @@
+/**
+ * @module The files domain's adapters as other domains may use them: everything here touches the OS.
+ */
+export { readCheckedJson } from './read-checked-json.js';
+export { writeFileAtomic, writeFileAtomicSync } from './write-atomic.js';
