@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { readBuildArchive } from '../src/daemon/debian-archive.js';
+import { readBuildArchive } from '../src/daemon/images/debian-archive.js';
 import { archiveOverrideFrom, DEBIAN_SUITE } from '../src/debian/index.js';
 import type { Manifest } from '../src/formula/index.js';
 import { ensureLayers, type LayerBuildOptions } from '../src/image/host/build-layers.js';

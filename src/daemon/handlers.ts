@@ -9,15 +9,15 @@ import { MvError } from '../errors/index.js';
 import { portalPaths, runFiles } from '../instance/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
+import { storeRevocation } from './door/revocations.js';
+import { type Handler, requireCaller } from './door/server.js';
 import { readFormulaTreeInfo } from './formula-tree.js';
-import { buildImageHandlers, type ImageHandlerDeps } from './image-handlers.js';
-import { PortalAgents } from './portal-agent.js';
-import { allows, requireAllowed } from './portal-lifecycle.js';
-import { readConsoleLog } from './portal-logs.js';
-import type { PortalManager } from './portal-manager.js';
-import { storeRevocation } from './revocations.js';
-import { type Handler, requireCaller } from './server.js';
-import { describeUsage, readShareUsage } from './share-usage.js';
+import { buildImageHandlers, type ImageHandlerDeps } from './images/image-handlers.js';
+import { PortalAgents } from './portals/portal-agent.js';
+import { allows, requireAllowed } from './portals/portal-lifecycle.js';
+import { readConsoleLog } from './portals/portal-logs.js';
+import type { PortalManager } from './portals/portal-manager.js';
+import { describeUsage, readShareUsage } from './portals/share-usage.js';
 import type { PortalStore } from './state/portal-store.js';
 
 type Typed<M extends MethodName> = (

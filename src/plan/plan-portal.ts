@@ -49,7 +49,7 @@ export function planPortal(request: PortalPlanRequest): PortalPlan {
   const { name, manifest, image } = request;
   const paths = portalPaths(request.dirs, name, manifest);
   const { mode } = manifest.uplink;
-  // The macvtap's descriptor is the first one QEMU inherits after stdio (see daemon/portal-launch.ts).
+  // The macvtap's descriptor is the first one QEMU inherits after stdio (see daemon/portals/portal-launch.ts).
   const uplinkHandle =
     mode === 'netns'
       ? { uplinkHandle: { tap: uplinkNamesOf(name).tap } }

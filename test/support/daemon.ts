@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callDaemon } from '../../src/cli/daemon-client.js';
 import { upPortal } from '../../src/cli/signed-images.js';
-import { isListening } from '../../src/daemon/server.js';
+import { isListening } from '../../src/daemon/door/server.js';
 import { readKernel } from '../../src/image/host/kernel.js';
 import { blobPath } from '../../src/image/index.js';
 import { namespaceName } from '../../src/net/index.js';

@@ -3,7 +3,7 @@
  * CLI children the tests start use it too), and registered as the owner of each test daemon's state folder.
  */
 import { mkdtempSync } from 'node:fs';
-import { registerOwner } from '../../src/daemon/host-identity.js';
+import { registerOwner } from '../../src/daemon/door/host-identity.js';
 import { createIdentity, createSession, type Session } from '../../src/scramble/host/keyring.js';
 import type { RootKey } from '../../src/scramble/index.js';
 

@@ -1,0 +1,139 @@
+/**
+ * @module The door every command comes through: a signed envelope is verified (size, decoding, version,
+ * certificate chain to the registered owner, revocation, signature, expiry and skew, target = this host),
+ * checked against replay (SQLite, surviving restarts), authorised by the policy with its rate limits, and
+ * audited; only then does its method run. Owner, revocations and policy come from one snapshot of the
+ * host's trust, read as the call arrives; the method runs under the same snapshot (`Caller.trust`). The
+ * reply — result, error or refusal alike — is sealed with HPKE to the owner's encryption key and bound to
+ * the envelope's digest, so only the owner can read any of it.
+ */
+
+import { digestJson } from '../../digest/index.js';
+import { asMvError } from '../../errors/index.js';
+import {
+  errorToRpc,
+  isMethodName,
+  METHODS,
+  type MethodName,
+  PROBE_METHOD,
+  policyTargetOf,
+  SEAL_INFO,
+} from '../../protocol/index.js';
+import { osRandom } from '../../scramble/host/index.js';
+import {
+  decodeBase64Url,
+  type EnvelopeFields,
+  envelopeDigest,
+  type Sealed,
+  sealTo,
+  verifyCertificate,
+  verifyEnvelope,
+} from '../../scramble/index.js';
+import type { ReplayStore } from '../state/replay-store.js';
+import type { Authorizer } from './authorizer.js';
+import type { HostTrust } from './host-trust.js';
+import type { Caller, Handler, HandlerContext } from './server.js';
+
+/** What the signed path needs. */
+export interface SignedCallDeps {
+  /** Reads the host's trust; called once per call. */
+  readonly readTrust: () => HostTrust;
+  readonly clock: () => number;
+  readonly replay: ReplayStore;
+  readonly authorizer: Authorizer;
+  readonly handlers: Readonly<Record<MethodName, Handler>>;
+}
+
+const encoder = new TextEncoder();
+
+/** Verifies, authorises, runs and seals one signed call. */
+export async function handleSignedCall(
+  envelopeText: string,
+  deps: SignedCallDeps,
+  context: HandlerContext,
+): Promise<{ sealed: Sealed }> {
+  const trust = deps.readTrust();
+  const owner = trust.owner();
+  const replyKey = verifyCertificate(owner.encryptionCertificate, {
+    owner: owner.scrambleId,
+    now: deps.clock(),
+    type: 'encryption',
+  });
+  // Strict base64url (the server already capped the line): anything else is refused as scramble.decode.
+  const bytes = decodeBase64Url(envelopeText) ?? new Uint8Array(0);
+  const digest = envelopeDigest(bytes);
+  const seal = (info: string, payload: unknown) =>
+    sealTo(replyKey, encoder.encode(JSON.stringify(payload)), {
+      info: encoder.encode(info),
+      aad: encoder.encode(digest),
+      random: osRandom,
+    });
+  try {
+    const result = await runVerified(bytes, { deps, trust, digest, owner: owner.scrambleId, context, seal });
+    return { sealed: await seal(SEAL_INFO.reply, { ok: true, result }) };
+  } catch (error) {
+    return { sealed: await seal(SEAL_INFO.reply, { ok: false, error: errorToRpc(asMvError(error)) }) };
+  }
+}
+
+interface RunContext {
+  readonly deps: SignedCallDeps;
+  readonly trust: HostTrust;
+  readonly digest: string;
+  readonly owner: string;
+  readonly context: HandlerContext;
+  readonly seal: (info: string, payload: unknown) => Promise<Sealed>;
+}
+
+async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown> {
+  const { deps, trust, digest, owner } = run;
+  const now = deps.clock();
+  let envelope: EnvelopeFields;
+  try {
+    envelope = verifyEnvelope(bytes, {
+      owner,
+      now,
+      targets: [trust.hostId],
+      isRevoked: (kid) => trust.revokedKids().has(kid),
+    });
+    deps.replay.accept(
+      { kid: envelope.kid, nonce: envelope.nonce, seq: envelope.seq, exp: envelope.exp },
+      now,
+    );
+  } catch (error) {
+    return deps.authorizer.refuse(asMvError(error).code, { envelopeDigest: digest });
+  }
+  const audit = {
+    scrambleId: envelope.id,
+    kid: envelope.kid,
+    envelopeDigest: digest,
+    argsDigest: digestJson(envelope.args),
+  };
+  if (!isMethodName(envelope.verb) || envelope.verb === PROBE_METHOD)
+    return deps.authorizer.refuse('usage.invalid', { ...audit, verb: envelope.verb });
+  const method = envelope.verb;
+  const params = METHODS[method].params.safeParse(envelope.args);
+  if (!params.success) return deps.authorizer.refuse('usage.invalid', { ...audit, verb: method });
+  const source = { scrambleId: envelope.id, kid: envelope.kid, isOwner: envelope.id === owner };
+  const authorize = (verb: string, target: string) =>
+    deps.authorizer.authorize({ verb, target, source, trust }, audit);
+  const release = await authorize(method, policyTargetOf(method, params.data, trust.hostId));
+  try {
+    const caller: Caller = {
+      scrambleId: envelope.id,
+      kid: envelope.kid,
+      envelope: Buffer.from(bytes).toString('base64url'),
+      authorize,
+      trust,
+    };
+    return await deps.handlers[method](params.data, {
+      ...run.context,
+      caller,
+      progress: (message) => {
+        void run.seal(SEAL_INFO.progress, { message }).then((sealed) => run.context.notify({ sealed }));
+      },
+    });
+  } finally {
+    release();
+  }
+}

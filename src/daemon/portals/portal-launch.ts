@@ -1,0 +1,68 @@
+/**
+ * @module Starts one portal's QEMU from its planned instance: the descriptors it inherits (the macvtap
+ * uplink's, opened without following links from a root-only folder, then the passed-through devices'), the
+ * unprivileged account and the portal namespace, and the monitor that watches the process; the stop is
+ * registered for undo before anything waits on the guest.
+ */
+import { closeSync, constants, openSync } from 'node:fs';
+import { macvtapNodeOf, runFiles } from '../../instance/index.js';
+import type { PortalPlan } from '../../plan/index.js';
+import { spawnQemu } from '../../qemu/host/index.js';
+import type { DaemonConfig } from '../config.js';
+import type { HostDevices } from './host-devices.js';
+import { PortalMonitor } from './monitor.js';
+import { processStartTime } from './process-info.js';
+import type { Reverter } from './reverter.js';
+import { stopQemu } from './stop-portal.js';
+
+/** A started QEMU: its pid, start time and monitor. */
+export interface LaunchedPortal {
+  readonly pid: number;
+  readonly pidStart: string | null;
+  readonly monitor: PortalMonitor;
+}
+
+/** Spawns the portal's QEMU with its planned argv and watches it; its forced stop is registered for undo. */
+export async function launchPortalQemu(
+  config: DaemonConfig,
+  portal: {
+    readonly plan: PortalPlan;
+    readonly namespace: string | undefined;
+    readonly devices: HostDevices;
+    readonly reverter: Reverter;
+  },
+): Promise<LaunchedPortal> {
+  const { plan, devices } = portal;
+  const { instance } = plan;
+  const files = runFiles(instance.runDir);
+  const passed =
+    instance.uplink?.kind === 'fd'
+      ? [openSync(macvtapNodeOf(config.runRoot, instance.name), constants.O_RDWR | constants.O_NOFOLLOW)]
+      : [];
+  const launched = await spawnQemu({
+    binary: config.qemuBinary,
+    argv: [...plan.argv],
+    uid: config.owner.uid,
+    gid: config.owner.gid,
+    cwd: instance.runDir,
+    logFile: `${instance.runDir}/qemu.log`,
+    passFds: [...passed, ...devices.fds],
+    ...devices.launch,
+    ...(portal.namespace ? { namespace: portal.namespace } : {}),
+  }).finally(() => {
+    for (const fd of passed) closeSync(fd);
+    devices.close();
+  });
+  const pidStart = processStartTime(launched.pid) ?? null;
+  const monitor = new PortalMonitor({
+    pid: launched.pid,
+    pidStart,
+    qmpSocket: files.qmp,
+    exited: launched.exited,
+  });
+  portal.reverter.add(`stop QEMU ${launched.pid}`, async () => {
+    monitor.detach();
+    await stopQemu(monitor, { pid: launched.pid, agentSocket: files.agent, force: true, log: config.log });
+  });
+  return { pid: launched.pid, pidStart, monitor };
+}
