@@ -18,6 +18,7 @@ export {
   parseIpv4,
   roleOfHost,
 } from './address-plan.js';
+export { findFormula, lookupFormula, manifestsOf, requireStartable } from './find.js';
 export { PCI_ADDRESS, PORTAL_CLASSES, type PortalClass } from './formula-fields.js';
 export { FORMULA_SCHEMA_ID, renderFormulaJsonSchema } from './json-schema.js';
 export { parentOf } from './lineage.js';

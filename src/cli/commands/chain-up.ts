@@ -5,8 +5,8 @@
  * `portalgun up <formula>` runs the same steps for the routers on that formula's way out, before it.
  */
 import { MvError } from '../../errors/index.js';
+import { lookupFormula, manifestsOf } from '../../formula/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { lookupFormula, manifestsOf } from '../catalogue.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import {
   type ChainOutcome,

@@ -4,8 +4,8 @@
  * the router chain drawn as text, DOT or SVG.
  */
 import { type Command, Option } from 'commander';
+import { manifestsOf } from '../../formula/index.js';
 import { renderChainDot, renderChainText } from '../../net/index.js';
-import { manifestsOf } from '../catalogue.js';
 import { daemonRunDir, daemonSocketPath } from '../daemon-client.js';
 import { runGraphvizSvg } from '../graphviz.js';
 import { noteMissingDaemon, readLiveState } from '../live-state.js';

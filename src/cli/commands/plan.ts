@@ -7,11 +7,11 @@
  */
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
+import { findFormula, requireStartable } from '../../formula/index.js';
 import { DEFAULT_DIRS } from '../../instance/index.js';
 import { type BootImage, planPortal, standInBootImage } from '../../plan/index.js';
 import { renderLibvirtXml } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
-import { findFormula } from '../catalogue.js';
 import { callDaemon, daemonRunDir, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { loadTreeInUse } from '../tree-in-use.js';
@@ -60,11 +60,7 @@ export function registerPlan(program: Command): void {
       const { catalogue, daemon } = await loadTreeInUse(global);
       const resolved = findFormula(catalogue, node);
       const { manifest, hash } = resolved;
-      if (manifest.abstract) {
-        throw new MvError('formula.invalid', `"${manifest.node}" is an abstract layer, not a portal`, {
-          hint: 'Plan one of its children; "portalgun formula list" shows which nodes are portals.',
-        });
-      }
+      requireStartable(manifest, 'Plan');
       const tscKhz = Number(options.tscKhz);
       if (!Number.isInteger(tscKhz) || tscKhz <= 0) {
         throw new MvError(

@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import type { Catalogue, Manifest } from '../../formula/index.js';
+import { lookupFormula, manifestsOf } from '../../formula/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { lookupFormula, manifestsOf } from '../catalogue.js';
 import { daemonSocketPath } from '../daemon-client.js';
 import { readLiveState } from '../live-state.js';
 import { planRoute } from '../net/route-view.js';

@@ -5,10 +5,11 @@
  * verifies signatures. `image.sources` and `image.outdated` report the Debian archive and what it has newer.
  */
 import { MvError } from '../../errors/index.js';
+import { requireStartable } from '../../formula/index.js';
 import { readImageRecord } from '../../image/host/index.js';
 import { imageManifestDigest } from '../../image/index.js';
 import type { MethodName, MethodParams } from '../../protocol/index.js';
-import { findResolvedFormula, requireStartable } from '../catalogue.js';
+import { findResolvedFormula } from '../catalogue.js';
 import type { DaemonConfig } from '../config.js';
 import { type HandlerContext, requireCaller } from '../door/server.js';
 import type { ImageState } from '../state/image-state.js';

@@ -1,12 +1,13 @@
 import { MvError } from '../../errors/index.js';
 import type { NetworkName } from '../../formula/index.js';
+import { findFormula, requireStartable } from '../../formula/index.js';
 import type { ImageManifest, ImageRecord } from '../../image/index.js';
 import { runFiles } from '../../instance/index.js';
 import { deleteNamespace } from '../../net/host/index.js';
 import { namespaceName } from '../../net/index.js';
 import { bootImageOfRecord, type PortalPlan, planOfInstance, planPortal } from '../../plan/index.js';
 import { isActivePortal, type PortalSummary } from '../../protocol/index.js';
-import { findIn, readValidCatalogue, requireStartable } from '../catalogue.js';
+import { readValidCatalogue } from '../catalogue.js';
 import type { DaemonConfig } from '../config.js';
 import type { HostTrust } from '../door/host-trust.js';
 import type { ImageTrust } from '../images/image-trust.js';
@@ -92,7 +93,7 @@ export class PortalManager {
     context: StartContext,
   ): Promise<PortalSummary> {
     const catalogue = await readValidCatalogue(this.config.formulasDir);
-    const resolved = findIn(catalogue, params.formula);
+    const resolved = findFormula(catalogue, params.formula);
     const { manifest } = resolved;
     requireStartable(manifest);
     const manifests = [...catalogue.formulas.values()].map((f) => f.manifest);
