@@ -124,10 +124,11 @@ describe('a portal from up to down', { timeout: 300_000 }, () => {
       Buffer.from([0xff, 0xff, 0xff, 0xff]),
     ]);
     assert.ok(replies.length >= 1, 'the agent answered the malformed input with errors');
-    const unknown = await sendRaw(socket, [
-      frame({ id: 7, verb: 'format-disk', args: [] }),
-      frame({ id: 8, verb: 'ping', args: [] }),
-    ]);
+    const unknown = await sendRaw(
+      socket,
+      [frame({ id: 7, verb: 'format-disk', args: [] }), frame({ id: 8, verb: 'ping', args: [] })],
+      { until: 2 },
+    );
     assert.deepEqual(
       unknown.map((r) => [r.id, r.ok]),
       [
@@ -159,12 +160,16 @@ describe('a portal from up to down', { timeout: 300_000 }, () => {
         }),
       ).toString('base64url');
     const mine = signed(up.name);
-    const replies = await sendRaw(socket, [
-      frame({ id: 1, verb: 'ping', args: [], auth: mine }),
-      frame({ id: 2, verb: 'ping', args: [], auth: mine }),
-      frame({ id: 3, verb: 'ping', args: [], auth: signed('someone-else') }),
-      frame({ id: 4, verb: 'status', args: [], auth: signed(up.name) }),
-    ]);
+    const replies = await sendRaw(
+      socket,
+      [
+        frame({ id: 1, verb: 'ping', args: [], auth: mine }),
+        frame({ id: 2, verb: 'ping', args: [], auth: mine }),
+        frame({ id: 3, verb: 'ping', args: [], auth: signed('someone-else') }),
+        frame({ id: 4, verb: 'status', args: [], auth: signed(up.name) }),
+      ],
+      { until: 4 },
+    );
     const byId = new Map(replies.map((r) => [r.id, r]));
     assert.equal(byId.get(1)?.ok, true, 'a fresh envelope for this instance is accepted');
     for (const id of [2, 3, 4]) {
