@@ -31,14 +31,15 @@ export function bootImageOfRecord(stateRoot: string, record: ImageRecord): BootI
 }
 
 /**
- * Stand-in files for a formula whose image is not built: store paths named after the artifact they stand
- * for, with the layers a Debian image would have. Every portal has a base (its own root, or the runtime
- * over the layers).
+ * Stand-in files for a formula whose image is not known (`why`, by default: not built): store paths named
+ * after the artifact they stand for, with the layers a Debian image would have. Every portal has a base
+ * (its own root, or the runtime over the layers).
  */
 export function standInBootImage(
   stateRoot: string,
   manifest: Manifest,
   manifestOf: (node: string) => Manifest | undefined,
+  why = `no image of ${manifest.node} is built here`,
 ): BootImage {
   const blob = (what: string) => blobPath(stateRoot, `not-built:${what}`);
   const layers =
@@ -48,6 +49,6 @@ export function standInBootImage(
     initrd: blob('initrd'),
     base: { path: blob('base'), format: 'raw' },
     layers: layers.map((node) => blob(`layer-${node.replaceAll('/', '-')}`)),
-    standIn: `no image of ${manifest.node} is built here: store paths named not-built:* stand in for it`,
+    standIn: `${why}: store paths named not-built:* stand in for it`,
   };
 }

@@ -24,15 +24,16 @@ const PREVIEW_HOST_ID = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';
 
 /**
  * The files the daemon would boot for a node: those of its current image, asked of the daemon (a signed
- * call); undefined when it has none or cannot be asked, and the plan shows stand-ins instead.
+ * call); or why there are none to show, and the plan shows stand-ins instead.
  */
-async function currentImageFiles(run: string | undefined, node: string): Promise<BootImage | undefined> {
+async function currentImageFiles(run: string | undefined, node: string): Promise<BootImage | string> {
   try {
     const shown = await callDaemon('image.show', { image: node }, { socketPath: daemonSocketPath(run) });
     return shown.boot;
   } catch (error) {
-    if (error instanceof MvError) return undefined;
-    throw error;
+    if (!(error instanceof MvError)) throw error;
+    if (error.code === 'image.not-found') return `no image of ${node} is built here`;
+    return `the daemon could not be asked for the image of ${node} (${error.message})`;
   }
 }
 
@@ -77,9 +78,13 @@ export function registerPlan(program: Command): void {
         runRoot: daemonRunDir(global.run),
         stateRoot: process.env.PORTALGUN_STATE ?? DEFAULT_DIRS.stateRoot,
       };
+      const known = daemon
+        ? await currentImageFiles(global.run, manifest.node)
+        : `no daemon answers, so no image of ${manifest.node} is known`;
       const image =
-        (daemon && (await currentImageFiles(global.run, manifest.node))) ??
-        standInBootImage(dirs.stateRoot, manifest, (n) => catalogue.formulas.get(n)?.manifest);
+        typeof known === 'string'
+          ? standInBootImage(dirs.stateRoot, manifest, (n) => catalogue.formulas.get(n)?.manifest, known)
+          : known;
       if (image.standIn && options.format !== 'fstab') process.stderr.write(`plan: ${image.standIn}\n`);
       const { instance, argv } = planPortal({
         name: options.name ?? manifest.name,

@@ -83,6 +83,7 @@ describe("one formula tree per host: the daemon's", { timeout: 120_000 }, () => 
     const offline = portalgun(['plan', 'application/console'], { env: { PORTALGUN_RUN: '/srv/mv-run' } });
     assert.match(offline.stdout, /\/srv\/mv-run\/portals\/console\//);
     assert.match(offline.stdout, /\/var\/lib\/multiverse\/store\/sha256\/not-built:/);
+    assert.match(offline.stderr, /^plan: no daemon answers, so no image of application\/console is known: /);
     assert.ok(!offline.stdout.includes(NO_DAEMON_RUN));
   });
 });
