@@ -189,6 +189,26 @@ describe('daemon socket server', () => {
     }
   });
 
+  it('decodes a character whose bytes arrive in two reads whole', async () => {
+    const { socketPath, server } = await startServer();
+    try {
+      const client = await Client.connect(socketPath);
+      try {
+        const line = Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 'é', method: PROBE_METHOD })}\n`);
+        const cut = line.indexOf(0xc3) + 1;
+        client.socket.write(line.subarray(0, cut));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        client.socket.write(line.subarray(cut));
+        await client.lines(1);
+        assert.deepEqual(client.messages(1), [{ jsonrpc: '2.0', id: 'é', result: PROBE_RESULT }]);
+      } finally {
+        client.close();
+      }
+    } finally {
+      await closeServer(server);
+    }
+  });
+
   it('answers a line that is not JSON, or not a JSON-RPC request, with a protocol error and keeps the connection', async () => {
     const { socketPath, server, calls } = await startServer();
     try {

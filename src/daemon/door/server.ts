@@ -7,6 +7,7 @@
  */
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { asMvError, MvError } from '../../errors/index.js';
 import { errorToRpc, MAX_LINE_BYTES, PROBE_METHOD, REQUEST, SIGNED_CALL } from '../../protocol/index.js';
@@ -62,14 +63,16 @@ export function serve(socketPath: string, gate: Gate, log: (line: string) => voi
 
 function handleConnection(socket: Socket, gate: Gate, log: (line: string) => void): void {
   const controller = new AbortController();
+  // One decoder per connection: a character whose bytes arrive in two reads is decoded whole.
+  const utf8 = new StringDecoder('utf8');
   let buffered = '';
   let takenOver = false;
   socket.on('close', () => controller.abort(new MvError('cli.interrupted', 'The client went away')));
   socket.on('error', () => controller.abort(new MvError('cli.interrupted', 'The client connection failed')));
   socket.on('data', (chunk: Buffer) => {
     if (takenOver) return;
-    buffered += chunk.toString('utf8');
-    if (buffered.length > MAX_LINE_BYTES) {
+    buffered += utf8.write(chunk);
+    if (Buffer.byteLength(buffered) > MAX_LINE_BYTES) {
       send(socket, {
         jsonrpc: '2.0',
         id: null,
