@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type FakeGuest, serveFakeGuest } from '../../../test/support/fake-guest.js';
 import { MvError } from '../../errors/index.js';
-import { AGENT_VERBS, type AgentVerb } from '../../guest-abi/index.js';
+import type { AgentVerb } from '../../guest-abi/index.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME } from '../frame.js';
-import { createAuthenticator } from '../guest/authenticate.js';
-import type { AgentConfig } from '../guest/config.js';
-import { createFakeSystem } from '../guest/fake-system.js';
-import { createSession } from '../guest/session.js';
+import type { FakeProgram } from '../guest/fake-system.js';
 import { type AgentResponse, parseResponse, REQUEST_LIMITS } from '../protocol.js';
 import { createTestSigner, TEST_BOOT } from '../test-envelopes.js';
 import { type AgentClient, connectAgent } from './agent-client.js';
 
 const signer = createTestSigner('agent-client');
-const config: AgentConfig = {
-  portalName: 'test.portal',
-  verbs: AGENT_VERBS.filter((verb) => verb !== 'poweroff'),
-  run: ['/usr/bin/slow', '/usr/bin/echo'],
-  trust: { owner: signer.owner, ...TEST_BOOT },
-};
 
 /** Sends one request with the owner's envelope for it, as the daemon does. */
 const ask = (
@@ -31,33 +23,10 @@ const ask = (
   options: { timeoutMs?: number } = {},
 ) => client.request(verb, args, { ...options, auth: signer.exec(verb, args) });
 
-/** A fake guest: the real session, handlers and authentication behind a unix socket, on a fake system. */
-function startFakeGuest(socketPath: string): Promise<Server> {
-  const system = createFakeSystem(
-    { '/proc/sys/kernel/hostname': 'portal\n' },
-    {
-      '/usr/bin/echo': (args) => ({ stdout: `${args.join(' ')}\n` }),
-      '/usr/bin/slow': () => new Promise((resolve) => setTimeout(() => resolve({}), 300)),
-    },
-  );
-  const authenticator = createAuthenticator(config.trust);
-  const server = createServer((socket) => {
-    const session = createSession({
-      config,
-      system,
-      authenticator,
-      log: () => {},
-      write: (frame) =>
-        new Promise((resolve) => {
-          socket.write(frame, () => resolve());
-        }),
-    });
-    socket.on('data', (chunk) => session.push(chunk));
-    socket.on('close', () => session.reset());
-    socket.on('error', () => {});
-  });
-  return new Promise((resolve) => server.listen(socketPath, () => resolve(server)));
-}
+const PROGRAMS: Readonly<Record<string, FakeProgram>> = {
+  '/usr/bin/echo': (args) => ({ stdout: `${args.join(' ')}\n` }),
+  '/usr/bin/slow': () => new Promise((resolve) => setTimeout(() => resolve({}), 300)),
+};
 
 /** Sends raw bytes to the fake guest and collects the responses until `count` have arrived. */
 function rawExchange(socketPath: string, bytes: Buffer[], count: number): Promise<AgentResponse[]> {
@@ -87,16 +56,16 @@ const failsWith = (code: string) => (error: unknown) => error instanceof MvError
 describe('agent client against a fake guest', () => {
   let dir = '';
   let socketPath = '';
-  let server: Server | undefined;
+  let guest: FakeGuest | undefined;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'mv-agent-'));
     socketPath = path.join(dir, 'agent.sock');
-    server = await startFakeGuest(socketPath);
+    guest = await serveFakeGuest(socketPath, signer, PROGRAMS);
   });
 
   after(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await guest?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -226,16 +195,16 @@ describe('agent client against a fake guest', () => {
 describe('fake guest under malformed input', () => {
   let dir = '';
   let socketPath = '';
-  let server: Server | undefined;
+  let guest: FakeGuest | undefined;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'mv-agent-raw-'));
     socketPath = path.join(dir, 'agent.sock');
-    server = await startFakeGuest(socketPath);
+    guest = await serveFakeGuest(socketPath, signer, PROGRAMS);
   });
 
   after(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await guest?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { bundledFormula } from '../../../test/support/catalogue.js';
-import { testInstance } from '../../../test/support/instance.js';
-import type { ImageRecord } from '../../image/index.js';
+import { portalRecord } from '../../../test/support/portal-record.js';
 import { type PortalRecord, PortalStore } from './portal-store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mv-store-'));
@@ -15,50 +13,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let fileCount = 0;
 const dbFile = () => path.join(dir, `state-${++fileCount}.sqlite`);
 
-const digest = (c: string) => `sha256:${c.repeat(64)}`;
-
-async function recordOf(name: string): Promise<PortalRecord> {
-  const { manifest, hash } = await bundledFormula('application/console');
-  const image: ImageRecord = {
-    schemaVersion: 1,
-    node: manifest.node,
-    imageKey: `sha256:${'2'.repeat(64)}`,
-    inputs: {
-      builder: 'test',
-      guest: `sha256:${'7'.repeat(64)}`,
-      kernel: `sha256:${'3'.repeat(64)}`,
-      agent: `sha256:${'4'.repeat(64)}`,
-      node: `sha256:${'5'.repeat(64)}`,
-      busybox: `sha256:${'6'.repeat(64)}`,
-      layers: [],
-    },
-    formulaHash: hash,
-    backend: 'micro',
-    kernel: { digest: digest('1'), release: '6.1.0-test-amd64' },
-    initrd: { digest: digest('2'), size: 1234 },
-    base: { digest: digest('3'), size: 56_789, format: 'raw' },
-    layers: [],
-    packages: ['busybox-static'],
-    modules: ['virtio_mmio', 'virtio_blk'],
-  };
-  return {
-    name,
-    node: manifest.node,
-    formulaHash: hash,
-    manifest,
-    instance: testInstance(manifest, { name }),
-    image,
-    state: 'starting',
-    pid: null,
-    pidStart: null,
-    startedAt: 1_700_000_000.5,
-    readyAt: null,
-    stoppedAt: null,
-    exitReason: null,
-    restarts: 0,
-    nextRestartAt: null,
-  };
-}
+// A fractional start time: the store keeps what the clock gave, not a rounded value.
+const recordOf = (name: string): Promise<PortalRecord> => portalRecord(name, { startedAt: 1_700_000_000.5 });
 
 /** Opens a store and closes it after the test body, even if the body throws. */
 async function withStore<T>(file: string, body: (store: PortalStore) => T | Promise<T>): Promise<T> {
