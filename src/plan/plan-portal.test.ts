@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundledCatalogue } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
+import { TEST_HOST_ID } from '../../test/support/instance.js';
 import { DEFAULT_DIRS } from '../instance/index.js';
 import { renderLibvirtXml } from '../qemu/index.js';
 import { planOfInstance, planPortal, standInBootImage } from './index.js';
@@ -31,7 +32,7 @@ async function planOf(node: string) {
     image: standInBootImage(DEFAULT_DIRS.stateRoot, manifest, manifestOf),
     manifests: [...catalogue.formulas.values()].map((f) => f.manifest),
     dirs: DEFAULT_DIRS,
-    hostId: 'haaaaaaaaaaaaaaaaaaaaaaaaaa',
+    hostId: TEST_HOST_ID,
     accel: 'tcg',
     tscKhz: 2_600_000,
   });

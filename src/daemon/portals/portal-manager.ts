@@ -409,7 +409,11 @@ export class PortalManager {
     const record = this.get(name);
     const monitor = this.monitors.get(name);
     requireAllowed(record, 'screenshot');
-    if (!monitor) throw new MvError('portal.wrong-state', `Portal "${name}" is ready, but not watched yet`);
+    if (!monitor) {
+      throw new MvError('portal.wrong-state', `Portal "${name}" is ready, but not watched yet`, {
+        hint: 'Try again in a moment: the daemon takes up its QMP connection just after the portal is ready.',
+      });
+    }
     return takeScreenshot(record, await monitor.connect(2_000), this.config.owner.uid);
   }
 
