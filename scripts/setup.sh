@@ -15,7 +15,8 @@ for_tests=false
 # qemu-system-x86, qemu-utils: the portals themselves and their qcow2 overlays.
 # busybox-static, e2fsprogs, xz-utils: micro images (guest userland, ext4 root image, kernel extraction).
 # nftables, iproute2: portal networks. tor, wireguard-tools: copied into the star and galaxy router images.
-# libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML.
+# libvirt-clients, libxml2-utils: virt-xml-validate, which checks the rendered libvirt XML;
+# libvirt-daemon-system: virsh boots a `portalgun export` (its test runs a user's own libvirtd, no service).
 # tmux: the Scramble Shell's test drives it in a real terminal.
 # graphviz: `portalgun net graph --format svg` draws the router chain with dot.
 # debootstrap, debian-archive-keyring, erofs-utils: Debian images (minbase checked against Debian's keys,
@@ -24,7 +25,7 @@ for_tests=false
 # ovmf, seabios: firmware for q35 portals (boot.firmware); swtpm: their emulated TPM (devices.tpm).
 # zsh, fish: the completion tests load the generated completion scripts into each shell.
 # wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils libvirt-daemon-system tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -4,6 +4,7 @@
 import { Command, Help } from 'commander';
 import { registerCompletion } from './commands/completion.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerExport } from './commands/export.js';
 import { registerFormulaList } from './commands/formula-list.js';
 import { registerFormulaShow } from './commands/formula-show.js';
 import { registerFormulaValidate } from './commands/formula-validate.js';
@@ -55,6 +56,7 @@ export function buildProgram(version: string): Command {
   registerFormulaShow(formula);
   registerFormulaValidate(formula);
   registerPlan(program);
+  registerExport(program);
   registerLifecycle(program);
   registerRemove(program);
   registerInspect(program);

@@ -55,6 +55,7 @@ export const HOST_TOOLS: readonly HostTool[] = [
   optional(FIRMWARE_FILES.seabios, 'seabios', 'BIOS boot (boot.firmware: seabios)'),
   optional('remote-viewer', 'virt-viewer', 'portalgun view (opening a display)'),
   optional('dot', 'graphviz', 'portalgun net graph --format svg'),
+  optional('libvirtd', 'libvirt-daemon-system', 'booting a portalgun export with virsh'),
 ];
 
 /** One check's outcome, as `doctor` prints it. */

@@ -1,7 +1,9 @@
 /**
  * @module Renders a manifest plus an instance into a libvirt domain XML that `virt-xml-validate` accepts, for
  * people who manage portals with libvirt tools or want to inspect them there. portalgun itself runs QEMU
- * directly (see ARCHITECTURE.md); this rendering mirrors the same devices, sockets and hardening.
+ * directly (see ARCHITECTURE.md); this rendering mirrors the same devices, sockets and hardening, with one
+ * difference libvirt imposes: every portal runs on q35, as libvirt 9 refuses a machine without a PCI bus
+ * (microvm); the same kernel, initrd, disks, share and ports work there, as every initramfs loads virtio_pci.
  * Pure: no I/O.
  */
 import { type Manifest, parseUsbSelector } from '../formula/index.js';
@@ -32,7 +34,7 @@ export function renderLibvirtXml(
       el('vcpu', { placement: 'static' }, [String(manifest.machine.vcpus)]),
       osElement(manifest, instance),
       el('features', {}, [
-        manifest.machine.type === 'q35' && el('acpi'),
+        el('acpi'),
         instance.accel === 'kvm' &&
           manifest.hardening.hideKvm &&
           el('kvm', {}, [el('hidden', { state: 'on' })]),
@@ -50,7 +52,7 @@ export function renderLibvirtXml(
 function osElement(manifest: Manifest, instance: PortalInstance): XmlElement {
   const { artifacts } = instance;
   return el('os', {}, [
-    el('type', { arch: 'x86_64', machine: manifest.machine.type }, ['hvm']),
+    el('type', { arch: 'x86_64', machine: 'q35' }, ['hvm']),
     ...firmwareElements(instance),
     el('kernel', {}, [artifacts.kernel]),
     artifacts.initrd !== null && el('initrd', {}, [artifacts.initrd]),
