@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { AuditLog } from '../audit/host/index.js';
 import { archiveOverrideFrom } from '../debian/index.js';
 import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
+import { closeInheritedDescriptors } from '../exec/host/index.js';
 import { installKernel } from '../image/host/index.js';
 import { agentBundlePath, packageRoot } from '../install/host/index.js';
 import { DEFAULT_DIRS, socketPathIn } from '../instance/index.js';
@@ -113,6 +114,10 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
 }
 
 async function runDaemon(dirs: { state: string; run: string; formulas?: string }): Promise<void> {
+  const leaked = closeInheritedDescriptors();
+  if (leaked.length > 0) {
+    log(`closed descriptors ${leaked.join(', ')}, inherited without close-on-exec: no QEMU gets them`);
+  }
   const config = await buildConfig(dirs);
   if (!existsSync(config.agentBundle)) {
     throw new MvError('host.missing-tool', `The guest agent bundle ${config.agentBundle} is missing`, {

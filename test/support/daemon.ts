@@ -41,6 +41,9 @@ export const TEST_CACHE = path.resolve(
   process.env.MULTIVERSE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache/test'),
 );
 
+/** The descriptor `leakDescriptor` hands the daemon. */
+export const LEAKED_FD = 100;
+
 const NO_KERNEL = `no kernel in the test cache ${TEST_CACHE}: run the tests with scripts/run-tests.mjs`;
 
 /** A daemon under test. */
@@ -64,14 +67,23 @@ export interface TestDaemon {
 
 function startProcess(
   folders: { state: string; run: string; logFile: string },
-  options: { formulas?: string | undefined; env?: NodeJS.ProcessEnv | undefined },
+  options: {
+    formulas?: string | undefined;
+    env?: NodeJS.ProcessEnv | undefined;
+    leakDescriptor?: boolean | undefined;
+  },
 ): ChildProcess {
   const log = openSync(folders.logFile, 'a');
   const args = [path.join(REPO_ROOT, 'dist/src/daemon/main.js'), 'run', '--state', folders.state];
   args.push('--run', folders.run);
   if (options.formulas) args.push('--formulas', options.formulas);
   const env = { ...process.env, ...options.env };
-  return spawn(process.execPath, args, { stdio: ['ignore', log, log], env });
+  // A careless parent: descriptor 100 is a socket without close-on-exec (Node itself marks the first few
+  // descriptors it inherits close-on-exec, so a low one would prove nothing).
+  const leak = options.leakDescriptor
+    ? [...Array<'ignore'>(LEAKED_FD - 3).fill('ignore'), 'pipe' as const]
+    : [];
+  return spawn(process.execPath, args, { stdio: ['ignore', log, log, ...leak], env });
 }
 
 /**
@@ -110,6 +122,8 @@ export async function startTestDaemon(
     store?: 'shared' | 'private';
     /** Added to the daemon's environment (e.g. PORTALGUN_FORMULAS). */
     env?: NodeJS.ProcessEnv;
+    /** Starts it with an inherited descriptor (LEAKED_FD) that lacks close-on-exec, as a careless parent would. */
+    leakDescriptor?: boolean;
   } = {},
 ): Promise<TestDaemon> {
   const userTree = given.userFormulas ? bundledTreeWith(given.userFormulas) : undefined;
