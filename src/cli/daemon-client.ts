@@ -2,13 +2,14 @@
  * @module The CLI's only way to the daemon. Every call but the version probe is a signed envelope: made
  * with the user's session key (from `$SCRAMBLE_HOME`), addressed to the daemon's host id, with a fresh nonce
  * and a rising sequence number; the sealed reply and progress are opened with the user's encryption key and
- * the result is checked against the method table.
+ * the result and any error code are checked against the method table.
  */
 import type { Socket } from 'node:net';
 import { MvError } from '../errors/index.js';
 import { DEFAULT_DIRS, socketPathIn } from '../instance/index.js';
 import {
   errorFromRpc,
+  isDeclaredError,
   METHODS,
   type MethodName,
   type MethodParamsInput,
@@ -54,6 +55,22 @@ function parseProbe(reply: unknown): MethodResult<typeof PROBE_METHOD> {
   throw new MvError('daemon.protocol', "The daemon's reply to its version probe does not match this CLI", {
     hint: 'The daemon runs another version of portalgun: restart it ("portalgun daemon") after an upgrade.',
   });
+}
+
+/**
+ * A daemon's error as this CLI shows it: a code the method does not declare (the daemon answers its own
+ * undeclared codes as `internal.bug`) comes from a daemon of another version, and is said to be one.
+ */
+export function declaredReplyError(method: MethodName, error: MvError): MvError {
+  if (isDeclaredError(method, error.code)) return error;
+  return new MvError(
+    'daemon.protocol',
+    `${error.message} (the daemon answered ${method} with ${error.code}, which this CLI's protocol does not declare for it)`,
+    {
+      hint: 'The daemon runs another version of portalgun: restart it ("portalgun daemon") after an upgrade.',
+      cause: error,
+    },
+  );
 }
 
 let sequence = 0;
@@ -118,7 +135,7 @@ export async function callDaemon<M extends MethodName>(
       );
     }),
   );
-  if (!opened.ok) throw errorFromRpc(opened.error);
+  if (!opened.ok) throw declaredReplyError(method, errorFromRpc(opened.error));
   const result = METHODS[method].result.safeParse(opened.result);
   if (!result.success)
     throw new MvError('daemon.protocol', `The daemon's reply to ${method} does not match the protocol`);

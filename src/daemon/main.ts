@@ -166,6 +166,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
       new RateLimiter({ now: () => performance.now() }),
     ),
     handlers,
+    log,
   };
   const server = serve(
     config.socketPath,

@@ -7,6 +7,13 @@
  */
 import { z } from 'zod';
 import { IMAGE_MANIFEST_SCHEMA } from '../image/index.js';
+import {
+  FORMULA_TREE_ERRORS,
+  HOST_COMMAND_ERRORS,
+  IMAGE_BUILD_ERRORS,
+  IMAGE_REFERENCE_ERRORS,
+  IMAGE_SIGNATURE_ERRORS,
+} from './method-errors.js';
 
 const DIGEST = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
 const FORMULA = z.string().min(1).max(300);
@@ -78,6 +85,7 @@ export const IMAGE_METHODS = {
       /** Whether this image already was its node's current one (a refresh that found nothing newer). */
       wasCurrent: z.boolean(),
     }),
+    errors: [...FORMULA_TREE_ERRORS, 'formula.not-found', ...IMAGE_BUILD_ERRORS],
   },
   'image.sign': {
     target: ['node'],
@@ -88,16 +96,20 @@ export const IMAGE_METHODS = {
       manifestDigest: DIGEST,
       signer: z.string(),
     }),
+    errors: ['image.not-found', ...IMAGE_SIGNATURE_ERRORS],
   },
   'image.allow-downgrade': {
     target: ['node'],
     params: z.strictObject({ node: NODE, version: z.number().int().positive() }),
     result: z.strictObject({ node: z.string(), version: z.number().int(), newest: z.number().int() }),
+    /** `usage.invalid`: the version is not older than the newest booted, so there is nothing to allow. */
+    errors: ['usage.invalid', 'image.not-found'],
   },
   'image.list': {
     target: [],
     params: z.strictObject({}),
     result: z.strictObject({ images: z.array(IMAGE_SUMMARY) }),
+    errors: [],
   },
   'image.show': {
     target: ['image'],
@@ -115,6 +127,7 @@ export const IMAGE_METHODS = {
         problem: z.string().nullable(),
       }),
     }),
+    errors: IMAGE_REFERENCE_ERRORS,
   },
   'image.verify': {
     target: ['image'],
@@ -130,6 +143,8 @@ export const IMAGE_METHODS = {
         }),
       ),
     }),
+    /** What the checks find is reported in `problems`, not thrown. */
+    errors: IMAGE_REFERENCE_ERRORS,
   },
   'image.remove': {
     target: ['image'],
@@ -139,6 +154,7 @@ export const IMAGE_METHODS = {
       blobs: z.array(DIGEST),
       freedBytes: z.number().int().nonnegative(),
     }),
+    errors: ['image.busy', ...IMAGE_REFERENCE_ERRORS, 'image.in-use', 'image.kernel-missing'],
   },
   'image.sources': {
     target: [],
@@ -156,6 +172,8 @@ export const IMAGE_METHODS = {
         .strictObject({ code: z.string(), message: z.string(), hint: z.string().nullable() })
         .nullable(),
     }),
+    /** The archive's own problems (`debian.*`) are reported in `problem`, not thrown. */
+    errors: HOST_COMMAND_ERRORS,
   },
   'image.outdated': {
     target: ['image'],
@@ -177,6 +195,7 @@ export const IMAGE_METHODS = {
       /** Images that cannot be compared (micro images, Debian images recorded without their sources). */
       skipped: z.array(IMAGE_ID.extend({ reason: z.string() })),
     }),
+    errors: [...IMAGE_REFERENCE_ERRORS, 'debian.index-failed', ...HOST_COMMAND_ERRORS],
   },
   'image.gc': {
     target: [],
@@ -187,5 +206,7 @@ export const IMAGE_METHODS = {
       blobs: z.array(DIGEST),
       freedBytes: z.number().int().nonnegative(),
     }),
+    /** `image.kernel-missing`: a damaged kernel record is refused rather than read as no kernel. */
+    errors: ['image.busy', ...FORMULA_TREE_ERRORS, 'image.kernel-missing'],
   },
 } as const;

@@ -1,5 +1,6 @@
 /**
- * @module Public surface of the protocol domain: the daemon's method table and its JSON-RPC framing.
+ * @module Public surface of the protocol domain: the daemon's method table (with each method's error codes)
+ * and its JSON-RPC framing.
  * Pure: no I/O.
  */
 
@@ -18,10 +19,13 @@ export {
   SEALED_REPLY,
   SIGNED_CALL,
 } from './jsonrpc.js';
+export { DOOR_ERRORS, type DoorError } from './method-errors.js';
 export {
   isActivePortal,
+  isDeclaredError,
   isMethodName,
   METHODS,
+  type MethodError,
   type MethodName,
   type MethodParams,
   type MethodParamsInput,

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METHODS, type MethodName, PORTAL_NAME, policyTargetOf } from './index.js';
+import { ERROR_CODES } from '../errors/index.js';
+import {
+  DOOR_ERRORS,
+  isDeclaredError,
+  METHODS,
+  type MethodError,
+  type MethodName,
+  PORTAL_NAME,
+  policyTargetOf,
+} from './index.js';
+import { AGENT_ERRORS, QMP_ERRORS } from './method-errors.js';
 
 describe('METHODS', () => {
   const exec = METHODS['portal.exec'].params;
@@ -71,5 +81,52 @@ describe('policy targets', () => {
     );
     assert.equal(target('image.verify', {}), host);
     assert.equal(target('portal.list', {}), host);
+  });
+});
+
+describe('declared error codes', () => {
+  const lists: [string, readonly string[]][] = [
+    ['DOOR_ERRORS', DOOR_ERRORS],
+    ...Object.entries(METHODS).map(([method, spec]): [string, readonly string[]] => [method, spec.errors]),
+  ];
+
+  it('names only registered codes', () => {
+    for (const [owner, codes] of lists) {
+      for (const code of codes)
+        assert.ok(Object.hasOwn(ERROR_CODES, code), `${owner}: ${code} is not registered`);
+    }
+  });
+
+  it('lists each code once, and no method repeats a door code (every call may get those)', () => {
+    for (const [owner, codes] of lists) {
+      const repeated = codes.filter((code, index) => codes.indexOf(code) !== index);
+      assert.deepEqual(repeated, [], `${owner} lists these twice`);
+    }
+    for (const [method, spec] of Object.entries(METHODS)) {
+      const door = spec.errors.filter((code) => (DOOR_ERRORS as readonly string[]).includes(code));
+      assert.deepEqual(door, [], `${method} repeats door codes`);
+    }
+  });
+
+  it('declares every agent.* code for agent requests (the guest may answer any) and every qmp.* code for QMP', () => {
+    const registered = (prefix: string) => Object.keys(ERROR_CODES).filter((code) => code.startsWith(prefix));
+    assert.deepEqual([...AGENT_ERRORS].sort(), registered('agent.').sort());
+    assert.deepEqual([...QMP_ERRORS].sort(), registered('qmp.').sort());
+  });
+
+  it("accepts a method's own codes and the door's, and nothing else", () => {
+    assert.ok(isDeclaredError('portal.logs', 'portal.not-found'));
+    assert.ok(isDeclaredError('portal.logs', 'auth.denied'));
+    assert.ok(isDeclaredError('portal.list', 'internal.bug'));
+    assert.ok(!isDeclaredError('portal.logs', 'portal.exists'));
+    assert.ok(!isDeclaredError('system.version', 'formula.cycle'));
+  });
+
+  it('types the codes of each method (MethodError)', () => {
+    const own: MethodError<'portal.logs'> = 'portal.not-found';
+    const door: MethodError<'portal.logs'> = 'auth.rate-limited';
+    // @ts-expect-error: portal.logs does not declare portal.exists (checked by tsc).
+    const other: MethodError<'portal.logs'> = 'portal.exists';
+    assert.deepEqual([own, door, other], ['portal.not-found', 'auth.rate-limited', 'portal.exists']);
   });
 });

@@ -1,10 +1,22 @@
 /**
- * @module The daemon's API, described once: every method with its parameter and result schemas. The daemon
+ * @module The daemon's API, described once: every method with its parameter and result schemas, its policy
+ * target and the error codes it may answer with (as vscode-jsonrpc's `RequestType<P, R, E>`). The daemon
  * validates requests against it and the CLI validates replies against it, so the two cannot drift.
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import type { ErrorCode } from '../errors/index.js';
 import { IMAGE_METHODS } from './image-methods.js';
+import {
+  AGENT_ERRORS,
+  DOOR_ERRORS,
+  type DoorError,
+  FORMULA_TREE_ERRORS,
+  IMAGE_BUILD_ERRORS,
+  IMAGE_SIGNATURE_ERRORS,
+  PASSTHROUGH_ERRORS,
+  QMP_ERRORS,
+} from './method-errors.js';
 
 /** A portal instance name: a DNS label, unique on the host. */
 export const PORTAL_NAME = z
@@ -63,9 +75,19 @@ export type PortalSummary = z.output<typeof PORTAL_SUMMARY>;
 
 const nameParam = z.strictObject({ name: PORTAL_NAME });
 
+/** What every method declares. */
+interface MethodSpec {
+  /** The parameters whose value a policy rule's target pattern is matched against, the first one given. */
+  readonly target: readonly string[];
+  readonly params: z.ZodObject;
+  readonly result: z.ZodType;
+  /** The codes its handler may throw beyond `DOOR_ERRORS`, which every call may get. */
+  readonly errors: readonly ErrorCode[];
+}
+
 /**
- * Every daemon method: its params and result schemas, and its policy target: the parameters whose value a
- * policy rule's target pattern is matched against, the first one given (none: this host's id).
+ * Every daemon method: its params and result schemas, its policy target (none: this host's id) and its
+ * error codes beyond the door's.
  */
 export const METHODS = {
   'system.version': {
@@ -78,26 +100,55 @@ export const METHODS = {
       /** The formula tree the daemon boots from (absolute), and its digest (null when it cannot be read). */
       formulas: z.strictObject({ dir: z.string(), digest: z.string().nullable() }),
     }),
+    /** The probe answers even while the formula tree cannot be read (its digest is then null). */
+    errors: [],
   },
   'identity.revoke': {
     target: [],
     params: z.strictObject({ record: z.record(z.string(), z.unknown()) }),
     result: z.strictObject({ revoked: z.string() }),
+    /** A record that does not verify is `scramble.untrusted`, a door code too. */
+    errors: [],
   },
   'portal.up': {
     target: ['name', 'formula'],
     params: z.strictObject({ formula: z.string().min(1).max(300), name: PORTAL_NAME.optional() }),
     result: PORTAL_SUMMARY,
+    errors: [
+      ...FORMULA_TREE_ERRORS,
+      'formula.not-found',
+      'portal.router-down',
+      'portal.exists',
+      ...IMAGE_BUILD_ERRORS,
+      'plan.address-exhausted',
+      'net.bad-guest-arg',
+      ...PASSTHROUGH_ERRORS,
+      'portal.files-unsafe',
+      'net.unavailable',
+      'net.uplink-busy',
+      'net.apply-failed',
+      // The checks right before QEMU starts (daemon/images/image-trust.ts verifyForBoot).
+      'image.tampered',
+      'image.unsigned',
+      ...IMAGE_SIGNATURE_ERRORS,
+      'image.rollback',
+      'qemu.spawn-failed',
+      'qemu.exited',
+      'portal.boot-failed',
+      'portal.boot-timeout',
+    ],
   },
   'portal.down': {
     target: ['name'],
     params: z.strictObject({ name: PORTAL_NAME, force: z.boolean().default(false) }),
     result: PORTAL_SUMMARY,
+    errors: ['portal.not-found', 'portal.wrong-state', 'portal.stop-timeout'],
   },
   'portal.list': {
     target: [],
     params: z.strictObject({}),
     result: z.strictObject({ portals: z.array(PORTAL_SUMMARY) }),
+    errors: [],
   },
   'portal.status': {
     target: ['name'],
@@ -107,6 +158,8 @@ export const METHODS = {
       agent: z.unknown().nullable(),
       agentError: z.string().nullable(),
     }),
+    /** The agent's own failure is reported in `agentError`, not thrown. */
+    errors: ['portal.not-found'],
   },
   'portal.exec': {
     target: ['name'],
@@ -116,6 +169,7 @@ export const METHODS = {
       args: z.array(z.string().max(4096)).max(32).default([]),
     }),
     result: z.strictObject({ result: z.unknown() }),
+    errors: ['portal.not-found', 'portal.wrong-state', ...AGENT_ERRORS],
   },
   'portal.logs': {
     target: ['name'],
@@ -125,6 +179,7 @@ export const METHODS = {
       tailBytes: z.number().int().min(0).max(1_048_576).optional(),
     }),
     result: z.strictObject({ text: z.string(), offset: z.number().int(), live: z.boolean() }),
+    errors: ['portal.not-found'],
   },
   'portal.remove': {
     target: ['name'],
@@ -135,17 +190,26 @@ export const METHODS = {
       ifShareEmpty: z.boolean().default(false),
     }),
     result: z.strictObject({ removed: z.string() }),
+    errors: ['portal.not-found', 'portal.wrong-state', 'portal.share-not-empty', 'portal.stop-timeout'],
   },
   'portal.console': {
     target: ['name'],
     params: nameParam,
     result: z.strictObject({ attached: z.literal(true) }),
+    errors: ['portal.not-found', 'portal.wrong-state'],
   },
   'portal.screenshot': {
     target: ['name'],
     params: nameParam,
     /** What the portal's display shows, as a base64 PNG. */
     result: z.strictObject({ format: z.literal('png'), data: z.string() }),
+    errors: [
+      'portal.not-found',
+      'portal.wrong-state',
+      'portal.no-display',
+      'portal.screenshot-failed',
+      ...QMP_ERRORS,
+    ],
   },
   'image.build': {
     target: ['formula'],
@@ -157,9 +221,10 @@ export const METHODS = {
       initrd: z.string(),
       base: z.string().nullable(),
     }),
+    errors: [...FORMULA_TREE_ERRORS, 'formula.not-found', ...IMAGE_BUILD_ERRORS],
   },
   ...IMAGE_METHODS,
-} as const;
+} as const satisfies Readonly<Record<string, MethodSpec>>;
 
 /** A method name. */
 export type MethodName = keyof typeof METHODS;
@@ -185,6 +250,15 @@ export type MethodParams<M extends MethodName> = z.output<(typeof METHODS)[M]['p
 
 /** The result of a method. */
 export type MethodResult<M extends MethodName> = z.output<(typeof METHODS)[M]['result']>;
+
+/** The codes a method may answer with: its own and the door's. */
+export type MethodError<M extends MethodName> = DoorError | (typeof METHODS)[M]['errors'][number];
+
+/** Whether a method declares `code` (its own or the door's); any other is a broken contract. */
+export function isDeclaredError(method: MethodName, code: ErrorCode): boolean {
+  const own: readonly ErrorCode[] = METHODS[method].errors;
+  return (DOOR_ERRORS as readonly ErrorCode[]).includes(code) || own.includes(code);
+}
 
 /** True if `name` is a method of the API. */
 export function isMethodName(name: string): name is MethodName {

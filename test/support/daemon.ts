@@ -2,7 +2,9 @@
  * @module A real portalgun daemon for integration tests: its own state and run folders (sharing the test
  * cache's kernel and image store, so images are built once per cache, unless a test asks for a store of its
  * own), started as a separate process
- * the way `portalgun daemon` starts it, and a leak cop that proves a test left nothing behind.
+ * the way `portalgun daemon` starts it, and a leak cop that proves a test left nothing behind. Every test is
+ * also a check of the methods' error contract: disposing fails if the daemon ever logged an error code its
+ * method does not declare.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { callDaemon } from '../../src/cli/daemon-client.js';
 import { upPortal } from '../../src/cli/signed-images.js';
 import { isListening } from '../../src/daemon/door/server.js';
+import { UNDECLARED_ERROR } from '../../src/daemon/door/signed-call.js';
 import { readKernel } from '../../src/image/host/kernel.js';
 import { blobPath } from '../../src/image/index.js';
 import { namespaceName } from '../../src/net/index.js';
@@ -61,7 +64,10 @@ export interface TestDaemon {
   kill9(): Promise<void>;
   /** Starts the daemon again on the same folders (`env`: its added environment from now on). */
   restart(options?: { env?: NodeJS.ProcessEnv }): Promise<void>;
-  /** Stops every portal, stops the daemon, checks for leaks and removes the folders. */
+  /**
+   * Stops every portal, stops the daemon, checks for leaks and for undeclared error codes in its log, and
+   * removes the folders.
+   */
   dispose(): Promise<void>;
 }
 
@@ -190,11 +196,27 @@ export async function startTestDaemon(
         if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
       }
       assertNoLeaks(run);
+      assertErrorContractKept(logFile);
       rmSync(root, { recursive: true, force: true });
       if (userTree) rmSync(userTree, { recursive: true, force: true });
     },
   };
   return daemon;
+}
+
+/**
+ * Fails when the daemon's log reports a method answering with an error code it does not declare
+ * (daemon/door/signed-call.ts), which its caller saw as `internal.bug`.
+ */
+function assertErrorContractKept(logFile: string): void {
+  const broken = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(UNDECLARED_ERROR));
+  assert.deepEqual(
+    broken,
+    [],
+    `the daemon answered with error codes its methods do not declare (src/protocol); see ${logFile}`,
+  );
 }
 
 /** QEMU processes whose command line mentions `dir`. */

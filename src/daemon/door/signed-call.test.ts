@@ -7,7 +7,7 @@ import { chainEntry } from '../../audit/index.js';
 import { canonicalJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_FILE, RateLimiter } from '../../policy/index.js';
-import { METHODS, type MethodName, SEAL_INFO, SEALED } from '../../protocol/index.js';
+import { METHODS, type MethodName, SEAL_INFO, SEALED, SEALED_REPLY } from '../../protocol/index.js';
 import {
   draftEnvelope,
   envelopeDigest,
@@ -19,7 +19,7 @@ import { ReplayStore } from '../state/replay-store.js';
 import { Authorizer } from './authorizer.js';
 import { memoryHostTrust, type TrustWorld } from './host-trust-memory.js';
 import type { Caller, Handler, HandlerContext } from './server.js';
-import { handleSignedCall } from './signed-call.js';
+import { handleSignedCall, UNDECLARED_ERROR } from './signed-call.js';
 import { createTestOwner, TEST_HOST_ID, TEST_NOW } from './test-owner.js';
 
 const owner = createTestOwner('door-owner');
@@ -53,12 +53,17 @@ function openDoor(world: TrustWorld = HOST) {
   };
   const ran: Ran[] = [];
   const notes: Record<string, unknown>[] = [];
+  const logged: string[] = [];
   let reads = 0;
   const handler =
     (method: string): Handler =>
     async (params, context) => {
       ran.push({ method, params, caller: context.caller });
       if (method === 'portal.status') throw new MvError('portal.not-found', 'No portal "work"');
+      // A code portal.console does not declare: the handler breaks the method's error contract.
+      if (method === 'portal.console') {
+        throw new MvError('image.busy', 'The image store is busy', { hint: 'Run it again later.' });
+      }
       if (method === 'portal.logs') context.progress('reading the log');
       if (method === 'portal.exec') {
         const release = await context.caller?.authorize('agent.ping', 'work');
@@ -78,6 +83,7 @@ function openDoor(world: TrustWorld = HOST) {
       MethodName,
       Handler
     >,
+    log: (line: string) => logged.push(line),
   };
   const context: HandlerContext = {
     progress: () => undefined,
@@ -91,6 +97,7 @@ function openDoor(world: TrustWorld = HOST) {
     audit,
     ran,
     notes,
+    logged,
     reads: () => reads,
     call,
     /** Sends one envelope and opens the sealed reply as the owner. */
@@ -159,6 +166,49 @@ describe('the signed door (handleSignedCall)', () => {
       aad: utf8(envelopeDigest(logs)),
     });
     assert.deepEqual(JSON.parse(new TextDecoder().decode(opened)), { message: 'reading the log' });
+  });
+
+  it('answers an error code its method does not declare as internal.bug, keeping message and hint, and logs it', async () => {
+    const door = openDoor();
+    const bytes = envelope('portal.console', { args: { name: 'work' } });
+    const plaintext = await openSealed(
+      owner.session.encryption.privateKey,
+      SEALED.parse(await door.call(bytes)),
+      {
+        info: utf8(SEAL_INFO.reply),
+        aad: utf8(envelopeDigest(bytes)),
+      },
+    );
+    const reply = SEALED_REPLY.parse(JSON.parse(new TextDecoder().decode(plaintext)));
+    assert.ok(!reply.ok);
+    assert.deepEqual(reply.error.data, { code: 'internal.bug', hint: 'Run it again later.' });
+    assert.equal(reply.error.code, 10);
+    assert.equal(
+      reply.error.message,
+      `The image store is busy (${UNDECLARED_ERROR} image.busy; please report)`,
+    );
+    assert.equal(door.logged.length, 1);
+    assert.match(
+      door.logged[0] ?? '',
+      new RegExp(`^portal\\.console answered ${UNDECLARED_ERROR} image\\.busy `),
+    );
+  });
+
+  it("passes a handler's declared codes on untouched and logs nothing: its method's own and the door's", async () => {
+    const door = openDoor();
+    assert.deepEqual(await door.send(envelope('portal.status', { args: { name: 'work' } })), {
+      ok: false,
+      code: 'portal.not-found',
+    });
+    // The policy allows portal.exec but not its agent verb, which the handler authorises itself.
+    const execOnly = openDoor({
+      ...HOST,
+      policyFiles: [{ name: '10-exec.policy', text: 'portal.exec @owner * allow\n' }],
+    });
+    const refused = await execOnly.send(envelope('portal.exec', { args: { name: 'work', verb: 'ping' } }));
+    assert.deepEqual(refused, { ok: false, code: 'auth.denied' });
+    assert.equal(execOnly.ran.length, 1, 'the refusal came from inside the handler');
+    assert.deepEqual([...door.logged, ...execOnly.logged], []);
   });
 
   it('authorises a further verb (an agent verb) under the same policy and snapshot', async () => {

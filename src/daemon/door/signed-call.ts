@@ -6,12 +6,17 @@
  * host's trust, read as the call arrives; the method runs under the same snapshot (`Caller.trust`). The
  * reply — result, error or refusal alike — is sealed with HPKE to the owner's encryption key and bound to
  * the envelope's digest, so only the owner can read any of it.
+ *
+ * A method's handler may fail only with the codes its method declares (protocol/methods.ts) or the door's:
+ * any other is a broken contract, logged and answered as `internal.bug` with the original message, so a
+ * caller never acts on a code the protocol does not promise (the test harness fails a run that logs one).
  */
 
 import { digestJson } from '../../digest/index.js';
-import { asMvError } from '../../errors/index.js';
+import { asMvError, MvError } from '../../errors/index.js';
 import {
   errorToRpc,
+  isDeclaredError,
   isMethodName,
   METHODS,
   type MethodName,
@@ -42,6 +47,31 @@ export interface SignedCallDeps {
   readonly replay: ReplayStore;
   readonly authorizer: Authorizer;
   readonly handlers: Readonly<Record<MethodName, Handler>>;
+  /** The daemon's log: where a broken error contract is reported. */
+  readonly log: (line: string) => void;
+}
+
+/** What a daemon log line about an error code its method does not declare says (tests look for it). */
+export const UNDECLARED_ERROR = 'undeclared error';
+
+/**
+ * The error as the caller may see it: itself if its method declares its code, else `internal.bug` keeping
+ * its message and hint, after logging where it came from (a message never carries secrets).
+ */
+export function declaredError(method: MethodName, error: unknown, log: (line: string) => void): MvError {
+  const failure = asMvError(error);
+  if (isDeclaredError(method, failure.code)) return failure;
+  log(
+    `${method} answered ${UNDECLARED_ERROR} ${failure.code} (declare it in src/protocol, or throw a declared code): ${failure.stack ?? failure.message}`,
+  );
+  return new MvError(
+    'internal.bug',
+    `${failure.message} (${UNDECLARED_ERROR} ${failure.code}; please report)`,
+    {
+      ...(failure.hint === undefined ? {} : { hint: failure.hint }),
+      cause: failure,
+    },
+  );
 }
 
 const encoder = new TextEncoder();
@@ -133,6 +163,8 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
         void run.seal(SEAL_INFO.progress, { message }).then((sealed) => run.context.notify({ sealed }));
       },
     });
+  } catch (error) {
+    throw declaredError(method, error, deps.log);
   } finally {
     release();
   }
