@@ -64,6 +64,7 @@ function openDoor(world: TrustWorld = HOST) {
       if (method === 'portal.console') {
         throw new MvError('image.busy', 'The image store is busy', { hint: 'Run it again later.' });
       }
+      if (method === 'portal.screenshot') throw new TypeError('cannot read properties of undefined');
       if (method === 'portal.logs') context.progress('reading the log');
       if (method === 'portal.exec') {
         const release = await context.caller?.authorize('agent.ping', 'work');
@@ -192,6 +193,16 @@ describe('the signed door (handleSignedCall)', () => {
       door.logged[0] ?? '',
       new RegExp(`^portal\\.console answered ${UNDECLARED_ERROR} image\\.busy `),
     );
+  });
+
+  it('answers a crash in a handler as internal.bug and logs its stack', async () => {
+    const door = openDoor();
+    assert.deepEqual(await door.send(envelope('portal.screenshot', { args: { name: 'work' } })), {
+      ok: false,
+      code: 'internal.bug',
+    });
+    assert.equal(door.logged.length, 1);
+    assert.match(door.logged[0] ?? '', /^portal\.screenshot failed unexpectedly: TypeError: cannot read/);
   });
 
   it("passes a handler's declared codes on untouched and logs nothing: its method's own and the door's", async () => {

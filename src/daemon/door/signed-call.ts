@@ -60,6 +60,11 @@ export const UNDECLARED_ERROR = 'undeclared error';
  */
 export function declaredError(method: MethodName, error: unknown, log: (line: string) => void): MvError {
   const failure = asMvError(error);
+  if (!(error instanceof MvError)) {
+    log(
+      `${method} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+  }
   if (isDeclaredError(method, failure.code)) return failure;
   log(
     `${method} answered ${UNDECLARED_ERROR} ${failure.code} (declare it in src/protocol, or throw a declared code): ${failure.stack ?? failure.message}`,
