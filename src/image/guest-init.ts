@@ -15,6 +15,7 @@ import {
   LAYER_SERIAL_PREFIX,
   ROUTER_PATHS,
   ROUTER_STATES,
+  SERIAL_CONSOLE,
 } from '../guest-abi/index.js';
 import { DISKS_SCRIPT } from './guest-disks.js';
 import { DISPLAY_SCRIPT, hasDisplayServer } from './guest-display.js';
@@ -180,7 +181,7 @@ export function renderInittab(manifest: Manifest): string {
     `::respawn:${GUEST_PATHS.node} ${GUEST_PATHS.agent}`,
     ...(hasDisplayServer(manifest) ? [`::respawn:/bin/sh ${DISPLAY_SCRIPT}`] : []),
     ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT}`] : []),
-    ...(manifest.devices.console ? ['ttyS0::respawn:-/bin/sh'] : []),
+    ...(manifest.devices.console ? [`${SERIAL_CONSOLE}::respawn:-/bin/sh`] : []),
     '::ctrlaltdel:/bin/busybox poweroff -f',
     '::shutdown:/bin/busybox sync',
   ];
