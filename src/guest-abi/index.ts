@@ -4,9 +4,9 @@
  * nothing of ours, so everything may import it and the guest bundle takes it as it is.
  */
 export { AGENT_VERBS, type AgentVerb, isAgentVerb } from './agent-verbs.js';
-export { KERNEL_PARAMS } from './kernel-params.js';
+export { GUEST_NET_ARG, KERNEL_PARAMS } from './kernel-params.js';
 export { LAYER_SERIAL_PREFIX } from './layers.js';
-export { AGENT_PORT, STATUS_PORT } from './ports.js';
+export { AGENT_PORT, SERIAL_CONSOLE, STATUS_PORT } from './ports.js';
 export {
   ROUTER_PATHS,
   ROUTER_ROLES,

@@ -9,9 +9,17 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { KERNEL_PARAMS, LAYER_SERIAL_PREFIX, ROUTER_PATHS, ROUTER_STATES } from '../guest-abi/index.js';
+import {
+  GUEST_NET_ARG,
+  KERNEL_PARAMS,
+  LAYER_SERIAL_PREFIX,
+  ROUTER_PATHS,
+  ROUTER_STATES,
+  SERIAL_CONSOLE,
+} from '../guest-abi/index.js';
 import { DISKS_SCRIPT } from './guest-disks.js';
 import { DISPLAY_SCRIPT, hasDisplayServer } from './guest-display.js';
+import { GUEST_NET_READER } from './guest-net-reader.js';
 import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
 import { STATUS_HELPER } from './guest-status.js';
 
@@ -93,10 +101,10 @@ exec switch_root /sysroot /sbin/init
 }
 
 /**
- * Network setup from \`multiverse.net=\` on the kernel command line (see net/guest-net-arg.ts): each NIC is
- * found by its MAC, renamed after its network (the uplink: "uplink"), addressed, and the one default route
- * set. Then a router brings its hop up with router-up.sh (see router-files.ts) and reports anything short
- * of "up" on the status channel. IPv6 is off everywhere.
+ * Network setup from \`multiverse.net=\` on the kernel command line, read by guest-net-reader.ts: each NIC is
+ * found by its MAC, renamed after its network (the uplink: "uplink"), addressed (DHCP for an uplink that
+ * asks), and the one default route set. Then a router brings its hop up with router-up.sh (see
+ * router-files.ts) and reports anything short of "up" on the status channel. IPv6 is off everywhere.
  */
 const NETWORK_SETUP = `echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
@@ -104,7 +112,7 @@ configure_nic() {
   for dev in /sys/class/net/*; do
     [ "$(cat "$dev/address")" = "$1" ] || continue
     ip link set "\${dev##*/}" name "$2" && ip link set "$2" up || return 1
-    if [ "$3" = dhcp ]; then
+    if [ "$3" = ${GUEST_NET_ARG.dhcp} ]; then
       udhcpc -i "$2" -q -n -t 10 -s /etc/multiverse/udhcpc.script > /dev/null || return 1
     else
       ip addr add "$3" dev "$2" || return 1
@@ -117,17 +125,8 @@ configure_nic() {
   done
   return 1
 }
-for token in $(cat /proc/cmdline); do
-  case "$token" in ${KERNEL_PARAMS.net}=*) netarg="\${token#${KERNEL_PARAMS.net}=}" ;; esac
-done
-for entry in $(echo "$netarg" | tr ',' ' '); do
-  old_ifs=$IFS; IFS='='; set -- $entry; IFS=$old_ifs
-  if [ "$1" = uplink ]; then
-    configure_nic "$2" uplink "$3" "$4" || status "failed network uplink"
-  else
-    configure_nic "$1" "$2" "$3" "$4" || status "failed network $2"
-  fi
-done
+${GUEST_NET_READER}
+read_guest_net "$(cat /proc/cmdline)"
 if [ -x ${ROUTER_PATHS.up} ]; then
   state=$(${ROUTER_PATHS.up} boot)
   [ "$state" = ${ROUTER_STATES.up} ] || status "\${state:-${ROUTER_STATES.rulesetFailed}}"
@@ -182,7 +181,7 @@ export function renderInittab(manifest: Manifest): string {
     `::respawn:${GUEST_PATHS.node} ${GUEST_PATHS.agent}`,
     ...(hasDisplayServer(manifest) ? [`::respawn:/bin/sh ${DISPLAY_SCRIPT}`] : []),
     ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT}`] : []),
-    ...(manifest.devices.console ? ['ttyS0::respawn:-/bin/sh'] : []),
+    ...(manifest.devices.console ? [`${SERIAL_CONSOLE}::respawn:-/bin/sh`] : []),
     '::ctrlaltdel:/bin/busybox poweroff -f',
     '::shutdown:/bin/busybox sync',
   ];

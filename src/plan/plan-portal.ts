@@ -1,8 +1,9 @@
 /**
  * @module The one plan of a portal on a host: from a manifest, the image it boots and the host's facts, its
  * instance (name, paths, artifacts, firmware, accelerator, addresses, MACs, taps, the kernel arguments the
- * daemon adds) and the QEMU argv. The daemon starts exactly this plan; `portalgun plan` prints it, so the
- * preview cannot drift from the boot.
+ * daemon adds), the QEMU argv, and the host end of each channel QEMU gives the portal (agent, status,
+ * console, QMP). The daemon starts exactly this plan and connects where its ports say; `portalgun plan`
+ * prints it, so the preview cannot drift from the boot.
  * Pure: no I/O.
  */
 import type { Manifest, NetworkName } from '../formula/index.js';
@@ -17,7 +18,7 @@ import {
   uplinkNamesOf,
 } from '../instance/index.js';
 import { withGuestNet, withOnionServices } from '../net/index.js';
-import { renderQemuArgs, toArgv } from '../qemu/index.js';
+import { type PortalPorts, portalPorts, renderQemuArgs, toArgv } from '../qemu/index.js';
 import type { BootImage } from './boot-image.js';
 
 /** What a plan depends on. */
@@ -42,6 +43,8 @@ export interface PortalPlan {
   readonly paths: PortalPaths;
   /** QEMU's arguments (without the binary). */
   readonly argv: readonly string[];
+  /** Each channel's host end, as the argv names it: the agent's socket, the status file, console, QMP. */
+  readonly ports: PortalPorts;
 }
 
 /** Plans a portal: the instance the daemon starts and the argv it starts QEMU with. */
@@ -86,5 +89,14 @@ export function planOfInstance(dirs: HostDirs, manifest: Manifest, instance: Por
     instance,
     paths: portalPaths(dirs, instance.name, manifest),
     argv: toArgv(renderQemuArgs(manifest, instance)),
+    ports: portsOfInstance(manifest, instance),
   };
+}
+
+/**
+ * The ports of an instance planned before (what its plan's `ports` holds), for a portal known by its record:
+ * where the daemon reaches the agent, reads the status, attaches the console and speaks QMP.
+ */
+export function portsOfInstance(manifest: Manifest, instance: PortalInstance): PortalPorts {
+  return portalPorts(manifest, instance);
 }

@@ -7,14 +7,9 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import {
-  AGENT_PORT,
-  KERNEL_PARAMS,
-  LAYER_SERIAL_PREFIX,
-  SHARE_TAG,
-  STATUS_PORT,
-} from '../guest-abi/index.js';
+import { KERNEL_PARAMS, LAYER_SERIAL_PREFIX, SERIAL_CONSOLE, SHARE_TAG } from '../guest-abi/index.js';
 import { type PortalInstance, runFiles, usbHostFd } from '../instance/index.js';
+import { type ChannelEnd, portalPorts } from './ports.js';
 import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
 
 /** The full QEMU argument list for one portal instance. */
@@ -32,7 +27,7 @@ export function renderQemuArgs(manifest: Manifest, instance: PortalInstance): Qe
 
 /** The kernel command line portalgun sets for a portal, followed by the formula's own tokens. */
 export function kernelCommandLine(manifest: Manifest, instance: PortalInstance): string {
-  const tokens = ['console=ttyS0', 'panic=-1'];
+  const tokens = [`console=${SERIAL_CONSOLE}`, 'panic=-1'];
   if (manifest.machine.type === 'microvm' && instance.accel === 'tcg') {
     // microvm has no HPET or PM timer; under TCG the PIT calibration fails when the host is busy and the
     // guest hangs forever, so the TSC rate is given outright.
@@ -71,7 +66,7 @@ function baseArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
     arg('-no-reboot'),
     ...(manifest.hardening.sandbox ? [arg('-sandbox', SANDBOX_OPTIONS)] : []),
     arg('-pidfile', files.pid),
-    arg('-qmp', qemuOpts(`unix:${files.qmp}`, { server: true, wait: false })),
+    arg('-qmp', qemuOpts(`unix:${portalPorts(manifest, instance).qmp.path}`, { server: true, wait: false })),
   ];
 }
 
@@ -159,33 +154,29 @@ function shareArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   ];
 }
 
+/** The character device of a channel: a socket QEMU listens on without waiting, or a file it writes. */
+function chardev(end: ChannelEnd, extra: Readonly<Record<string, string | boolean>> = {}): QemuArg {
+  const socket = end.backend === 'socket' ? { server: true, wait: false } : {};
+  return arg('-chardev', qemuOpts(end.backend, { id: end.chardev, path: end.path, ...socket, ...extra }));
+}
+
 function channelArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
-  const files = runFiles(instance.runDir);
+  const ports = portalPorts(manifest, instance);
   const args: QemuArg[] = [];
-  if (manifest.devices.console) {
+  if (ports.console) {
     args.push(
-      arg(
-        '-chardev',
-        qemuOpts('socket', {
-          id: 'console',
-          path: files.console,
-          server: true,
-          wait: false,
-          logfile: files.consoleLog,
-          logappend: true,
-        }),
-      ),
-      arg('-serial', 'chardev:console'),
+      chardev(ports.console, { logfile: ports.console.log, logappend: true }),
+      arg('-serial', `chardev:${ports.console.chardev}`),
     );
   }
   // The agent and status ports are the portal's control plane: every portal has both.
-  args.push(
-    device(virtioDevice(manifest, 'serial'), { id: 'vser' }),
-    arg('-chardev', qemuOpts('socket', { id: 'agent', path: files.agent, server: true, wait: false })),
-    device('virtserialport', { bus: 'vser.0', chardev: 'agent', name: AGENT_PORT }),
-    arg('-chardev', qemuOpts('file', { id: 'status', path: files.status })),
-    device('virtserialport', { bus: 'vser.0', chardev: 'status', name: STATUS_PORT }),
-  );
+  args.push(device(virtioDevice(manifest, 'serial'), { id: 'vser' }));
+  for (const port of [ports.agent, ports.status]) {
+    args.push(
+      chardev(port),
+      device('virtserialport', { bus: 'vser.0', chardev: port.chardev, name: port.guest }),
+    );
+  }
   return args;
 }
 

@@ -1,10 +1,11 @@
 /**
  * @module Public surface of the qemu domain: the QEMU argv and libvirt XML renderers of a manifest and its
- * instance (instance/), and the QMP codec and commands.
+ * instance (instance/), the host end of each of a portal's channels, and the QMP codec and commands.
  * Pure: no I/O.
  */
 export { kernelCommandLine, renderQemuArgs } from './argv.js';
 export { METADATA_NAMESPACE, renderLibvirtXml } from './libvirt-xml.js';
+export { type ChannelEnd, type PortalPorts, portalPorts } from './ports.js';
 export { type QemuArg, SANDBOX_OPTIONS, toArgv } from './qemu-options.js';
 export {
   encodeCommand,

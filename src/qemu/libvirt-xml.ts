@@ -7,9 +7,10 @@
  * Pure: no I/O.
  */
 import { type Manifest, parseUsbSelector } from '../formula/index.js';
-import { AGENT_PORT, SHARE_TAG, STATUS_PORT } from '../guest-abi/index.js';
+import { SHARE_TAG } from '../guest-abi/index.js';
 import { FIRMWARE_FILES, type PortalInstance, runFiles } from '../instance/index.js';
 import { kernelCommandLine } from './argv.js';
+import { portalPorts } from './ports.js';
 import { el, renderXml, type XmlElement } from './xml.js';
 
 /** Namespace of portalgun's metadata element inside `<metadata>`. */
@@ -75,6 +76,7 @@ function firmwareElements(instance: PortalInstance): XmlElement[] {
 
 function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
   const files = runFiles(instance.runDir);
+  const ports = portalPorts(manifest, instance);
   const { devices: d } = manifest;
   return [
     el('emulator', {}, ['/usr/bin/qemu-system-x86_64']),
@@ -87,19 +89,19 @@ function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
         manifest.share.readOnly && el('readonly'),
       ]),
     ...interfaces(manifest, instance),
-    d.console &&
+    ports.console &&
       el('serial', { type: 'unix' }, [
-        el('source', { mode: 'bind', path: files.console }),
-        el('log', { file: files.consoleLog, append: 'on' }),
+        el('source', { mode: 'bind', path: ports.console.path }),
+        el('log', { file: ports.console.log, append: 'on' }),
         el('target', { port: 0 }),
       ]),
     el('channel', { type: 'unix' }, [
-      el('source', { mode: 'bind', path: files.agent }),
-      el('target', { type: 'virtio', name: AGENT_PORT }),
+      el('source', { mode: 'bind', path: ports.agent.path }),
+      el('target', { type: 'virtio', name: ports.agent.guest }),
     ]),
     el('channel', { type: 'file' }, [
-      el('source', { path: files.status }),
-      el('target', { type: 'virtio', name: STATUS_PORT }),
+      el('source', { path: ports.status.path }),
+      el('target', { type: 'virtio', name: ports.status.guest }),
     ]),
     d.rng && el('rng', { model: 'virtio' }, [el('backend', { model: 'random' }, ['/dev/urandom'])]),
     el('memballoon', { model: manifest.machine.balloon ? 'virtio' : 'none' }),

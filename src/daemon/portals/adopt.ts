@@ -5,7 +5,7 @@
  * restart policy (as a failure: nobody saw how it ended); one that was waiting to restart is scheduled again.
  */
 
-import { runFiles } from '../../instance/index.js';
+import { portsOfInstance } from '../../plan/index.js';
 import { isActivePortal } from '../../protocol/index.js';
 import type { DaemonConfig } from '../config.js';
 import type { PortalStore } from '../state/portal-store.js';
@@ -33,7 +33,7 @@ export async function adoptPortals(
       const monitor = new PortalMonitor({
         pid: record.pid,
         pidStart: record.pidStart,
-        qmpSocket: runFiles(record.instance.runDir).qmp,
+        qmpSocket: portsOfInstance(record.manifest, record.instance).qmp.path,
       });
       await monitor
         .connect(5_000)

@@ -6,7 +6,7 @@
 import { connectAgent } from '../../agent/host/index.js';
 import { MvError } from '../../errors/index.js';
 import { AGENT_VERBS, isAgentVerb } from '../../guest-abi/index.js';
-import { runFiles } from '../../instance/index.js';
+import { portsOfInstance } from '../../plan/index.js';
 import type { PortalRecord } from '../state/portal-store.js';
 import { requireAllowed } from './portal-lifecycle.js';
 
@@ -29,7 +29,8 @@ function checkedRequest(
     });
   }
   return async () => {
-    const agent = await connectAgent(runFiles(record.instance.runDir).agent, { timeoutMs: 5_000 });
+    const { agent: port } = portsOfInstance(record.manifest, record.instance);
+    const agent = await connectAgent(port.path, { timeoutMs: 5_000 });
     try {
       return await agent.request(verb, args, { timeoutMs, auth });
     } finally {

@@ -17,6 +17,7 @@ import {
   type HostDirs,
   keptConsoleLog,
   type PortalPaths,
+  runFiles,
 } from '../../instance/index.js';
 import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
@@ -114,7 +115,7 @@ async function chownTree(
 /** Removes a portal's run folder (overlay, ephemeral disks, sockets, its swtpm), keeping its console log. */
 export async function cleanupRunDir(dirs: HostDirs, name: string, runDir: string): Promise<void> {
   await stopPortalTpm(runDir);
-  const consoleLog = path.join(runDir, 'console.log');
+  const { consoleLog } = runFiles(runDir);
   if (existsSync(consoleLog)) {
     await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });
     await copyFile(consoleLog, keptConsoleLog(dirs, name));

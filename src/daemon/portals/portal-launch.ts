@@ -5,7 +5,7 @@
  * registered for undo before anything waits on the guest.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import { macvtapNodeOf, runFiles } from '../../instance/index.js';
+import { macvtapNodeOf } from '../../instance/index.js';
 import type { PortalPlan } from '../../plan/index.js';
 import { spawnQemu } from '../../qemu/host/index.js';
 import type { DaemonConfig } from '../config.js';
@@ -33,8 +33,7 @@ export async function launchPortalQemu(
   },
 ): Promise<LaunchedPortal> {
   const { plan, devices } = portal;
-  const { instance } = plan;
-  const files = runFiles(instance.runDir);
+  const { instance, ports } = plan;
   const passed =
     instance.uplink?.kind === 'fd'
       ? [openSync(macvtapNodeOf(config.runRoot, instance.name), constants.O_RDWR | constants.O_NOFOLLOW)]
@@ -57,12 +56,17 @@ export async function launchPortalQemu(
   const monitor = new PortalMonitor({
     pid: launched.pid,
     pidStart,
-    qmpSocket: files.qmp,
+    qmpSocket: ports.qmp.path,
     exited: launched.exited,
   });
   portal.reverter.add(`stop QEMU ${launched.pid}`, async () => {
     monitor.detach();
-    await stopQemu(monitor, { pid: launched.pid, agentSocket: files.agent, force: true, log: config.log });
+    await stopQemu(monitor, {
+      pid: launched.pid,
+      agentSocket: ports.agent.path,
+      force: true,
+      log: config.log,
+    });
   });
   return { pid: launched.pid, pidStart, monitor };
 }

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { keptConsoleLog, runFiles } from '../../instance/index.js';
+import { keptConsoleLog } from '../../instance/index.js';
+import { portsOfInstance } from '../../plan/index.js';
 import type { DaemonConfig } from '../config.js';
 import type { PortalRecord } from '../state/portal-store.js';
 
@@ -16,8 +17,12 @@ export async function readConsoleLog(
   record: PortalRecord,
   options: { offset?: number | undefined; tailBytes?: number | undefined },
 ): Promise<{ text: string; offset: number; live: boolean }> {
-  const liveFile = runFiles(record.instance.runDir).consoleLog;
-  const live = record.state !== 'stopped' && record.state !== 'crashed' && existsSync(liveFile);
+  const liveFile = portsOfInstance(record.manifest, record.instance).console?.log;
+  const live =
+    liveFile !== undefined &&
+    record.state !== 'stopped' &&
+    record.state !== 'crashed' &&
+    existsSync(liveFile);
   const file = live ? liveFile : keptConsoleLog(config, record.name);
   if (!existsSync(file)) return { text: '', offset: 0, live };
   const handle = await open(file, 'r');

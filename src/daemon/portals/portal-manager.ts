@@ -2,10 +2,15 @@ import { MvError } from '../../errors/index.js';
 import type { NetworkName } from '../../formula/index.js';
 import { findFormula, requireStartable } from '../../formula/index.js';
 import type { ImageManifest, ImageRecord } from '../../image/index.js';
-import { runFiles } from '../../instance/index.js';
 import { deleteNamespace } from '../../net/host/index.js';
 import { namespaceName } from '../../net/index.js';
-import { bootImageOfRecord, type PortalPlan, planOfInstance, planPortal } from '../../plan/index.js';
+import {
+  bootImageOfRecord,
+  type PortalPlan,
+  planOfInstance,
+  planPortal,
+  portsOfInstance,
+} from '../../plan/index.js';
 import { isActivePortal, type PortalSummary } from '../../protocol/index.js';
 import { readValidCatalogue } from '../catalogue.js';
 import type { DaemonConfig } from '../config.js';
@@ -304,6 +309,7 @@ export class PortalManager {
       this.store.update(name, { pid, pidStart });
       context.progress('booting');
       await awaitBoot(instance.runDir, {
+        ports: plan.ports,
         deadlineMs: this.config.bootDeadlineMs,
         isAlive: () => monitor.isAlive(),
         context,
@@ -376,17 +382,17 @@ export class PortalManager {
       });
     }
     this.store.update(params.name, { state: 'stopping' });
-    const files = runFiles(record.instance.runDir);
+    const ports = portsOfInstance(record.manifest, record.instance);
     const monitor =
       this.monitors.get(params.name) ??
-      new PortalMonitor({ pid: record.pid ?? -1, pidStart: record.pidStart, qmpSocket: files.qmp });
+      new PortalMonitor({ pid: record.pid ?? -1, pidStart: record.pidStart, qmpSocket: ports.qmp.path });
     context.progress(params.force ? 'stopping (forced)' : 'powering off');
     const step =
       record.pid === null
         ? 'already-gone'
         : await stopQemu(monitor, {
             pid: record.pid,
-            agentSocket: files.agent,
+            agentSocket: ports.agent.path,
             force: params.force,
             auth: params.auth,
             log: this.config.log,

@@ -8,7 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../../errors/index.js';
-import { runFiles } from '../../instance/index.js';
+import type { PortalPorts } from '../../qemu/index.js';
 
 /** Options of a wait for readiness. */
 export interface ReadyWait {
@@ -124,15 +124,17 @@ export async function tailLines(file: string, count: number): Promise<string> {
 export async function awaitBoot(
   runDir: string,
   options: {
+    /** The plan's ports: the status file to watch, the console log to show when the boot fails. */
+    ports: PortalPorts;
     deadlineMs: number;
     isAlive: () => boolean;
     context: { readonly progress: (message: string) => void; readonly signal: AbortSignal };
   },
 ): Promise<void> {
-  const files = runFiles(runDir);
+  const { ports } = options;
   try {
     await waitForReady({
-      statusFile: files.status,
+      statusFile: ports.status.path,
       deadlineMs: options.deadlineMs,
       isAlive: options.isAlive,
       signal: options.context.signal,
@@ -140,7 +142,7 @@ export async function awaitBoot(
     });
   } catch (error) {
     if (!(error instanceof NotReadyError)) throw error;
-    const consoleTail = await tailLines(files.consoleLog, 15);
+    const consoleTail = ports.console ? await tailLines(ports.console.log, 15) : '';
     const qemuTail = await tailLines(`${runDir}/qemu.log`, 5);
     const what =
       error.why.kind === 'failed'
