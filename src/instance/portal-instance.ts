@@ -75,6 +75,8 @@ export function runFiles(runDir: string) {
     agent: `${runDir}/agent.sock`,
     status: `${runDir}/status.out`,
     pid: `${runDir}/qemu.pid`,
+    /** QEMU's own stdout and stderr (made by the daemon before the folder is the QEMU account's). */
+    qemuLog: `${runDir}/qemu.log`,
     spice: `${runDir}/spice.sock`,
     vnc: `${runDir}/vnc.sock`,
     swtpm: `${runDir}/swtpm.sock`,

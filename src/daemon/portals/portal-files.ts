@@ -1,13 +1,18 @@
 /**
  * @module The host files of one portal: its run folder (sockets, logs, pid file, overlay, ephemeral disks),
- * its share folder and its persistent volumes, created with the unprivileged QEMU account as owner and each
- * creation registered with a reverter. Cleanup removes the run folder on every way out, after keeping the
- * console log, so nothing a user might need to diagnose a crash is lost.
+ * its share folder and its persistent volumes, owned by the unprivileged QEMU account, each creation
+ * registered with a reverter. Root never follows a link where that account can write: the run folder stays
+ * root's until everything root makes in it is made, volume folders stay root's (only the files in them are
+ * the account's), and the share's folders are given over by descriptor, opened without following links
+ * (files/host/no-follow.ts). Cleanup removes the run folder on every way out, after keeping the console
+ * log, so nothing a user might need to diagnose a crash is lost.
  */
-import { constants, existsSync } from 'node:fs';
-import { chown, copyFile, lstat, mkdir, rm } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { chown, copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { MvError } from '../../errors/index.js';
+import { chownFolderNoFollow, ensureFolderOf, openRegularFileNoFollow } from '../../files/host/index.js';
 import type { Manifest } from '../../formula/index.js';
 import { createDisk, createOverlay } from '../../image/host/index.js';
 import {
@@ -22,6 +27,10 @@ import {
 import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
 
+type Owner = { readonly uid: number; readonly gid: number };
+
+const ROOT: Owner = { uid: 0, gid: 0 };
+
 /** Creates the run folder, share, overlay, disks, firmware variables and TPM state, owned by the QEMU account. */
 export async function preparePortalFiles(
   paths: PortalPaths,
@@ -29,96 +38,134 @@ export async function preparePortalFiles(
     manifest: Manifest;
     base: { path: string; format: 'raw' | 'qcow2' } | null;
     firmware: FirmwarePlan | null;
-    owner: { uid: number; gid: number };
+    owner: Owner;
     reverter: Reverter;
   },
 ): Promise<void> {
   const { owner, reverter, manifest } = options;
-  const own = (file: string) => chown(file, owner.uid, owner.gid);
+  await prepareRunDir(paths, options);
+  await prepareShare(paths.shareDir, manifest, owner, reverter);
+  for (const [disk, file] of Object.entries(paths.disks)) {
+    if (manifest.disks[disk]?.persistent)
+      await prepareVolume(file, manifest.disks[disk]?.size ?? 1, owner, reverter);
+  }
+  if (paths.tpmState && manifest.devices.tpm === 'persistent') {
+    await rootsFolder(path.dirname(paths.tpmState));
+    await ensureFolderOf(paths.tpmState, owner);
+  }
+}
+
+/**
+ * The run folder and everything root makes in it (overlay, ephemeral disks, OVMF variables, the ephemeral
+ * TPM's folder, QEMU's log), made while the folder is still root's, then given to the QEMU account.
+ */
+async function prepareRunDir(
+  paths: PortalPaths,
+  options: {
+    manifest: Manifest;
+    base: { path: string; format: 'raw' | 'qcow2' } | null;
+    firmware: FirmwarePlan | null;
+    owner: Owner;
+    reverter: Reverter;
+  },
+): Promise<void> {
+  const { owner, reverter, manifest } = options;
   await mkdir(path.dirname(paths.runDir), { recursive: true, mode: 0o755 });
   await mkdir(paths.runDir, { mode: 0o700 });
   reverter.add(`remove ${paths.runDir}`, () => rm(paths.runDir, { recursive: true, force: true }));
-  await own(paths.runDir);
-  if (!existsSync(paths.shareDir)) {
-    await mkdir(path.dirname(paths.shareDir), { recursive: true, mode: 0o755 });
-    await mkdir(paths.shareDir, { mode: 0o700 });
-    reverter.add(`remove ${paths.shareDir}`, () => rm(paths.shareDir, { recursive: true, force: true }));
-    for (const sub of Object.keys(manifest.share.subfolders))
-      await mkdir(path.join(paths.shareDir, sub), { mode: 0o700 });
-  }
-  await chownTree(paths.shareDir, manifest, owner);
+  const own = (file: string) => chown(file, owner.uid, owner.gid);
   if (options.base) {
     await createOverlay(paths.overlay, options.base);
     await own(paths.overlay);
   }
   for (const [disk, file] of Object.entries(paths.disks)) {
-    if (existsSync(file)) continue;
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+    if (manifest.disks[disk]?.persistent) continue;
     await createDisk(file, manifest.disks[disk]?.size ?? 1);
-    reverter.add(`remove disk ${file}`, () => rm(file, { force: true }));
-    await own(path.dirname(file));
     await own(file);
   }
   await prepareFirmware(options.firmware, owner);
-  if (paths.tpmState) await ensureOwnedDir(paths.tpmState, owner, reverter);
+  if (paths.tpmState && manifest.devices.tpm === 'ephemeral') {
+    await mkdir(paths.tpmState, { mode: 0o700 });
+    await own(paths.tpmState);
+  }
+  const { qemuLog } = runFiles(paths.runDir);
+  await writeFile(qemuLog, '', { mode: 0o600, flag: 'wx' });
+  await own(qemuLog);
+  await own(paths.runDir);
+}
+
+/** The share folder (made once, kept across boots) and its subfolders, given to the QEMU account. */
+async function prepareShare(shareDir: string, manifest: Manifest, owner: Owner, reverter: Reverter) {
+  const info = await lstat(shareDir).catch(() => undefined);
+  if (!info) {
+    await mkdir(path.dirname(shareDir), { recursive: true, mode: 0o755 });
+    await mkdir(shareDir, { mode: 0o700 });
+    reverter.add(`remove ${shareDir}`, () => rm(shareDir, { recursive: true, force: true }));
+  }
+  await chownFolderNoFollow(shareDir, owner);
+  for (const sub of Object.keys(manifest.share.subfolders))
+    await ensureFolderOf(path.join(shareDir, sub), owner);
+}
+
+/**
+ * A persistent volume: made once in a folder that stays root's (a volume folder the QEMU account owned,
+ * as older versions made it, is taken back), and the volume file given to the account by descriptor.
+ */
+async function prepareVolume(file: string, sizeMiB: number, owner: Owner, reverter: Reverter) {
+  await rootsFolder(path.dirname(file));
+  const existing = await openRegularFileNoFollow(file, constants.O_RDWR);
+  if (existing) {
+    try {
+      await existing.chown(owner.uid, owner.gid);
+    } finally {
+      await existing.close();
+    }
+    return;
+  }
+  await createDisk(file, sizeMiB);
+  reverter.add(`remove disk ${file}`, () => rm(file, { force: true }));
+  await chown(file, owner.uid, owner.gid);
+}
+
+/** Makes a folder root's (mode 0711: the account reaches the files in it, but cannot add or swap any). */
+async function rootsFolder(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o711 });
+  await chownFolderNoFollow(dir, ROOT, 0o711);
 }
 
 /** Checks the firmware files are installed and gives the portal its own copy of OVMF's variable store. */
-async function prepareFirmware(firmware: FirmwarePlan | null, owner: { uid: number; gid: number }) {
+async function prepareFirmware(firmware: FirmwarePlan | null, owner: Owner) {
   if (!firmware) return;
   const needed =
     firmware.kind === 'ovmf' ? [firmware.code, FIRMWARE_FILES.ovmfVarsTemplate] : [firmware.bios];
   for (const file of needed) {
-    if (!existsSync(file)) {
+    if (!(await lstat(file).catch(() => undefined))) {
       throw new MvError('host.missing-tool', `The ${firmware.kind} firmware file ${file} is missing`, {
         hint: `Install it: apt-get install ${firmwarePackage(firmware.kind)} (or run scripts/setup.sh).`,
       });
     }
   }
   if (firmware.kind === 'ovmf') {
-    // Exclusive: never written through something already at that name in the QEMU account's folder.
     await copyFile(FIRMWARE_FILES.ovmfVarsTemplate, firmware.vars, constants.COPYFILE_EXCL);
     await chown(firmware.vars, owner.uid, owner.gid);
-  }
-}
-
-/**
- * Makes a folder for the QEMU account, or accepts the one already there only if it is a real folder of
- * that account (a link would hand the account whatever it points to).
- */
-async function ensureOwnedDir(dir: string, owner: { uid: number; gid: number }, reverter: Reverter) {
-  const info = await lstat(dir).catch(() => undefined);
-  if (info) {
-    if (info.isDirectory() && info.uid === owner.uid) return;
-    throw new MvError('portal.files-unsafe', `${dir} is not a folder of the QEMU account`, {
-      hint: 'Something replaced it; remove it (it holds the TPM state of a persistent TPM) and start again.',
-    });
-  }
-  await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
-  await mkdir(dir, { mode: 0o700 });
-  reverter.add(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
-  await chown(dir, owner.uid, owner.gid);
-}
-
-async function chownTree(
-  shareDir: string,
-  manifest: Manifest,
-  owner: { uid: number; gid: number },
-): Promise<void> {
-  await chown(shareDir, owner.uid, owner.gid);
-  for (const sub of Object.keys(manifest.share.subfolders)) {
-    const dir = path.join(shareDir, sub);
-    if (existsSync(dir)) await chown(dir, owner.uid, owner.gid);
   }
 }
 
 /** Removes a portal's run folder (overlay, ephemeral disks, sockets, its swtpm), keeping its console log. */
 export async function cleanupRunDir(dirs: HostDirs, name: string, runDir: string): Promise<void> {
   await stopPortalTpm(runDir);
-  const { consoleLog } = runFiles(runDir);
-  if (existsSync(consoleLog)) {
-    await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });
-    await copyFile(consoleLog, keptConsoleLog(dirs, name));
+  // The log is written by QEMU's account: read it by descriptor, never through a link put in its place.
+  const log = await openRegularFileNoFollow(runFiles(runDir).consoleLog).catch(() => undefined);
+  if (log) {
+    try {
+      await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });
+      await pipeline(
+        log.createReadStream({ autoClose: false }),
+        createWriteStream(keptConsoleLog(dirs, name), { mode: 0o600 }),
+      );
+    } finally {
+      await log.close();
+    }
   }
   await rm(runDir, { recursive: true, force: true });
 }

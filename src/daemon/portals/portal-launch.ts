@@ -5,7 +5,7 @@
  * registered for undo before anything waits on the guest.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import { macvtapNodeOf } from '../../instance/index.js';
+import { macvtapNodeOf, runFiles } from '../../instance/index.js';
 import type { PortalPlan } from '../../plan/index.js';
 import { spawnQemu } from '../../qemu/host/index.js';
 import type { DaemonConfig } from '../config.js';
@@ -44,7 +44,7 @@ export async function launchPortalQemu(
     uid: config.owner.uid,
     gid: config.owner.gid,
     cwd: instance.runDir,
-    logFile: `${instance.runDir}/qemu.log`,
+    logFile: runFiles(instance.runDir).qemuLog,
     passFds: [...passed, ...devices.fds],
     ...devices.launch,
     ...(portal.namespace ? { namespace: portal.namespace } : {}),

@@ -8,6 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../../errors/index.js';
+import { runFiles } from '../../instance/index.js';
 import type { PortalPorts } from '../../qemu/index.js';
 
 /** Options of a wait for readiness. */
@@ -143,7 +144,7 @@ export async function awaitBoot(
   } catch (error) {
     if (!(error instanceof NotReadyError)) throw error;
     const consoleTail = ports.console ? await tailLines(ports.console.log, 15) : '';
-    const qemuTail = await tailLines(`${runDir}/qemu.log`, 5);
+    const qemuTail = await tailLines(runFiles(runDir).qemuLog, 5);
     const what =
       error.why.kind === 'failed'
         ? `The guest reported a failure: ${error.why.reason}`

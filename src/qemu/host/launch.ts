@@ -5,7 +5,7 @@
  * in the daemon's terminal never reaches it.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { MvError } from '../../errors/index.js';
 
 /** Everything needed to start one QEMU process. */
@@ -57,9 +57,33 @@ export interface LaunchedQemu {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * Opens QEMU's log for appending without following a link or blocking on a FIFO (its folder is the QEMU
+ * account's), and only if it is a regular file.
+ */
+function openLog(file: string): number {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
+  const refuse = () =>
+    new MvError('portal.files-unsafe', `${file} is a link or not a regular file`, {
+      hint: 'Something replaced it in the run folder; stop the portal and start it again.',
+    });
+  let fd: number;
+  try {
+    fd = openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw refuse();
+    throw error;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw refuse();
+  }
+  return fd;
+}
+
 /** Starts QEMU detached; throws `host.missing-tool` if the binary is missing. */
 export function spawnQemu(plan: LaunchPlan): Promise<LaunchedQemu> {
-  const log = openSync(plan.logFile, 'a', 0o600);
+  const log = openLog(plan.logFile);
   return new Promise((resolve, reject) => {
     const command = launchCommand(plan);
     const child = spawn(command.file, command.args, {
