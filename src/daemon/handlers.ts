@@ -1,7 +1,7 @@
 /**
  * @module The daemon's method handlers: each takes validated parameters (see protocol/methods.ts) and
- * calls the portal manager (the image methods live in image-handlers.ts). The only place that knows both
- * the API and the manager.
+ * calls the portal manager (the image methods live in image-handlers.ts), or reads the formula tree for the caller.
+ * The only place that knows both the API and the manager.
  */
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -11,7 +11,7 @@ import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { storeRevocation } from './door/revocations.js';
 import { type Handler, requireCaller } from './door/server.js';
-import { readFormulaTreeInfo } from './formula-tree.js';
+import { readFormulaTreeFiles, readFormulaTreeInfo } from './formula-tree.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './images/image-handlers.js';
 import { PortalAgents } from './portals/portal-agent.js';
 import { allows, requireAllowed } from './portals/portal-lifecycle.js';
@@ -122,6 +122,7 @@ export function buildHandlers(
       data: (await manager.screenshot(name)).toString('base64'),
     }),
     ...buildImageHandlers(images),
+    'formula.tree': () => readFormulaTreeFiles(config.formulasDir),
   };
   return handlers as unknown as Record<MethodName, Handler>;
 }

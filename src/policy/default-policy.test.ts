@@ -28,6 +28,7 @@ const DAEMON_VERBS = [
   'image.gc',
   'image.sources',
   'image.outdated',
+  'formula.tree',
 ];
 
 describe('DEFAULT_POLICY', () => {

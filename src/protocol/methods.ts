@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { FORMULA_METHODS } from './formula-methods.js';
 import { IMAGE_METHODS } from './image-methods.js';
 
 /** A portal instance name: a DNS label, unique on the host. */
@@ -159,6 +160,7 @@ export const METHODS = {
     }),
   },
   ...IMAGE_METHODS,
+  ...FORMULA_METHODS,
 } as const;
 
 /** A method name. */
