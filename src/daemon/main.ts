@@ -150,6 +150,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
     store,
     manager,
     images: { config, trust, state: imageState, catalog, builder },
+    audit,
   });
   const signedDeps = {
     readTrust: () => readHostTrust(config),

@@ -29,6 +29,7 @@ const DAEMON_VERBS = [
   'image.sources',
   'image.outdated',
   'formula.tree',
+  'audit.read',
 ];
 
 describe('DEFAULT_POLICY', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METHODS, type MethodName, PORTAL_NAME, policyTargetOf } from './index.js';
+import { AUDIT_PAGE_BYTES, METHODS, type MethodName, PORTAL_NAME, policyTargetOf } from './index.js';
 
 describe('METHODS', () => {
   const exec = METHODS['portal.exec'].params;
@@ -29,6 +29,23 @@ describe('METHODS', () => {
       name: 'console',
       force: false,
     });
+  });
+});
+
+describe('audit.read', () => {
+  const params = METHODS['audit.read'].params;
+
+  it('reads from the start, a page of at most 1 MiB, unless told otherwise', () => {
+    assert.deepEqual(params.parse({}), { offset: 0, limit: AUDIT_PAGE_BYTES });
+    assert.equal(AUDIT_PAGE_BYTES, 1_048_576);
+    assert.ok(!params.safeParse({ limit: AUDIT_PAGE_BYTES + 1 }).success);
+    assert.ok(!params.safeParse({ offset: -1 }).success);
+  });
+
+  it('carries the bytes as base64', () => {
+    const result = METHODS['audit.read'].result;
+    assert.ok(result.safeParse({ data: Buffer.from('{}\n').toString('base64'), next: 3, size: 3 }).success);
+    assert.ok(!result.safeParse({ data: '{}\n', next: 3, size: 3 }).success);
   });
 });
 

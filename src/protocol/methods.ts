@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { AUDIT_METHODS } from './audit-methods.js';
 import { FORMULA_METHODS } from './formula-methods.js';
 import { IMAGE_METHODS } from './image-methods.js';
 
@@ -161,6 +162,7 @@ export const METHODS = {
   },
   ...IMAGE_METHODS,
   ...FORMULA_METHODS,
+  ...AUDIT_METHODS,
 } as const;
 
 /** A method name. */
