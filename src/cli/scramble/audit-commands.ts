@@ -11,9 +11,9 @@ import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
 import { type LogOptions, readAuditLog } from './audit-source.js';
 
-const FILE_HELP = "read this log file, not the daemon's (default: ask the daemon, else <state>/audit.log)";
+const FILE_HELP = "read this log file, not the daemon's log";
 const STATE_HELP =
-  "read <dir>/audit.log, not the daemon's (default: $PORTALGUN_STATE or /var/lib/multiverse)";
+  "read <dir>/audit.log, not the daemon's log (with no daemon answering: $PORTALGUN_STATE, else /var/lib/multiverse)";
 
 /** Registers the audit commands. */
 export function registerAuditCommands(program: Command): void {
