@@ -73,6 +73,19 @@ export function declaredReplyError(method: MethodName, error: MvError): MvError 
   );
 }
 
+/** What the daemon said about itself, when one answered. */
+export type DaemonFacts = MethodResult<typeof PROBE_METHOD>;
+
+/** The daemon's facts, or undefined when none answers (not running, or not reachable by this user). */
+export async function probeDaemon(runDir: string | undefined): Promise<DaemonFacts | undefined> {
+  try {
+    return await callDaemon(PROBE_METHOD, {}, { socketPath: daemonSocketPath(runDir) });
+  } catch (error) {
+    if (error instanceof MvError && error.code === 'daemon.unreachable') return undefined;
+    throw error;
+  }
+}
+
 let sequence = 0;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();

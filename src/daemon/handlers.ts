@@ -1,17 +1,18 @@
 /**
  * @module The daemon's method handlers: each takes validated parameters (see protocol/methods.ts) and
- * calls the portal manager (the image methods live in image-handlers.ts). The only place that knows both
- * the API and the manager.
+ * calls the portal manager (the image methods live in image-handlers.ts), or reads the formula tree or the
+ * audit log for the caller. The only place that knows both the API and the manager.
  */
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import type { AuditLog } from '../audit/host/index.js';
 import { MvError } from '../errors/index.js';
 import { portalPaths, runFiles } from '../instance/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { storeRevocation } from './door/revocations.js';
 import { type Handler, requireCaller } from './door/server.js';
-import { readFormulaTreeInfo } from './formula-tree.js';
+import { readFormulaTreeFiles, readFormulaTreeInfo } from './formula-tree.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './images/image-handlers.js';
 import { PortalAgents } from './portals/portal-agent.js';
 import { allows, requireAllowed } from './portals/portal-lifecycle.js';
@@ -25,17 +26,18 @@ type Typed<M extends MethodName> = (
   context: Parameters<Handler>[1],
 ) => Promise<unknown>;
 
-/** What the handlers call: the portal table and manager, and the image side. */
+/** What the handlers call: the portal table and manager, the image side, and the audit log (to read it). */
 export interface HandlerDeps {
   readonly store: PortalStore;
   readonly manager: PortalManager;
   readonly images: ImageHandlerDeps;
+  readonly audit: Pick<AuditLog, 'readBytes'>;
 }
 
 /** Every handler, keyed by method. */
 export function buildHandlers(
   config: DaemonConfig,
-  { store, manager, images }: HandlerDeps,
+  { store, manager, images, audit }: HandlerDeps,
 ): Record<MethodName, Handler> {
   const agents = new PortalAgents();
   const handlers: { [M in MethodName]: Typed<M> } = {
@@ -122,6 +124,11 @@ export function buildHandlers(
       data: (await manager.screenshot(name)).toString('base64'),
     }),
     ...buildImageHandlers(images),
+    'formula.tree': () => readFormulaTreeFiles(config.formulasDir),
+    'audit.read': async ({ offset, limit }) => {
+      const { bytes, size } = await audit.readBytes(offset, limit);
+      return { data: bytes.toString('base64'), next: offset + bytes.length, size };
+    },
   };
   return handlers as unknown as Record<MethodName, Handler>;
 }

@@ -155,6 +155,7 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
     store,
     manager,
     images: { config, trust, state: imageState, catalog, builder },
+    audit,
   });
   const signedDeps = {
     readTrust: () => readHostTrust(config),

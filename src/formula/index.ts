@@ -34,6 +34,6 @@ export {
   type Manifest,
   type NetworkAttachment,
 } from './schema.js';
-export { digestFormulaSources } from './tree-digest.js';
+export { digestFormulaSources, type SentTree, sourcesOfSentTree } from './tree-digest.js';
 export { formatUsbSelector, parseUsbSelector, type UsbSelector } from './usb-selector.js';
 export { type FieldPath, formatPath } from './yaml-locate.js';

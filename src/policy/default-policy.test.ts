@@ -28,6 +28,8 @@ const DAEMON_VERBS = [
   'image.gc',
   'image.sources',
   'image.outdated',
+  'formula.tree',
+  'audit.read',
 ];
 
 describe('DEFAULT_POLICY', () => {

@@ -62,6 +62,11 @@ image.gc           @owner  *  allow  rate=6/m burst=2 max-inflight=1
 image.sources      @owner  *  allow  rate=2/s burst=5
 # Checking for outdated packages may fetch the archive's package indices (megabytes): a few a minute, one at a time.
 image.outdated     @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# The formula tree the daemon boots from is read for every plan, net, route and up: read-only, a few files.
+formula.tree       @owner  *  allow  rate=5/s burst=10
+# The audit log is read in pages of up to 1 MiB, every one for a whole verify, so the burst covers a large
+# log; one page at a time.
+audit.read         @owner  *  allow  rate=20/s burst=60 max-inflight=1
 # Revoking a key is always the owner's to do (the record itself must carry their root signature).
 identity.revoke    @owner  *  allow  rate=1/s burst=5
 # Agent verbs reach into a portal through its small, single-threaded guest agent, so every one of them is

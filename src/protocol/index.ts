@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 
+export { AUDIT_PAGE_BYTES } from './audit-methods.js';
 export type { ImageSummary } from './image-methods.js';
 export {
   errorFromRpc,

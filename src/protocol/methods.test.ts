@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ERROR_CODES } from '../errors/index.js';
 import {
+  AUDIT_PAGE_BYTES,
   DOOR_ERRORS,
   isDeclaredError,
   METHODS,
@@ -39,6 +40,23 @@ describe('METHODS', () => {
       name: 'console',
       force: false,
     });
+  });
+});
+
+describe('audit.read', () => {
+  const params = METHODS['audit.read'].params;
+
+  it('reads from the start, a page of at most 1 MiB, unless told otherwise', () => {
+    assert.deepEqual(params.parse({}), { offset: 0, limit: AUDIT_PAGE_BYTES });
+    assert.equal(AUDIT_PAGE_BYTES, 1_048_576);
+    assert.ok(!params.safeParse({ limit: AUDIT_PAGE_BYTES + 1 }).success);
+    assert.ok(!params.safeParse({ offset: -1 }).success);
+  });
+
+  it('carries the bytes as base64', () => {
+    const result = METHODS['audit.read'].result;
+    assert.ok(result.safeParse({ data: Buffer.from('{}\n').toString('base64'), next: 3, size: 3 }).success);
+    assert.ok(!result.safeParse({ data: '{}\n', next: 3, size: 3 }).success);
   });
 });
 

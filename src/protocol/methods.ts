@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/index.js';
+import { AUDIT_METHODS } from './audit-methods.js';
+import { FORMULA_METHODS } from './formula-methods.js';
 import { IMAGE_METHODS } from './image-methods.js';
 import {
   AGENT_ERRORS,
@@ -224,6 +226,8 @@ export const METHODS = {
     errors: [...FORMULA_TREE_ERRORS, 'formula.not-found', ...IMAGE_BUILD_ERRORS],
   },
   ...IMAGE_METHODS,
+  ...FORMULA_METHODS,
+  ...AUDIT_METHODS,
 } as const satisfies Readonly<Record<string, MethodSpec>>;
 
 /** A method name. */

@@ -20,17 +20,24 @@ export const NO_DAEMON_RUN = '/nonexistent/multiverse-test-run';
 
 /**
  * Runs `portalgun <args>` from the repository root with a clean environment (no formula tree named, and a
- * run folder without a daemon, never the machine's own); `env` adds to it.
+ * run folder without a daemon, never the machine's own); `env` adds to it; `wrap` runs it through another
+ * command (e.g. into a mount namespace, test/support/hidden-folders.ts).
  */
 export function portalgun(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    wrap?: (command: readonly string[]) => readonly string[];
+  } = {},
 ): CliResult {
   const env: NodeJS.ProcessEnv = { ...process.env, PORTALGUN_RUN: NO_DAEMON_RUN };
   delete env.PORTALGUN_FORMULAS;
   delete env.PORTALGUN_DEBUG;
   Object.assign(env, options.env);
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/portalgun.js'), ...args], {
+  const command = [process.execPath, path.join(REPO_ROOT, 'bin/portalgun.js'), ...args];
+  const [bin = process.execPath, ...argv] = options.wrap?.(command) ?? command;
+  const result = spawnSync(bin, argv, {
     cwd: options.cwd ?? REPO_ROOT,
     env,
     encoding: 'utf8',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -120,6 +120,28 @@ describe('AuditLog', () => {
     await assert.rejects(AuditLog.open(file), { code: 'internal.bug' });
     await log.close();
     await (await AuditLog.open(file)).close();
+  });
+
+  it('reads its bytes in pages, after the appends queued before the read', async () => {
+    const file = fresh();
+    const log = await AuditLog.open(file);
+    void log.append(fields(1));
+    const whole = await log.readBytes(0, 1_000_000);
+    const text = await readFile(file);
+    assert.deepEqual([whole.bytes, whole.size], [text, text.length]);
+    const page = await log.readBytes(10, 5);
+    assert.deepEqual(page.bytes, text.subarray(10, 15));
+    assert.equal((await log.readBytes(text.length + 5, 5)).bytes.length, 0);
+    await log.close();
+  });
+
+  it('reads by its path, so a log moved away behind it is reported, not read through its handle', async () => {
+    const file = fresh();
+    const log = await AuditLog.open(file);
+    await log.append(fields(1));
+    await rename(file, `${file}.moved`);
+    await assert.rejects(log.readBytes(0, 100), { code: 'audit.broken' });
+    await log.close();
   });
 
   it('refuses to continue a log whose last line is torn or damaged', async () => {

@@ -4,27 +4,25 @@
  * process are serialised through a queue; only one `AuditLog` may hold a file (two writers would fork the
  * chain), which is enforced inside this process and is the daemon's job across processes.
  * After a failed write the log refuses further appends: a caller that cannot record a decision must deny.
+ * The daemon also reads it back in pages (`readBytes`) for `audit.read`; checking the text is log-text.ts's.
  * Host adapter: file I/O only, no decisions.
  */
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
-import { AUDIT_ENTRY, type AuditEntry, type AuditFields, chainEntry, entryHash } from '../entry.js';
-import { type ChainVerdict, type VerifyChainOptions, verifyChain } from '../verify.js';
-
-/** `verifyChain`'s verdict for a file, with the line of the break and every line that is not an entry. */
-export type FileVerdict = ChainVerdict & {
-  /** The file line (1-based) of the entry where the chain breaks, when it is in the file. */
-  readonly line?: number;
-  readonly damagedLines: readonly number[];
-};
+import { type AuditEntry, type AuditFields, chainEntry, entryHash } from '../entry.js';
+import {
+  AUDIT_REPAIR_HINT,
+  type LogVerdict,
+  parseLogLine,
+  parseLogText,
+  verifyLogText,
+} from '../log-text.js';
+import type { VerifyChainOptions } from '../verify.js';
 
 // Valid entries are under 2 KiB; a last line longer than this is damage, not data.
 const TAIL_BYTES = 64 * 1024;
-const REPAIR_HINT =
-  'Check it with `scramble audit verify`, then move it aside; a new log starts a new chain. ' +
-  'Until then no decision can be recorded, so every request must be denied.';
 const openPaths = new Set<string>();
 
 /** An append-only, hash-chained audit log in a JSON-lines file. */
@@ -81,7 +79,18 @@ export class AuditLog {
 
   /** Every entry in the file, in order, after the appends queued before this call. */
   readAll(): Promise<AuditEntry[]> {
-    const run = this.#queue.then(async () => parseEntries(await readFile(this.#path, 'utf8'), this.#path));
+    const run = this.#queue.then(async () => parseLogText(await readFile(this.#path, 'utf8'), this.#path));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Up to `limit` bytes of the file from `offset`, after the appends queued before this call (so no entry is
+   * half written), and the file's size then. The file is opened by its path, as a reader would: a log deleted
+   * or replaced behind the daemon shows as such instead of through the daemon's own handle.
+   */
+  readBytes(offset: number, limit: number): Promise<{ bytes: Buffer; size: number }> {
+    const run = this.#queue.then(() => readPage(this.#path, offset, limit));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -98,7 +107,7 @@ export class AuditLog {
   async #write(fields: AuditFields): Promise<AuditEntry> {
     if (this.#failed) {
       throw new MvError('audit.broken', `Audit log ${this.#path} failed earlier and takes no more entries`, {
-        hint: REPAIR_HINT,
+        hint: AUDIT_REPAIR_HINT,
       });
     }
     const entry = chainEntry(this.#last, fields);
@@ -110,7 +119,7 @@ export class AuditLog {
       this.#failed = true;
       throw new MvError('audit.broken', `Cannot append to audit log ${this.#path}`, {
         cause,
-        hint: REPAIR_HINT,
+        hint: AUDIT_REPAIR_HINT,
       });
     }
     this.#last = entry;
@@ -118,79 +127,38 @@ export class AuditLog {
   }
 }
 
-function readLog(file: string): Promise<string> {
+/** The text of the log at `file` (check it with `verifyLogText`, read it with `parseLogText`). */
+export function readLogText(file: string): Promise<string> {
   return readFile(file, 'utf8').catch((cause: unknown) => {
     throw new MvError('audit.broken', `Cannot read audit log ${file}`, { cause, hint: 'Check the path.' });
   });
 }
 
-/** Every entry of the log at `file`, in order; `audit.broken` names the first line that is not one. */
-export async function readEntries(file: string): Promise<AuditEntry[]> {
-  return parseEntries(await readLog(file), file);
-}
-
 /** Reads and verifies the log at `file`, naming the line of the first break and every damaged line. */
-export async function verifyFile(file: string, options: VerifyChainOptions = {}): Promise<FileVerdict> {
-  const text = await readLog(file);
-  const entries: unknown[] = [];
-  const lineOf: number[] = [];
-  const damagedLines: number[] = [];
-  splitLines(text).forEach((line, index) => {
-    const value = parseLine(line);
-    if (value === undefined) damagedLines.push(index + 1);
-    else {
-      entries.push(value);
-      lineOf.push(index + 1);
-    }
+export async function verifyFile(file: string, options: VerifyChainOptions = {}): Promise<LogVerdict> {
+  return verifyLogText(await readLogText(file), options);
+}
+
+async function readPage(
+  file: string,
+  offset: number,
+  limit: number,
+): Promise<{ bytes: Buffer; size: number }> {
+  const handle = await open(file, 'r').catch((cause: unknown) => {
+    throw new MvError('audit.broken', `Audit log ${file} cannot be read while the daemon writes it`, {
+      cause,
+      hint: 'It was deleted or made unreadable: treat this host as compromised, and restore the log from a backup to check it.',
+    });
   });
-  const [firstDamaged] = damagedLines;
-  if (firstDamaged !== undefined) {
-    const at = lineOf.filter((line) => line < firstDamaged).length + 1;
-    const reason = `line ${firstDamaged} is not a complete audit entry`;
-    return { ok: false, at, problem: 'malformed', reason, line: firstDamaged, damagedLines };
-  }
-  const verdict = verifyChain(entries, options);
-  const line = verdict.ok ? undefined : lineOf[verdict.at - 1];
-  return { ...verdict, ...(line === undefined ? {} : { line }), damagedLines };
-}
-
-interface Line {
-  readonly text: string;
-  /** False for a last line without its newline: a write that never finished, however well it parses. */
-  readonly complete: boolean;
-}
-
-function splitLines(text: string): Line[] {
-  if (text === '') return [];
-  const lines = text.split('\n').map((line) => ({ text: line, complete: true }));
-  const tail = lines.pop();
-  if (tail !== undefined && tail.text !== '') lines.push({ text: tail.text, complete: false });
-  return lines;
-}
-
-/** A line's entry, or undefined when it is not valid JSON of a well-formed entry. */
-function parseLine(line: Line): AuditEntry | undefined {
-  if (!line.complete) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(line.text);
-  } catch {
-    return undefined; // The caller records the line number as damaged.
+    const { size } = await handle.stat();
+    const length = Math.max(0, Math.min(size - offset, limit));
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    return { bytes: buffer.subarray(0, bytesRead), size };
+  } finally {
+    await handle.close();
   }
-  const parsed = AUDIT_ENTRY.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
-
-function parseEntries(text: string, file: string): AuditEntry[] {
-  return splitLines(text).map((line, index) => {
-    const entry = parseLine(line);
-    if (entry === undefined) {
-      throw new MvError('audit.broken', `Audit log ${file}:${index + 1} is not a valid entry`, {
-        hint: REPAIR_HINT,
-      });
-    }
-    return entry;
-  });
 }
 
 async function readLastEntry(
@@ -204,10 +172,10 @@ async function readLastEntry(
   const text = buffer.toString('utf8');
   const start = text.lastIndexOf('\n', text.length - 2) + 1;
   const complete = text.endsWith('\n') && (start > 0 || length === at.size);
-  const entry = parseLine({ text: text.slice(start, -1), complete });
+  const entry = parseLogLine({ text: text.slice(start, -1), complete });
   if (entry === undefined || entryHash(entry) !== entry.hash) {
     throw new MvError('audit.broken', `Audit log ${at.file} ends in a damaged or incomplete entry`, {
-      hint: REPAIR_HINT,
+      hint: AUDIT_REPAIR_HINT,
     });
   }
   return entry;

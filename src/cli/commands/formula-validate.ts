@@ -7,7 +7,7 @@ import { errorFromDiagnostics } from '../../errors/index.js';
 import { renderFormulaJsonSchema } from '../../formula/index.js';
 import { readCatalogue } from '../catalogue.js';
 import { writeJson, writeText } from '../output.js';
-import { chooseTree } from '../tree-in-use.js';
+import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `formula validate` and `formula schema`. */
@@ -21,7 +21,8 @@ export function registerFormulaValidate(formula: Command): void {
     )
     .action(async (dir: string | undefined, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const catalogue = await readCatalogue(dir ?? (await chooseTree(global, 'named')).dir);
+      const catalogue =
+        dir !== undefined ? await readCatalogue(dir) : (await loadTreeInUse(global, 'named')).catalogue;
       if (catalogue.diagnostics.length > 0) throw errorFromDiagnostics(catalogue.diagnostics);
       const total = catalogue.formulas.size;
       const portals = [...catalogue.formulas.values()].filter((f) => !f.manifest.abstract).length;

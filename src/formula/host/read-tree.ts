@@ -36,8 +36,7 @@ export async function readFormulaTree(
   }
   return Promise.all(
     files.map(async (file) => {
-      const relative = path.relative(cwd, file);
-      const shown = relative.startsWith('..') ? file : relative;
+      const shown = shownPath(file, cwd);
       await refuseHuge(file, shown);
       const text = await readFile(file, 'utf8').catch((cause: unknown) => {
         throw new MvError('formula.read-failed', `Cannot read formula file "${file}"`, {
@@ -49,6 +48,12 @@ export async function readFormulaTree(
       return { node, file: shown, text };
     }),
   );
+}
+
+/** A file's name as shown to people: relative to `cwd` when inside it, else absolute. */
+export function shownPath(file: string, cwd: string = process.cwd()): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') ? file : relative;
 }
 
 /** A file too big to be a formula is refused before it is read (parseFormula checks the text again). */

@@ -37,7 +37,10 @@ describe('portalgun net ls without a daemon', () => {
       /^star +10\.2\.2\.0\/24 +service\/router\/star +daemon not running +galaxy +13 +\?$/,
     );
     assert.equal(lines.length, 5);
-    assert.match(result.stderr, /^note: showing the formulas only: Cannot reach the portalgun daemon at /);
+    assert.match(
+      result.stderr,
+      /^note: no daemon answers, so this reads the formula tree .* itself \(the bundled tree\)\nnote: showing the formulas only: Cannot reach the portalgun daemon at /,
+    );
   });
 
   it('prints a JSON document with the daemon state and null for what only the daemon knows', () => {

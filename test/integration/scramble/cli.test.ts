@@ -4,11 +4,20 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../support/catalogue.js';
+import { NO_DAEMON_RUN } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { hideFolders } from '../../support/hidden-folders.js';
 import { registerTestOwner } from '../../support/identity.js';
 
-function run(bin: 'portalgun' | 'scramble', args: readonly string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, `bin/${bin}.js`), ...args], {
+/** Runs a CLI; `wrap` runs it through another command (into a mount namespace: hidden-folders.ts). */
+function run(
+  bin: 'portalgun' | 'scramble',
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  wrap: (command: readonly string[]) => readonly string[] = (command) => command,
+) {
+  const [command = '', ...argv] = wrap([process.execPath, path.join(REPO_ROOT, `bin/${bin}.js`), ...args]);
+  const result = spawnSync(command, argv, {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
@@ -76,6 +85,52 @@ describe('portalgun init and the scramble CLI', { timeout: 120_000 }, () => {
     const broken = run('scramble', ['audit', 'verify', '--file', copy], env);
     assert.equal(broken.status, 1);
     assert.match(broken.stderr, /chain broken at entry \d+ \(edited\)/);
+  });
+
+  it('reads the audit log through the daemon and verifies it here, even where the CLI cannot see the state folder', async () => {
+    const hidden = await hideFolders([daemon.state]);
+    try {
+      const wrap = hidden.argv;
+      const own = run('scramble', ['audit', 'verify', '--state', daemon.state], env, wrap);
+      assert.match(own.stdout, /^ok: 0 entries; no audit log yet at /, 'the CLI sees an empty state folder');
+      const verified = run('scramble', ['audit', 'verify'], env, wrap);
+      assert.equal(verified.status, 0, verified.stderr);
+      assert.match(verified.stdout, /^ok: \d+ entries, chain intact \(head sha256:[0-9a-f]{64}\)\n$/);
+      assert.equal(verified.stderr, '');
+      const shown = run('scramble', ['--json', 'audit', 'show', '--tail', '1'], env, wrap);
+      assert.equal(shown.status, 0, shown.stderr);
+      const entries = JSON.parse(shown.stdout) as { verb: string; decision: string; code: string }[];
+      // Reading is a decision like any other: the daemon audited this very read before it ran.
+      assert.deepEqual(
+        entries.map((e) => [e.verb, e.decision, e.code]),
+        [['audit.read', 'allow', 'ok']],
+      );
+    } finally {
+      hidden.close();
+    }
+  });
+
+  it('reads the file itself only when no daemon answers, and says so', () => {
+    const offline = run('scramble', ['audit', 'verify'], {
+      ...env,
+      PORTALGUN_RUN: NO_DAEMON_RUN,
+      PORTALGUN_STATE: daemon.state,
+    });
+    assert.equal(offline.status, 0, offline.stderr);
+    assert.equal(offline.stderr, `note: no daemon answers, so this reads ${daemon.state}/audit.log itself\n`);
+    assert.match(offline.stdout, /chain intact/);
+    const named = run('scramble', ['audit', 'show', '--file', path.join(daemon.state, 'audit.log')], env);
+    assert.equal(named.status, 0, named.stderr);
+    assert.equal(named.stderr, '');
+  });
+
+  it("reports an edit of the daemon's log it read through the daemon (exit 1): the daemon's word is not taken", () => {
+    const file = path.join(daemon.state, 'audit.log');
+    // Rewritten in place (same file, as an attacker with root would), so the daemon goes on writing to it.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"decision":"allow"', '"decision":"deny"'));
+    const broken = run('scramble', ['audit', 'verify'], env);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /^error: the daemon's audit log: chain broken at entry \d+ \(edited\)/);
   });
 
   it('refuses a passphrase that is too short', () => {
