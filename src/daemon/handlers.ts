@@ -7,7 +7,8 @@ import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { AuditLog } from '../audit/host/index.js';
 import { MvError } from '../errors/index.js';
-import { portalPaths, runFiles } from '../instance/index.js';
+import { portalPaths } from '../instance/index.js';
+import { portsOfInstance } from '../plan/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { storeRevocation } from './door/revocations.js';
@@ -106,8 +107,14 @@ export function buildHandlers(
     'portal.console': async ({ name }, context) => {
       const record = manager.get(name);
       requireAllowed(record, 'console');
+      const serial = portsOfInstance(record.manifest, record.instance).console;
+      if (!serial) {
+        throw new MvError('portal.no-console', `Portal "${name}" has no serial console`, {
+          hint: 'Its formula sets devices.console: false; use portalgun exec or logs instead.',
+        });
+      }
       context.takeOver((client) => {
-        const consoleSocket = connect(runFiles(record.instance.runDir).console);
+        const consoleSocket = connect(serial.path);
         client.pipe(consoleSocket).pipe(client);
         const end = () => {
           client.destroy();

@@ -104,6 +104,7 @@ export const ERROR_CODES = {
   'qemu.exited': 'failed',
   'portal.not-found': 'not-found',
   'portal.no-display': 'bad-input',
+  'portal.no-console': 'bad-input',
   'portal.exists': 'conflict',
   // Asking before deleting someone's files: run again with --yes, which is what the hint says.
   'portal.share-not-empty': 'bad-input',

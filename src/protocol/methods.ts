@@ -198,7 +198,7 @@ export const METHODS = {
     target: ['name'],
     params: nameParam,
     result: z.strictObject({ attached: z.literal(true) }),
-    errors: ['portal.not-found', 'portal.wrong-state'],
+    errors: ['portal.not-found', 'portal.wrong-state', 'portal.no-console'],
   },
   'portal.screenshot': {
     target: ['name'],

@@ -43,6 +43,7 @@ describe('device switches', { timeout: 300_000 }, () => {
     assert.ok(!existsSync(path.join(runDir, 'console.sock')), 'no console socket on the host');
     const logs = portalgun(['--run', daemon.run, 'logs', 'bare']);
     assert.equal(logs.stdout, '', 'and no console log');
+    await assert.rejects(daemon.call('portal.console', { name: 'bare' }), /has no serial console/);
     await daemon.call('portal.down', { name: 'bare', force: false });
   });
 
