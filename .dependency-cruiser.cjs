@@ -89,6 +89,21 @@ module.exports = {
       },
     },
     {
+      name: 'private-files-stay-home',
+      comment:
+        "A file named _x.ts is its domain's private part (Deno std's convention): no other domain imports it, the guest agent included.",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '/_[^/]+\\.ts$', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'public-face-shows-no-private-file',
+      comment: "A folder's index.ts re-exports its public files only; a private _x.ts stays behind it.",
+      severity: 'error',
+      from: { path: '/index\\.ts$' },
+      to: { path: '/_[^/]+\\.ts$' },
+    },
+    {
       name: 'guest-verifies-envelopes-only',
       comment:
         "The in-guest agent checks envelopes through scramble/envelope.ts alone: scramble's index would pull HPKE and Argon2 into the guest bundle.",

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { AGENT_VERBS, DEFAULT_SHARE_MOUNT_POINT } from '../guest-abi/index.js';
+import { record, section, value } from './_field-spec.js';
 import { NETWORK_NAMES, PORTAL_MAC_PREFIX, parseIpv4 } from './address-plan.js';
-import { record, section, value } from './field-spec.js';
 
 /** The three portal classes; the top folder of the tree names the class. */
 export const PORTAL_CLASSES = ['application', 'controller', 'service'] as const;

@@ -5,7 +5,7 @@
  */
 import { canonicalJson } from '../digest/index.js';
 import type { SourceLocation } from '../errors/index.js';
-import { defaultsOf, type SectionSpec } from './field-spec.js';
+import { defaultsOf, type SectionSpec } from './_field-spec.js';
 import { FORMULA_FIELDS } from './formula-fields.js';
 import { builtInDefaults } from './schema.js';
 import { type FieldPath, formatPath, type LocatableDocument, locate } from './yaml-locate.js';

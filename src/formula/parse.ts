@@ -8,9 +8,9 @@ import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { digestJson } from '../digest/index.js';
 import type { Diagnostic, ErrorCode } from '../errors/index.js';
+import { closestMatch, descriptionAt, knownKeysAt } from './_schema-walk.js';
+import { depthProblem, limitDiagnostic, MAX_ALIAS_COUNT, sizeProblem } from './_yaml-limits.js';
 import { FORMULA_DOC_SCHEMA, type FormulaDocData } from './schema.js';
-import { closestMatch, descriptionAt, knownKeysAt } from './schema-walk.js';
-import { depthProblem, limitDiagnostic, MAX_ALIAS_COUNT, sizeProblem } from './yaml-limits.js';
 import { type FieldPath, formatPath, type LocatableDocument, locate } from './yaml-locate.js';
 
 /** The text of one formula file, as read from the tree. */

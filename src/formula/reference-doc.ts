@@ -4,10 +4,10 @@
  * Pure: no I/O.
  */
 
+import { describeMerge, type FieldSpec, type MergeRule, type SectionSpec } from './_field-spec.js';
+import { MAX_ALIAS_COUNT, MAX_FORMULA_BYTES, MAX_FORMULA_DEPTH } from './_yaml-limits.js';
 import { ADDRESS_RANGES, cidrOf, NETWORK_NAMES, NETWORKS, PORTAL_MAC_PREFIX } from './address-plan.js';
-import { describeMerge, type FieldSpec, type MergeRule, type SectionSpec } from './field-spec.js';
 import { FORMULA_FIELDS } from './formula-fields.js';
-import { MAX_ALIAS_COUNT, MAX_FORMULA_BYTES, MAX_FORMULA_DEPTH } from './yaml-limits.js';
 
 interface ZodDef {
   readonly type: string;

@@ -5,8 +5,8 @@
  * Pure: no I/O.
  */
 import type { Diagnostic } from '../errors/index.js';
-import { checkCatalogue } from './check-catalogue.js';
-import { checkManifest } from './check-manifest.js';
+import { checkCatalogue } from './_check-catalogue.js';
+import { checkManifest } from './_check-manifest.js';
 import { PORTAL_CLASSES } from './formula-fields.js';
 import { computeLineages } from './lineage.js';
 import { buildManifest, type ResolvedFormula } from './manifest.js';

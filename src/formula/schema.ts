@@ -4,7 +4,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
-import { defaultsOf, docObjectOf, manifestSchemaOf, type Resolved } from './field-spec.js';
+import { defaultsOf, docObjectOf, manifestSchemaOf, type Resolved } from './_field-spec.js';
 import { FORMULA_FIELDS } from './formula-fields.js';
 
 /** A formula node path such as `application/browser/firefox`. */

@@ -4,7 +4,7 @@
  * - `multiverse.host=<host id>`: the only envelope target the agent accepts;
  * - `multiverse.instance=<name>`: the portal instance, its hostname and the only `name` envelopes may act on;
  * - `multiverse.net=<nic>,…`: how to set up the NICs, shaped by `GUEST_NET_ARG` below (the codec is
- *   net/guest-net-arg.ts, the guest's shell reader image/guest-net-reader.ts);
+ *   net/guest-net-arg.ts, the guest's shell reader image/_guest-net-reader.ts);
  * - `multiverse.onion=<id>@<a.b.c.d>:<port>[+<port>…],…`: the onion services star publishes (net/onion.ts).
  * Pure: no I/O, no imports.
  */

@@ -1,6 +1,6 @@
 /**
  * @module The router portals' side of the contract: their roles, where they keep their files and what their
- * scripts report. Written by the image builder (image/router-files.ts), used by the in-guest agent's router
+ * scripts report. Written by the image builder (image/_router-files.ts), used by the in-guest agent's router
  * verbs and status, and by the rulesets (net/router-rules.ts).
  * Pure: no I/O; imports only the contract's share.
  */

@@ -17,11 +17,11 @@ import {
   ROUTER_STATES,
   SERIAL_CONSOLE,
 } from '../guest-abi/index.js';
-import { DISKS_SCRIPT } from './guest-disks.js';
-import { DISPLAY_SCRIPT, hasDisplayServer } from './guest-display.js';
-import { GUEST_NET_READER } from './guest-net-reader.js';
-import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './guest-program.js';
-import { STATUS_HELPER } from './guest-status.js';
+import { DISKS_SCRIPT } from './_guest-disks.js';
+import { DISPLAY_SCRIPT, hasDisplayServer } from './_guest-display.js';
+import { GUEST_NET_READER } from './_guest-net-reader.js';
+import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './_guest-program.js';
+import { STATUS_HELPER } from './_guest-status.js';
 
 /** Where the agent bundle and its configuration live inside the base image. */
 export const GUEST_PATHS = {
@@ -101,10 +101,10 @@ exec switch_root /sysroot /sbin/init
 }
 
 /**
- * Network setup from \`multiverse.net=\` on the kernel command line, read by guest-net-reader.ts: each NIC is
+ * Network setup from \`multiverse.net=\` on the kernel command line, read by _guest-net-reader.ts: each NIC is
  * found by its MAC, renamed after its network (the uplink: "uplink"), addressed (DHCP for an uplink that
  * asks), and the one default route set. Then a router brings its hop up with router-up.sh (see
- * router-files.ts) and reports anything short of "up" on the status channel. IPv6 is off everywhere.
+ * _router-files.ts) and reports anything short of "up" on the status channel. IPv6 is off everywhere.
  */
 const NETWORK_SETUP = `echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6

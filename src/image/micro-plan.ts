@@ -8,8 +8,15 @@
 import { digestJson } from '../digest/index.js';
 import type { Manifest } from '../formula/index.js';
 import { renderFstab } from '../share/index.js';
-import { DISKS_SCRIPT, renderDisksScript } from './guest-disks.js';
-import { DISPLAY_SCRIPT, renderDisplayScript } from './guest-display.js';
+import { DISKS_SCRIPT, renderDisksScript } from './_guest-disks.js';
+import { DISPLAY_SCRIPT, renderDisplayScript } from './_guest-display.js';
+import {
+  PROGRAM_SCRIPT,
+  renderProgramScript,
+  renderServicesScript,
+  SERVICES_SCRIPT,
+} from './_guest-program.js';
+import { routerFiles, TOR_ACCOUNT } from './_router-files.js';
 import {
   DEBIAN_APPLET_DIR,
   GUEST_PATHS,
@@ -18,14 +25,7 @@ import {
   renderStage1Init,
   renderSysinit,
 } from './guest-init.js';
-import {
-  PROGRAM_SCRIPT,
-  renderProgramScript,
-  renderServicesScript,
-  SERVICES_SCRIPT,
-} from './guest-program.js';
 import { modulesFor } from './modules.js';
-import { routerFiles, TOR_ACCOUNT } from './router-files.js';
 
 /** One file of an image: copied from the host, written from text, a symlink or a directory. */
 export type ImageFile =

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
 import { testInstance } from '../../test/support/instance.js';
+import { chainRules, unexplainedLines } from './_test-support.js';
 import { type BridgePort, portsOf, renderPortRuleset } from './index.js';
-import { chainRules, unexplainedLines } from './test-support.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
 

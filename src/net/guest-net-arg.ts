@@ -7,7 +7,7 @@
  *   network's name (`universe`, `galaxy`, `star`, `app`) so rulesets can name interfaces stably;
  * - the uplink: `uplink=<mac>=<a.b.c.d/p or dhcp>[=<gateway>]`; the guest renames it `uplink`.
  * At most one entry carries a gateway: it is the default route. This codec is the format's one definition:
- * the guest reads the value in shell (image/guest-net-reader.ts), and a test runs that reader over what
+ * the guest reads the value in shell (image/_guest-net-reader.ts), and a test runs that reader over what
  * `formatGuestNetArg` writes and holds its calls to what `parseGuestNetArg` reads.
  * Pure: no I/O.
  */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertGolden } from '../../test/support/golden.js';
+import { chainRules, unexplainedLines } from './_test-support.js';
 import { renderEndpointSwap, renderRouterRuleset } from './index.js';
-import { chainRules, unexplainedLines } from './test-support.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
 

@@ -4,9 +4,9 @@
  * limit that does not exist), each may appear once, and every value is a positive whole number.
  * Pure: no I/O.
  */
-import type { Report } from './fields.js';
+import type { Report } from './_fields.js';
+import type { Token } from './_tokens.js';
 import { RATE_UNIT_SECONDS, type RateLimit, type RateUnit } from './rule.js';
-import type { Token } from './tokens.js';
 
 /** The limits an allow rule carries. */
 export interface RuleOptions {

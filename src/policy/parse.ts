@@ -7,7 +7,7 @@
  * Pure: no I/O; the host reads the files and passes their text in.
  */
 import { type Diagnostic, MvError } from '../errors/index.js';
-import { parsePolicyLine } from './parse-line.js';
+import { parsePolicyLine } from './_parse-line.js';
 import type { PolicyRule } from './rule.js';
 
 /** One policy file as read by the host: its name (as shown to people) and its text. */

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/index.js';
+import { FORMULA_METHODS } from './_formula-methods.js';
 import { AUDIT_METHODS } from './audit-methods.js';
-import { FORMULA_METHODS } from './formula-methods.js';
 import { IMAGE_METHODS } from './image-methods.js';
 import {
   AGENT_ERRORS,

@@ -9,9 +9,9 @@
 import { type Manifest, parseUsbSelector } from '../formula/index.js';
 import { SHARE_TAG } from '../guest-abi/index.js';
 import { FIRMWARE_FILES, type PortalInstance, runFiles } from '../instance/index.js';
+import { el, renderXml, type XmlElement } from './_xml.js';
 import { kernelCommandLine } from './argv.js';
 import { portalPorts } from './ports.js';
-import { el, renderXml, type XmlElement } from './xml.js';
 
 /** Namespace of portalgun's metadata element inside `<metadata>`. */
 export const METADATA_NAMESPACE = 'https://multiverse-os.org/xmlns/portal/1';

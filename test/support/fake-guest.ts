@@ -5,11 +5,11 @@
  * (see `.dependency-cruiser.cjs`).
  */
 import { createServer, type Server } from 'node:net';
+import { createTestSigner, TEST_BOOT, type TestSigner } from '../../src/agent/_test-envelopes.js';
 import { createAuthenticator } from '../../src/agent/guest/authenticate.js';
 import type { AgentConfig } from '../../src/agent/guest/config.js';
 import { createFakeSystem, type FakeProgram } from '../../src/agent/guest/fake-system.js';
 import { createSession } from '../../src/agent/guest/session.js';
-import { createTestSigner, TEST_BOOT, type TestSigner } from '../../src/agent/test-envelopes.js';
 import { AGENT_VERBS } from '../../src/guest-abi/index.js';
 
 export { createTestSigner, TEST_BOOT, type TestSigner };

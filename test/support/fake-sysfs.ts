@@ -17,8 +17,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { type SysfsWriter, writeSysfs } from '../../src/passthrough/host/_sysfs-write.js';
 import type { HostRoots } from '../../src/passthrough/host/read-facts.js';
-import { type SysfsWriter, writeSysfs } from '../../src/passthrough/host/sysfs-write.js';
 
 /** A fake host tree and its recording writer. */
 export interface FakeHost {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentVerb } from '../../guest-abi/index.js';
+import { createTestSigner, TEST_BOOT, TEST_NOW } from '../_test-envelopes.js';
 import type { AgentRequest } from '../protocol.js';
-import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';
 
 const owner = createTestSigner('owner');

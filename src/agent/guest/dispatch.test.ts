@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AGENT_VERBS, type AgentVerb, ROUTER_PATHS, TOR_RUN } from '../../guest-abi/index.js';
+import { createTestSigner, TEST_BOOT, TEST_NOW } from '../_test-envelopes.js';
 import type { JsonValue } from '../protocol.js';
-import { createTestSigner, TEST_BOOT, TEST_NOW } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';
 import { type AgentConfig, CLOSED_CONFIG } from './config.js';
 import { dispatchRequest } from './dispatch.js';

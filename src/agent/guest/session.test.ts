@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
+import { createTestSigner, TEST_BOOT } from '../_test-envelopes.js';
 import { encodeFrame, FrameDecoder, MAX_RESPONSE_FRAME } from '../frame.js';
 import { type AgentResponse, parseResponse } from '../protocol.js';
-import { createTestSigner, TEST_BOOT } from '../test-envelopes.js';
 import { createAuthenticator } from './authenticate.js';
 import type { AgentConfig } from './config.js';
 import { createFakeSystem } from './fake-system.js';

@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { type FakeGuest, serveFakeGuest } from '../../../test/support/fake-guest.js';
 import { MvError } from '../../errors/index.js';
 import type { AgentVerb } from '../../guest-abi/index.js';
+import { createTestSigner, TEST_BOOT } from '../_test-envelopes.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME } from '../frame.js';
 import type { FakeProgram } from '../guest/fake-system.js';
 import { type AgentResponse, parseResponse, REQUEST_LIMITS } from '../protocol.js';
-import { createTestSigner, TEST_BOOT } from '../test-envelopes.js';
 import { type AgentClient, connectAgent } from './agent-client.js';
 
 const signer = createTestSigner('agent-client');

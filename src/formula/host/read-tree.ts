@@ -6,8 +6,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
+import { limitDiagnostic, sizeProblem } from '../_yaml-limits.js';
 import type { FormulaSource } from '../parse.js';
-import { limitDiagnostic, sizeProblem } from '../yaml-limits.js';
 
 /** The file name every formula node uses. */
 export const FORMULA_FILE = 'formula.yaml';

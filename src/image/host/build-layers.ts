@@ -1,6 +1,6 @@
 /**
  * @module Builds the Debian layers an image needs, or finds them built: each layer is built by the rendered
- * script (image/layer-script.ts) in a private mount namespace, from the sources the daemon resolved (the
+ * script (image/_layer-script.ts) in a private mount namespace, from the sources the daemon resolved (the
  * host's archive, or its override) with the host's proxy in the script's environment, and recorded with
  * what it was built from and when. `refresh` builds every given layer again from today's archive, replacing
  * the record of its key (images already built keep their own layer files).
@@ -13,9 +13,9 @@ import { type DebianArchive, planDebianSources } from '../../debian/index.js';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
 import { readCheckedJson, writeFileAtomic } from '../../files/host/index.js';
+import { layerUuid, renderLayerScript } from '../_layer-script.js';
 import type { LayerSpec } from '../debian-layers.js';
 import { DEBIAN_SOURCES_SCHEMA } from '../image-record.js';
-import { layerUuid, renderLayerScript } from '../layer-script.js';
 import { blobPath, layerRecordPath, storeLayout } from '../layout.js';
 import { putBlob } from './store.js';
 

@@ -15,12 +15,12 @@ import { type ImageRecord, imageKeyOf } from '../image-record.js';
 import { storeLayout } from '../layout.js';
 import { planMicroImage } from '../micro-plan.js';
 import { modulesFor } from '../modules.js';
+import { type HostFile, packageFiles, sharedLibraries } from './_host-files.js';
+import { writeBaseImage, writeInitramfs } from './_materialize.js';
+import { resolveModuleFiles } from './_module-files.js';
 import { FileDigests, readBuildInputs } from './build-inputs.js';
 import type { LayerRecord } from './build-layers.js';
-import { type HostFile, packageFiles, sharedLibraries } from './host-files.js';
 import { bootKernelDigest, readKernel } from './kernel.js';
-import { writeBaseImage, writeInitramfs } from './materialize.js';
-import { resolveModuleFiles } from './module-files.js';
 import { putBlob, writeImageRecord } from './store.js';
 
 /** What a build needs besides the manifest. */

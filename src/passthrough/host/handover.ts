@@ -21,8 +21,8 @@ import {
   VFIO_DRIVER,
   vfioGroupNodeOf,
 } from '../index.js';
+import { type SysfsWriter, writeEach, writeInOrder, writeSysfs } from './_sysfs-write.js';
 import { type HostRoots, pciDriverOf } from './read-facts.js';
-import { type SysfsWriter, writeEach, writeInOrder, writeSysfs } from './sysfs-write.js';
 
 /** The undo list of the start that hands devices over (the daemon's Reverter). */
 export interface UndoList {

@@ -6,12 +6,12 @@
  * - its formula's `program`: a script busybox init respawns, which drops to the unprivileged user nobody
  *   with util-linux's setpriv (no capabilities, no supplementary groups, no new privileges) and a minimal
  *   environment. When the program exits, init starts it again after a pause, so it does not spin. In a
- *   graphical portal it waits for the display server and is its client (guest-display.ts).
+ *   graphical portal it waits for the display server and is its client (_guest-display.ts).
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { DISPLAY_CLIENT, displayClientSetup, hasDisplayServer } from './guest-display.js';
-import { STATUS_HELPER } from './guest-status.js';
+import { DISPLAY_CLIENT, displayClientSetup, hasDisplayServer } from './_guest-display.js';
+import { STATUS_HELPER } from './_guest-status.js';
 
 /** Where the scripts live in the portal's root image. */
 export const PROGRAM_SCRIPT = '/etc/multiverse/program.sh';

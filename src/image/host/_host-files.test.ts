@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isImageWorthy, parseLdd } from './host-files.js';
+import { isImageWorthy, parseLdd } from './_host-files.js';
 
 describe('parseLdd', () => {
   it('reads "name => /path (addr)" and bare "/path (addr)" lines and ignores the vDSO', () => {

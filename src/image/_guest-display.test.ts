@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
-import { hasDisplayServer, renderDisplayScript } from './guest-display.js';
+import { hasDisplayServer, renderDisplayScript } from './_guest-display.js';
 import { renderInittab } from './guest-init.js';
 
 describe('the display server of a graphical Debian portal', () => {

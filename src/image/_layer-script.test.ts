@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertGolden } from '../../test/support/golden.js';
-import { type LayerBuild, layerUuid, renderLayerScript } from './layer-script.js';
+import { type LayerBuild, layerUuid, renderLayerScript } from './_layer-script.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
+import { MAX_FORMULA_BYTES, MAX_FORMULA_DEPTH, nestingDepth } from './_yaml-limits.js';
 import { parseFormula } from './parse.js';
-import { MAX_FORMULA_BYTES, MAX_FORMULA_DEPTH, nestingDepth } from './yaml-limits.js';
 
 const FILE = 'formulas/application/x/formula.yaml';
 const parse = (text: string) => parseFormula({ node: 'application/x', file: FILE, text });

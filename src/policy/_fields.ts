@@ -6,8 +6,8 @@
 
 import { MvError } from '../errors/index.js';
 import { publicKeyOfScrambleId } from '../scramble/index.js';
+import type { Token } from './_tokens.js';
 import type { PolicySource } from './rule.js';
-import type { Token } from './tokens.js';
 
 /** Receives one problem: its column, the field it concerns, a message and a hint. */
 export type Report = (column: number, field: string, message: string, hint: string) => void;

@@ -7,7 +7,7 @@
  *
  * The format has one definition: `GUEST_NET_ARG` in the guest ABI (separators, the uplink keyword, the order
  * of the fields), which this text interpolates, and the strict codec net/guest-net-arg.ts that writes and
- * reads it. guest-net-reader.test.ts runs this rendered text with the guests' shells over what
+ * reads it. _guest-net-reader.test.ts runs this rendered text with the guests' shells over what
  * `formatGuestNetArg` writes and holds its calls to what `parseGuestNetArg` reads. The shell trusts the
  * format and does not check it again: the value comes from the host's own daemon, which parsed it back
  * before writing it; anything else on the command line was put there by whoever controls the host. A value

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
-import { renderProgramScript, renderServicesScript } from './guest-program.js';
+import { renderProgramScript, renderServicesScript } from './_guest-program.js';
 
 describe('the program a Debian portal runs from boot', () => {
   it('drops to nobody with setpriv and quotes every argument literally', async () => {

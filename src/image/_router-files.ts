@@ -28,7 +28,7 @@ import {
   TOR_DNS_PORT,
   TOR_TRANS_PORT,
 } from '../net/index.js';
-import { STATUS_HELPER } from './guest-status.js';
+import { STATUS_HELPER } from './_guest-status.js';
 
 /** Tor's account inside the star router: the only one its ruleset lets open connections. */
 export const TOR_ACCOUNT = { name: 'tor', uid: 100, gid: 100 } as const;

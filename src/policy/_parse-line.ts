@@ -4,10 +4,10 @@
  * Pure: no I/O.
  */
 import type { Diagnostic } from '../errors/index.js';
-import { checkPattern, parseAction, parseSource, type Report } from './fields.js';
+import { checkPattern, parseAction, parseSource, type Report } from './_fields.js';
+import { endColumn, type Token, tokenizeLine } from './_tokens.js';
 import { parseOptions } from './options.js';
 import type { PolicyRule } from './rule.js';
-import { endColumn, type Token, tokenizeLine } from './tokens.js';
 
 /** Where a line comes from. */
 export interface LineOrigin {

@@ -6,7 +6,7 @@ import { testInstance } from '../../test/support/instance.js';
 import { UPLINK_INTERFACE } from '../guest-abi/index.js';
 import { formatGuestNetArg, type GuestNetConfig, parseGuestNetArg, renderGuestNetArg } from '../net/index.js';
 import { kernelCommandLine } from '../qemu/index.js';
-import { GUEST_NET_READER } from './guest-net-reader.js';
+import { GUEST_NET_READER } from './_guest-net-reader.js';
 import { renderSysinit } from './index.js';
 
 /** The guests' shells: busybox's (micro images) and dash (a Debian image's /bin/sh). */

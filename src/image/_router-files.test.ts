@@ -5,7 +5,7 @@ import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
 import type { Manifest } from '../formula/index.js';
 import { ROUTER_PATHS } from '../guest-abi/index.js';
-import { routerFiles } from './router-files.js';
+import { routerFiles } from './_router-files.js';
 
 const testdata = (name: string) => fileURLToPath(new URL(`testdata/${name}`, import.meta.url));
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bundledFormula } from '../../test/support/catalogue.js';
 import { assertGolden } from '../../test/support/golden.js';
-import { renderDisksScript } from './guest-disks.js';
+import { renderDisksScript } from './_guest-disks.js';
 
 describe('the disks a portal mounts at boot', () => {
   it('formats a blank disk once and mounts it where the formula says, in name order', async () => {
