@@ -12,7 +12,7 @@ import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
 import { closeInheritedDescriptors } from '../exec/host/index.js';
 import { installKernel } from '../image/host/index.js';
 import { agentBundlePath, packageRoot } from '../install/host/index.js';
-import { DEFAULT_DIRS, socketPathIn } from '../instance/index.js';
+import { accountsInPortalRange, DEFAULT_DIRS, PORTAL_UIDS, socketPathIn } from '../instance/index.js';
 import { RateLimiter } from '../policy/index.js';
 import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/index.js';
 import { chooseAccelerator, tscKhzOf } from '../probe/index.js';
@@ -87,6 +87,14 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
     throw new MvError('host.missing-user', `The account "${QEMU_USER}" that QEMU runs as does not exist`, {
       hint: 'Run scripts/setup.sh, or: useradd --system --no-create-home --shell /usr/sbin/nologin multiverse-qemu',
     });
+  }
+  const clashing = accountsInPortalRange(readFileSync('/etc/passwd', 'utf8'));
+  if (clashing.length > 0) {
+    throw new MvError(
+      'host.uid-clash',
+      `The accounts ${clashing.join(', ')} have uids portalgun keeps for portals (${PORTAL_UIDS.first} to ${PORTAL_UIDS.first + PORTAL_UIDS.count - 1})`,
+      { hint: 'A portal would share that uid and its files; give those accounts other uids.' },
+    );
   }
   const facts = await readCpuFacts();
   const root = packageRoot();

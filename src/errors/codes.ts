@@ -105,6 +105,7 @@ export const ERROR_CODES = {
   'portal.not-found': 'not-found',
   'portal.no-display': 'bad-input',
   'portal.no-console': 'bad-input',
+  'portal.no-account': 'conflict',
   'portal.exists': 'conflict',
   // Asking before deleting someone's files: run again with --yes, which is what the hint says.
   'portal.share-not-empty': 'bad-input',
@@ -117,6 +118,7 @@ export const ERROR_CODES = {
   'portal.stop-timeout': 'timeout',
   'host.not-root': 'host-not-ready',
   'host.missing-user': 'host-not-ready',
+  'host.uid-clash': 'host-not-ready',
   'host.iommu-missing': 'host-not-ready',
   'host.vfio-missing': 'host-not-ready',
   'passthrough.not-found': 'not-found',

@@ -236,7 +236,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     }),
     tpm: value(z.enum(['none', 'ephemeral', 'persistent']), {
       default: 'none',
-      doc: "Emulated TPM 2.0 through swtpm, run per portal as the QEMU account (q35 with firmware only): ephemeral keeps its state in the run folder (a new TPM every boot), persistent in the portal's volumes.",
+      doc: "Emulated TPM 2.0 through swtpm, run per portal as the portal's own account (q35 with firmware only): ephemeral keeps its state in the run folder (a new TPM every boot), persistent in the portal's volumes.",
     }),
     pci: value(z.array(pciAddress), {
       default: [],

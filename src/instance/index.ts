@@ -5,6 +5,7 @@
  * plan/ composes them into what the daemon starts.
  * Pure: no I/O.
  */
+
 export { FIRMWARE_FILES, type FirmwarePlan, firmwarePackage, planFirmware } from './firmware.js';
 export {
   DEFAULT_DIRS,
@@ -16,6 +17,12 @@ export {
   socketPathIn,
   uplinkNamesOf,
 } from './layout.js';
+export {
+  accountsInPortalRange,
+  allocatePortalUid,
+  isPortalUid,
+  PORTAL_UIDS,
+} from './portal-account.js';
 export {
   type Accelerator,
   type BootArtifacts,

@@ -64,6 +64,11 @@ export interface PortalInstance {
   readonly disks: Readonly<Record<string, string>>;
   /** Kernel arguments other domains add (the guest's network settings), after portalgun's own. */
   readonly kernelArgs?: readonly string[];
+  /**
+   * The portal's own uid, from the portal range (portal-account.ts); absent in the records of portals started
+   * by a portalgun before per-portal accounts, which keep the shared QEMU account until they stop.
+   */
+  readonly uid?: number;
 }
 
 /** The well-known files inside an instance's run folder. */

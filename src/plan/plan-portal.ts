@@ -33,6 +33,8 @@ export interface PortalPlanRequest {
   readonly accel: Accelerator;
   /** Host TSC rate in kHz (microvm under TCG needs it). */
   readonly tscKhz: number;
+  /** The portal's own uid (instance/portal-account.ts); none for a preview or an export, which no account runs. */
+  readonly uid?: number;
   /** Addresses held by other portals, per network. */
   readonly taken?: Partial<Record<NetworkName, ReadonlySet<string>>>;
 }
@@ -62,6 +64,7 @@ export function planPortal(request: PortalPlanRequest): PortalPlan {
   const planned = planInstance(manifest, {
     ...uplinkHandle,
     name,
+    ...(request.uid === undefined ? {} : { uid: request.uid }),
     hostId: request.hostId,
     runDir: paths.runDir,
     shareDir: paths.shareDir,

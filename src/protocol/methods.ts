@@ -123,6 +123,7 @@ export const METHODS = {
       'portal.exists',
       ...IMAGE_BUILD_ERRORS,
       'plan.address-exhausted',
+      'portal.no-account',
       'net.bad-guest-arg',
       ...PASSTHROUGH_ERRORS,
       'portal.files-unsafe',

@@ -45,7 +45,13 @@ describe('claimHostDevices and releaseHostDevices on a fake host', () => {
     const owner = [group3().uid, group3().gid];
     const manifest = manifestOf('{ pci: ["0000:03:00.0"], usb: ["1050:0407"] }');
     const reverter = new Reverter((line) => logged.push(line));
-    const devices = await claimHostDevices(config(), { name: 'p', manifest, reverter, roots: host.roots });
+    const devices = await claimHostDevices(config(), {
+      owner: QEMU,
+      name: 'p',
+      manifest,
+      reverter,
+      roots: host.roots,
+    });
     reverter.success();
     assert.equal(devices.fds.length, 1);
     assert.deepEqual(devices.launch, { memlockBytes: (512 + 1024) * 2 ** 20 });
@@ -55,6 +61,7 @@ describe('claimHostDevices and releaseHostDevices on a fake host', () => {
     const second = manifestOf('{ usb: ["1050:0407"] }');
     await assert.rejects(
       claimHostDevices(config(), {
+        owner: QEMU,
         name: 'q',
         manifest: second,
         reverter: new Reverter(() => {}),
@@ -73,11 +80,18 @@ describe('claimHostDevices and releaseHostDevices on a fake host', () => {
     const owner = [group3().uid, group3().gid];
     const manifest = manifestOf('{ pci: ["0000:03:00.0"] }');
     const failed = new Reverter((line) => logged.push(line));
-    await claimHostDevices(config(), { name: 'p', manifest, reverter: failed, roots: host.roots });
+    await claimHostDevices(config(), {
+      owner: QEMU,
+      name: 'p',
+      manifest,
+      reverter: failed,
+      roots: host.roots,
+    });
     await failed.fail();
     assert.equal(existsSync(claimFile('p')), false);
     assert.deepEqual([group3().uid, group3().gid], owner);
     await claimHostDevices(config(), {
+      owner: QEMU,
       name: 'ghost',
       manifest,
       reverter: new Reverter(() => {}),
@@ -91,6 +105,7 @@ describe('claimHostDevices and releaseHostDevices on a fake host', () => {
 
   it('reads and writes nothing for a portal that asks for no device', async () => {
     const devices = await claimHostDevices(config(), {
+      owner: QEMU,
       name: 'plain',
       manifest: manifestOf('{ rng: true }'),
       reverter: new Reverter(() => {}),

@@ -53,7 +53,12 @@ interface RootsOption {
 /** Hands a portal its devices, or refuses with a typed error before anything on the host changed. */
 export async function claimHostDevices(
   config: Config,
-  portal: { readonly name: string; readonly manifest: Manifest; readonly reverter: Reverter } & RootsOption,
+  portal: {
+    readonly name: string;
+    readonly manifest: Manifest;
+    readonly owner: { readonly uid: number; readonly gid: number };
+    readonly reverter: Reverter;
+  } & RootsOption,
 ): Promise<HostDevices> {
   const request = passthroughRequestOf(portal.manifest);
   if (isEmptyRequest(request)) return NO_DEVICES;
@@ -64,7 +69,7 @@ export async function claimHostDevices(
     node: portal.manifest.node,
     held: heldDevices(others),
   });
-  const { claim, passed } = await handOver(portal.name, plan, { roots, owner: config.owner, undo: reverter });
+  const { claim, passed } = await handOver(portal.name, plan, { roots, owner: portal.owner, undo: reverter });
   await saveClaim(dir, claim);
   reverter.add(`forget the devices of ${portal.name}`, () => removeClaim(dir, portal.name));
   const memlockBytes = memlockBytesFor(portal.manifest, request);

@@ -8,11 +8,16 @@
  * log, so nothing a user might need to diagnose a crash is lost.
  */
 import { constants, createWriteStream } from 'node:fs';
-import { chown, copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { MvError } from '../../errors/index.js';
-import { chownFolderNoFollow, ensureFolderOf, openRegularFileNoFollow } from '../../files/host/index.js';
+import {
+  chownFolderNoFollow,
+  chownTreeNoFollow,
+  ensureFolderOf,
+  openRegularFileNoFollow,
+} from '../../files/host/index.js';
 import type { Manifest } from '../../formula/index.js';
 import { createDisk, createOverlay } from '../../image/host/index.js';
 import {
@@ -52,6 +57,7 @@ export async function preparePortalFiles(
   if (paths.tpmState && manifest.devices.tpm === 'persistent') {
     await rootsFolder(path.dirname(paths.tpmState));
     await ensureFolderOf(paths.tpmState, owner);
+    await chownTreeNoFollow(paths.tpmState, owner);
   }
 }
 
@@ -102,7 +108,9 @@ async function prepareShare(shareDir: string, manifest: Manifest, owner: Owner, 
     await mkdir(shareDir, { mode: 0o700 });
     reverter.add(`remove ${shareDir}`, () => rm(shareDir, { recursive: true, force: true }));
   }
-  await chownFolderNoFollow(shareDir, owner);
+  // Whatever is in the share is the portal's at each start: files its owner put there, and files an earlier
+  // account of the portal left (the shared QEMU account of older versions).
+  await chownTreeNoFollow(shareDir, owner);
   for (const sub of Object.keys(manifest.share.subfolders))
     await ensureFolderOf(path.join(shareDir, sub), owner);
 }
@@ -117,6 +125,7 @@ async function prepareVolume(file: string, sizeMiB: number, owner: Owner, revert
   if (existing) {
     try {
       await existing.chown(owner.uid, owner.gid);
+      await existing.chmod(0o600);
     } finally {
       await existing.close();
     }
@@ -125,6 +134,7 @@ async function prepareVolume(file: string, sizeMiB: number, owner: Owner, revert
   await createDisk(file, sizeMiB);
   reverter.add(`remove disk ${file}`, () => rm(file, { force: true }));
   await chown(file, owner.uid, owner.gid);
+  await chmod(file, 0o600);
 }
 
 /** Makes a folder root's (mode 0711: the account reaches the files in it, but cannot add or swap any). */

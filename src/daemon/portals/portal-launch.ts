@@ -9,6 +9,7 @@ import { macvtapNodeOf, runFiles } from '../../instance/index.js';
 import type { PortalPlan } from '../../plan/index.js';
 import { spawnQemu } from '../../qemu/host/index.js';
 import type { DaemonConfig } from '../config.js';
+import { accountOf } from './account.js';
 import type { HostDevices } from './host-devices.js';
 import { PortalMonitor } from './monitor.js';
 import { processStartTime } from './process-info.js';
@@ -41,8 +42,7 @@ export async function launchPortalQemu(
   const launched = await spawnQemu({
     binary: config.qemuBinary,
     argv: [...plan.argv],
-    uid: config.owner.uid,
-    gid: config.owner.gid,
+    ...accountOf(config, instance),
     cwd: instance.runDir,
     logFile: runFiles(instance.runDir).qemuLog,
     passFds: [...passed, ...devices.fds],

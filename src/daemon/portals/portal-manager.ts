@@ -2,6 +2,7 @@ import { MvError } from '../../errors/index.js';
 import type { NetworkName } from '../../formula/index.js';
 import { findFormula, requireStartable } from '../../formula/index.js';
 import type { ImageManifest, ImageRecord } from '../../image/index.js';
+import { allocatePortalUid } from '../../instance/index.js';
 import { deleteNamespace } from '../../net/host/index.js';
 import { namespaceName } from '../../net/index.js';
 import {
@@ -18,6 +19,7 @@ import type { HostTrust } from '../door/host-trust.js';
 import type { ImageTrust } from '../images/image-trust.js';
 import type { ImageBuilder } from '../images/images.js';
 import type { PortalRecord, PortalStore } from '../state/portal-store.js';
+import { accountOf } from './account.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
@@ -56,6 +58,8 @@ export interface ManagerImages {
 export class PortalManager {
   private readonly monitors = new Map<string, PortalMonitor>();
   private readonly busy = new Set<string>();
+  /** The portal accounts of portals being started, whose records are not written yet. */
+  private readonly reservedUids = new Map<string, number>();
   private readonly restarter: Restarter;
 
   constructor(
@@ -121,11 +125,29 @@ export class PortalManager {
         accel: this.config.accel.accel,
         tscKhz: this.config.tscKhz,
         taken: this.takenAddresses(),
+        uid: this.reserveUid(name),
       });
       return await this.start(name, { resolved, image, imageManifest, plan }, context);
     } finally {
       this.busy.delete(name);
+      this.reservedUids.delete(name);
     }
+  }
+
+  /**
+   * The portal account of `name`: the one its record holds (a stopped portal keeps it with its share and
+   * volumes, until `rm`), else one no other record or start holds; held for it until its record is written.
+   */
+  private reserveUid(name: string): number {
+    const own = this.store.get(name)?.instance.uid;
+    const others = this.store.list().filter((r) => r.name !== name);
+    const taken = new Set([
+      ...others.flatMap((r) => (r.instance.uid === undefined ? [] : [r.instance.uid])),
+      ...this.reservedUids.values(),
+    ]);
+    const uid = own !== undefined && !taken.has(own) ? own : allocatePortalUid(taken);
+    this.reservedUids.set(name, uid);
+    return uid;
   }
 
   private freeName(base: string): string {
@@ -245,18 +267,19 @@ export class PortalManager {
     const { instance, paths } = plan;
     const reverter = new Reverter(this.config.log);
     try {
-      const devices = await claimHostDevices(this.config, { name, manifest, reverter });
+      const account = accountOf(this.config, instance);
+      const devices = await claimHostDevices(this.config, { name, manifest, owner: account, reverter });
       context.progress('preparing the overlay and share');
       await preparePortalFiles(paths, {
         manifest,
         base: instance.artifacts.base,
         firmware: instance.artifacts.firmware,
-        owner: this.config.owner,
+        owner: account,
         reverter,
       });
       if (paths.tpmState) {
         context.progress(`starting the TPM (${manifest.devices.tpm})`);
-        await startPortalTpm(instance.runDir, paths.tpmState, this.config.owner, reverter);
+        await startPortalTpm(instance.runDir, paths.tpmState, account, reverter);
       }
       context.progress(isNetworked(instance) ? 'joining the portal networks' : 'offline portal');
       // Undone last, after the taps and the record: a failed first start must not leave an empty namespace
@@ -420,7 +443,7 @@ export class PortalManager {
         hint: 'Try again in a moment: the daemon takes up its QMP connection just after the portal is ready.',
       });
     }
-    return takeScreenshot(record, await monitor.connect(2_000), this.config.owner.uid);
+    return takeScreenshot(record, await monitor.connect(2_000), accountOf(this.config, record.instance).uid);
   }
 
   /** Stops watching every portal without stopping them, and holds pending restarts (daemon shutdown). */

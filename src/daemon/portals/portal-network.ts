@@ -24,6 +24,7 @@ import {
 import { type BridgePort, namespaceName, portsOf, renderPortRuleset } from '../../net/index.js';
 import type { DaemonConfig } from '../config.js';
 import type { PortalRecord } from '../state/portal-store.js';
+import { accountOf } from './account.js';
 import type { Reverter } from './reverter.js';
 
 /** The files of the passt behind a user-mode uplink, in the portal's run folder (owned by the QEMU account). */
@@ -73,14 +74,14 @@ export async function attachNetwork(
     await createTap(namespace, {
       name: port.tap,
       bridge: port.bridge,
-      owner: config.owner,
+      owner: accountOf(config, instance),
       isolated: port.role === 'member',
     });
     reverter.add(`remove tap ${port.tap}`, () => deleteTap(namespace, port.tap));
   }
   if (instance.uplink?.kind === 'user') {
     const files = passtFilesOf(instance.runDir);
-    await startPasst(files, config.owner);
+    await startPasst(files, accountOf(config, instance));
     // passt quits when QEMU disconnects; this covers a QEMU that never connected.
     reverter.add(`stop passt of ${instance.name}`, () => stopPasst(files.pidFile));
   }
@@ -91,7 +92,7 @@ export async function attachNetwork(
     await createTap(namespace, {
       name: names.tap,
       bridge: names.bridge,
-      owner: config.owner,
+      owner: accountOf(config, instance),
       isolated: false,
     });
     reverter.add(`remove tap ${names.tap}`, () => deleteTap(namespace, names.tap));

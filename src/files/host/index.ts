@@ -1,6 +1,11 @@
 /**
  * @module The files domain's adapters as other domains may use them: everything here touches the OS.
  */
-export { chownFolderNoFollow, ensureFolderOf, openRegularFileNoFollow } from './no-follow.js';
+export {
+  chownFolderNoFollow,
+  chownTreeNoFollow,
+  ensureFolderOf,
+  openRegularFileNoFollow,
+} from './no-follow.js';
 export { readCheckedJson } from './read-checked-json.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-atomic.js';

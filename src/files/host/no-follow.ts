@@ -6,7 +6,7 @@
  * Only the last path component is checked: callers keep every parent folder root's.
  */
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { type FileHandle, lchown, mkdir, open, readdir } from 'node:fs/promises';
 import { MvError } from '../../errors/index.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
@@ -91,4 +91,27 @@ export async function openRegularFileNoFollow(
     );
   }
   return handle;
+}
+
+/**
+ * Gives a folder and everything in it to `owner`, without following a link anywhere: each folder is opened
+ * with O_NOFOLLOW and read and changed through /proc/self/fd/<n>/, so a folder swapped for a link while the
+ * walk runs leads nowhere; links themselves are re-owned, never their targets.
+ */
+export async function chownTreeNoFollow(
+  dir: string,
+  owner: { readonly uid: number; readonly gid: number },
+): Promise<void> {
+  const handle = await openNoFollow(dir, O_RDONLY | O_DIRECTORY, 'folder');
+  try {
+    await handle.chown(owner.uid, owner.gid);
+    const here = `/proc/self/fd/${handle.fd}`;
+    for (const entry of await readdir(here, { withFileTypes: true })) {
+      const inside = `${here}/${entry.name}`;
+      if (entry.isDirectory()) await chownTreeNoFollow(inside, owner);
+      else await lchown(inside, owner.uid, owner.gid);
+    }
+  } finally {
+    await handle.close();
+  }
 }

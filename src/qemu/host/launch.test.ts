@@ -13,12 +13,23 @@ const plan = {
 };
 
 describe('launchCommand', () => {
-  it('starts QEMU directly as its account when there is no namespace and no limit to raise', () => {
-    assert.deepEqual(launchCommand(plan), { file: plan.binary, args: ['-S'], asUser: true });
+  const drop = [
+    'setpriv',
+    '--reuid=64000',
+    '--regid=64001',
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--no-new-privs',
+    '--',
+  ];
+
+  it('always drops to the portal account with no capabilities and no new privileges', () => {
+    const [file, ...args] = drop;
+    assert.deepEqual(launchCommand(plan), { file, args: [...args, plan.binary, '-S'] });
   });
 
-  it('enters the namespace, raises the locked-memory limit, then drops to the QEMU account', () => {
-    const drop = ['setpriv', '--reuid=64000', '--regid=64001', '--clear-groups', '--inh-caps=-all', '--'];
+  it('enters the namespace, raises the locked-memory limit, then drops to the portal account', () => {
     assert.deepEqual(launchCommand({ ...plan, namespace: 'mv-ns', memlockBytes: 1_610_612_736 }), {
       file: 'ip',
       args: [
@@ -32,7 +43,6 @@ describe('launchCommand', () => {
         plan.binary,
         '-S',
       ],
-      asUser: false,
     });
     assert.deepEqual(launchCommand({ ...plan, memlockBytes: 2048 }).file, 'prlimit');
   });
@@ -43,7 +53,10 @@ describe('launchCommand', () => {
     const command = launchCommand({
       ...plan,
       binary: '/bin/sh',
-      argv: ['-c', 'id -u; grep "Max locked memory" /proc/self/limits'],
+      argv: [
+        '-c',
+        'id -u; grep "Max locked memory" /proc/self/limits; grep -E "^(CapBnd|NoNewPrivs)" /proc/self/status',
+      ],
       uid: 65_534,
       gid: 65_534,
       memlockBytes: 65_536,
@@ -51,5 +64,7 @@ describe('launchCommand', () => {
     const result = spawnSync(command.file, command.args, { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^65534\nMax locked memory\s+65536\s+65536\s+bytes/);
+    assert.match(result.stdout, /^CapBnd:\s+0000000000000000$/m);
+    assert.match(result.stdout, /^NoNewPrivs:\s+1$/m);
   });
 });

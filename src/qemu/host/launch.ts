@@ -26,15 +26,13 @@ export interface LaunchPlan {
 }
 
 /**
- * The program and argv that start QEMU: directly as the QEMU account, or through `ip netns exec` (to enter
- * the network namespace) and `prlimit` (to raise the locked-memory limit) and then `setpriv` (each execs
- * the next, so the pid is QEMU's): both need root, and QEMU must still never run as root.
+ * The program and argv that start QEMU: through `ip netns exec` (to enter the network namespace) and
+ * `prlimit` (to raise the locked-memory limit) where needed, which need root, and always `setpriv` last
+ * (each execs the next, so the pid is QEMU's): the portal's account, no supplementary groups, no
+ * capabilities (none inheritable, an empty bounding set) and no_new_privs, whatever QEMU's own sandbox does.
  */
-export function launchCommand(plan: LaunchPlan): { file: string; args: string[]; asUser: boolean } {
+export function launchCommand(plan: LaunchPlan): { file: string; args: string[] } {
   const { memlockBytes: memlock } = plan;
-  if (!plan.namespace && memlock === undefined) {
-    return { file: plan.binary, args: [...plan.argv], asUser: true };
-  }
   const chain = [
     ...(plan.namespace ? ['ip', 'netns', 'exec', plan.namespace] : []),
     ...(memlock === undefined ? [] : ['prlimit', `--memlock=${memlock}:${memlock}`, '--']),
@@ -43,12 +41,14 @@ export function launchCommand(plan: LaunchPlan): { file: string; args: string[];
     `--regid=${plan.gid}`,
     '--clear-groups',
     '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--no-new-privs',
     '--',
     plan.binary,
     ...plan.argv,
   ];
   const [file = 'setpriv', ...args] = chain;
-  return { file, args, asUser: false };
+  return { file, args };
 }
 
 /** A started QEMU: its pid, and a promise of its exit status while this process is its parent. */
@@ -88,7 +88,6 @@ export function spawnQemu(plan: LaunchPlan): Promise<LaunchedQemu> {
     const command = launchCommand(plan);
     const child = spawn(command.file, command.args, {
       cwd: plan.cwd,
-      ...(command.asUser ? { uid: plan.uid, gid: plan.gid } : {}),
       detached: true,
       stdio: ['ignore', log, log, ...(plan.passFds ?? [])],
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lookupUser, QEMU_USER } from '../../../src/probe/host/facts.js';
+import { isPortalUid } from '../../../src/instance/index.js';
 import { portalgun } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { portalShell } from '../../support/uplink-tree.js';
@@ -85,7 +85,10 @@ describe('firmware and TPM', { timeout: 600_000 }, () => {
     const runDir = path.join(daemon.run, 'portals', 'uefi');
     assert.ok(statSync(path.join(runDir, 'OVMF_VARS.fd')).isFile(), 'the portal has its own UEFI variables');
     const swtpm = Number(readFileSync(path.join(runDir, 'swtpm.pid'), 'utf8').trim());
-    assert.equal(uidOf(swtpm), (await lookupUser(QEMU_USER))?.uid, 'swtpm runs as the QEMU account');
+    const qemu = (await daemon.call('portal.list', {})).portals.find((p) => p.name === 'uefi')?.pid;
+    assert.ok(qemu);
+    assert.ok(isPortalUid(uidOf(swtpm) ?? 0), 'swtpm runs as a portal account');
+    assert.equal(uidOf(swtpm), uidOf(qemu), "swtpm runs as its portal's own account, QEMU's");
     assert.ok(
       existsSync(path.join(runDir, 'tpm', 'tpm2-00.permall')),
       'the ephemeral state is in the run folder',

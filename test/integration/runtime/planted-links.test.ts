@@ -1,8 +1,8 @@
 /**
- * Root never follows a link the QEMU account planted: a portal's share subfolder swapped for a link to a
+ * Root never follows a link a portal's account planted: a portal's share subfolder swapped for a link to a
  * root-owned file, a volume swapped for a link to one, or for a dangling link into a root-only folder, and
  * the next `up` refuses (`portal.files-unsafe`) with every root file as it was and nothing created. A
- * portal's volume folder stays root's, so the account cannot plant anything there in the first place.
+ * portal's volume folder stays root's, so its account cannot plant anything there in the first place.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import {
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MvError } from '../../../src/errors/index.js';
-import { lookupUser, QEMU_USER } from '../../../src/probe/host/facts.js';
+import { isPortalUid } from '../../../src/instance/index.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 
 const USER_FORMULAS = {
@@ -31,14 +31,14 @@ disks:
 `,
 };
 
-/** Runs `ln -s` as the QEMU account: the planting an escaped QEMU could do. */
-function plantAsQemu(target: string, link: string): void {
+/** Runs `ln -s` as the portal's account: the planting its escaped QEMU could do. */
+function plantAs(account: { uid: number; gid: number }, target: string, link: string): void {
   rmSync(link, { recursive: true, force: true });
   const planted = spawnSync('setpriv', [
     '--reuid',
-    QEMU_USER,
+    String(account.uid),
     '--regid',
-    QEMU_USER,
+    String(account.gid),
     '--clear-groups',
     '--',
     'ln',
@@ -46,7 +46,7 @@ function plantAsQemu(target: string, link: string): void {
     target,
     link,
   ]);
-  assert.equal(planted.status, 0, `the QEMU account could not plant ${link}: ${planted.stderr}`);
+  assert.equal(planted.status, 0, `the portal's account could not plant ${link}: ${planted.stderr}`);
 }
 
 describe('links planted by the QEMU account', { timeout: 300_000 }, () => {
@@ -70,43 +70,48 @@ describe('links planted by the QEMU account', { timeout: 300_000 }, () => {
       (error: unknown) => error instanceof MvError && error.code === 'portal.files-unsafe',
     );
   };
+  /** The vault portal's account: its share's owner. */
+  const vaultAccount = () => {
+    const share = statSync(path.join(daemon.state, 'shares', 'vault'));
+    return { uid: share.uid, gid: share.gid };
+  };
   const secretUntouched = () => {
     const info = statSync(secret);
     assert.deepEqual([info.uid, info.gid, info.mode & 0o7777], [0, 0, 0o600]);
     assert.equal(readFileSync(secret, 'utf8'), 'root only\n');
   };
 
-  it("keeps a portal's volume folder root's, so the QEMU account cannot add to it", async () => {
+  it("keeps a portal's volume folder root's, so the portal's account cannot add to it", () => {
     const folder = statSync(path.join(daemon.state, 'volumes', 'vault'));
     assert.deepEqual([folder.uid, folder.mode & 0o7777], [0, 0o711]);
-    const qemu = await lookupUser(QEMU_USER);
-    assert.equal(statSync(path.join(daemon.state, 'volumes', 'vault', 'wallet.qcow2')).uid, qemu?.uid);
+    const wallet = statSync(path.join(daemon.state, 'volumes', 'vault', 'wallet.qcow2'));
+    assert.deepEqual([wallet.uid, wallet.mode & 0o7777], [vaultAccount().uid, 0o600]);
+    assert.ok(isPortalUid(wallet.uid), "the volume is the portal's own account's");
   });
 
   it('refuses a share subfolder swapped for a link to a root file, which stays root’s', async () => {
     const downloads = path.join(daemon.state, 'shares', 'vault', 'downloads');
-    plantAsQemu(secret, downloads);
+    plantAs(vaultAccount(), secret, downloads);
     await upRefused();
     secretUntouched();
     rmSync(downloads);
   });
 
   it('refuses a volume swapped for a link, even where older versions let the account plant it', async () => {
-    const qemu = await lookupUser(QEMU_USER);
-    assert.ok(qemu);
+    const qemu = vaultAccount();
     const folder = path.join(daemon.state, 'volumes', 'vault');
     const wallet = path.join(folder, 'wallet.qcow2');
     const kept = path.join(rootOnly, 'wallet.qcow2');
     spawnSync('mv', [wallet, kept]);
-    chownSync(folder, qemu.uid, qemu.gid); // as portalgun before this change left it
-    plantAsQemu(secret, wallet);
+    chownSync(folder, qemu.uid, qemu.gid); // as portalgun before this change left it (to the QEMU account)
+    plantAs(qemu, secret, wallet);
     await upRefused();
     secretUntouched();
     const missing = path.join(rootOnly, 'made-by-root.qcow2');
     mkdirSync(path.dirname(missing), { recursive: true });
     rmSync(wallet);
     chownSync(folder, qemu.uid, qemu.gid);
-    plantAsQemu(missing, wallet);
+    plantAs(qemu, missing, wallet);
     await upRefused();
     assert.equal(existsSync(missing), false, 'root created nothing through a dangling link');
     assert.equal(statSync(folder).uid, 0, 'the volume folder was taken back');
