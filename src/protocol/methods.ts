@@ -114,7 +114,12 @@ export const METHODS = {
   },
   'portal.up': {
     target: ['name', 'formula'],
-    params: z.strictObject({ formula: z.string().min(1).max(300), name: PORTAL_NAME.optional() }),
+    params: z.strictObject({
+      formula: z.string().min(1).max(300),
+      name: PORTAL_NAME.optional(),
+      /** Start it even though the name's share and volumes belong to another formula, which then gives them up. */
+      adoptData: z.boolean().optional(),
+    }),
     result: PORTAL_SUMMARY,
     errors: [
       ...FORMULA_TREE_ERRORS,
@@ -124,6 +129,7 @@ export const METHODS = {
       ...IMAGE_BUILD_ERRORS,
       'plan.address-exhausted',
       'portal.no-account',
+      'portal.data-mismatch',
       'net.bad-guest-arg',
       ...PASSTHROUGH_ERRORS,
       'portal.files-unsafe',

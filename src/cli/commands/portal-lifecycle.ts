@@ -16,6 +16,7 @@ import { globalOptions } from './global-options.js';
 interface UpOptions {
   readonly name?: string;
   readonly chain?: boolean;
+  readonly adoptData?: boolean;
 }
 
 function report(summary: PortalSummary, json: boolean, verb: string): void {
@@ -35,6 +36,7 @@ export function registerLifecycle(program: Command): void {
     )
     .argument('[formula]', 'node path (application/console) or portal name')
     .option('--name <name>', 'instance name (default: the formula name, then name-2, name-3, …)')
+    .option('--adopt-data', "start it even though the name's share and volumes belong to another formula")
     .option(
       '--chain',
       'start the router chain in order (universe → galaxy → star), each once the one before is ready',
@@ -61,7 +63,11 @@ export function registerLifecycle(program: Command): void {
       const onProgress = progressPrinter();
       await upRoute(formula, global, onProgress);
       const summary = await upPortal(
-        { formula, ...(options.name ? { name: options.name } : {}) },
+        {
+          formula,
+          ...(options.name ? { name: options.name } : {}),
+          ...(options.adoptData ? { adoptData: true } : {}),
+        },
         { socketPath: daemonSocketPath(global.run), onProgress },
       );
       report(summary, global.json, 'ready');

@@ -20,6 +20,7 @@ import type { ImageTrust } from '../images/image-trust.js';
 import type { ImageBuilder } from '../images/images.js';
 import type { PortalRecord, PortalStore } from '../state/portal-store.js';
 import { accountOf } from './account.js';
+import { bindPortalData } from './data-binding.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
@@ -98,7 +99,7 @@ export class PortalManager {
 
   /** Starts a portal from a formula and waits until it is ready. */
   async up(
-    params: { formula: string; name?: string | undefined },
+    params: { formula: string; name?: string | undefined; adoptData?: boolean | undefined },
     context: StartContext,
   ): Promise<PortalSummary> {
     const catalogue = await readValidCatalogue(this.config.formulasDir);
@@ -110,6 +111,13 @@ export class PortalManager {
     const name = params.name ?? this.freeName(manifest.name);
     this.claim(name);
     try {
+      const { adopted } = await bindPortalData(this.config.stateRoot, {
+        name,
+        node: manifest.node,
+        adoptData: params.adoptData === true,
+        recordNode: this.store.get(name)?.node,
+      });
+      if (adopted) this.config.log(`${name}: ${manifest.node} adopts the share and volumes of ${adopted}`);
       const image = await this.trust.builder.ensure(resolved, context.progress, {
         owner: context.trust.owner().scrambleId,
       });
