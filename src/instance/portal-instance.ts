@@ -80,6 +80,8 @@ export function runFiles(runDir: string) {
     agent: `${runDir}/agent.sock`,
     status: `${runDir}/status.out`,
     pid: `${runDir}/qemu.pid`,
+    /** QEMU's root once it runs (its chroot): an empty folder of the portal's account. */
+    jail: `${runDir}/jail`,
     /** QEMU's own stdout and stderr (made by the daemon before the folder is the QEMU account's). */
     qemuLog: `${runDir}/qemu.log`,
     spice: `${runDir}/spice.sock`,

@@ -42,15 +42,16 @@ export function device(driver: string, props: Readonly<Record<string, PropValue 
 }
 
 /**
- * QEMU's seccomp sandbox, every option at its strictest:
+ * QEMU's seccomp sandbox:
  * - `obsolete=deny`: no obsolete system calls;
- * - `elevateprivileges=deny`: no set*uid/set*gid, so a compromised QEMU cannot regain privileges;
  * - `spawn=deny`: no fork/exec, so it cannot start helpers or shells;
  * - `resourcecontrol=deny`: no changing its own scheduling or CPU affinity.
+ * `elevateprivileges` stays allowed because QEMU itself drops to the portal's uid after its chroot (the
+ * launcher's `-chroot`/`-runas`, qemu/host/launch.ts), which the filter installed earlier would kill; once
+ * dropped it holds no capability and runs with no_new_privs, so no set*uid call can regain root.
  */
 export const SANDBOX_OPTIONS = qemuOpts('on', {
   obsolete: 'deny',
-  elevateprivileges: 'deny',
   spawn: 'deny',
   resourcecontrol: 'deny',
 });

@@ -94,9 +94,11 @@ async function prepareRunDir(
     await mkdir(paths.tpmState, { mode: 0o700 });
     await own(paths.tpmState);
   }
-  const { qemuLog } = runFiles(paths.runDir);
+  const { qemuLog, jail } = runFiles(paths.runDir);
   await writeFile(qemuLog, '', { mode: 0o600, flag: 'wx' });
   await own(qemuLog);
+  await mkdir(jail, { mode: 0o700 });
+  await own(jail);
   await own(paths.runDir);
 }
 

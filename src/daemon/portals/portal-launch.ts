@@ -44,6 +44,7 @@ export async function launchPortalQemu(
     argv: [...plan.argv],
     ...accountOf(config, instance),
     cwd: instance.runDir,
+    chroot: runFiles(instance.runDir).jail,
     logFile: runFiles(instance.runDir).qemuLog,
     passFds: [...passed, ...devices.fds],
     ...devices.launch,

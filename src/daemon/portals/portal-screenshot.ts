@@ -1,6 +1,6 @@
 /**
  * @module `portal.screenshot`: what a graphical portal's display shows, as a PNG. QEMU writes the file
- * itself (QMP `screendump`) into the portal's run folder, which its account can write, so the daemon reads
+ * itself (QMP `screendump`) into its jail folder in the run folder, which its account can write, so the daemon reads
  * it back the careful way: a fresh random name, opened without following links, accepted only as a plain
  * file of the QEMU account with one link and a bounded size, and removed right after.
  */
@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { MvError } from '../../errors/index.js';
+import { runFiles } from '../../instance/index.js';
 import { type QmpExecutor, screendump } from '../../qemu/index.js';
 import type { PortalRecord } from '../state/portal-store.js';
 
@@ -25,9 +26,12 @@ export async function takeScreenshot(
       hint: 'Only portals with devices.display spice or vnc have a screen to capture.',
     });
   }
-  const file = `${record.instance.runDir}/screenshot-${randomBytes(8).toString('hex')}.png`;
+  const name = `screenshot-${randomBytes(8).toString('hex')}.png`;
+  // A jailed QEMU (every portal started since per-portal accounts) writes inside its chroot.
+  const jailed = record.instance.uid !== undefined;
+  const file = `${jailed ? runFiles(record.instance.runDir).jail : record.instance.runDir}/${name}`;
   try {
-    await screendump(qmp, { filename: file }, { timeoutMs: 10_000 });
+    await screendump(qmp, { filename: jailed ? `/${name}` : file }, { timeoutMs: 10_000 });
     const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       const info = await handle.stat();

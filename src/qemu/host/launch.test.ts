@@ -9,27 +9,26 @@ const plan = {
   uid: 64_000,
   gid: 64_001,
   cwd: '/',
+  chroot: '/run/p/jail',
   logFile: '/dev/null',
 };
 
-describe('launchCommand', () => {
-  const drop = [
-    'setpriv',
-    '--reuid=64000',
-    '--regid=64001',
-    '--clear-groups',
-    '--inh-caps=-all',
-    '--bounding-set=-all',
-    '--no-new-privs',
-    '--',
-  ];
+const setpriv = [
+  'setpriv',
+  '--clear-groups',
+  '--inh-caps=-all',
+  '--bounding-set=-all,+dac_override,+net_admin,+sys_chroot,+setuid,+setgid',
+  '--no-new-privs',
+  '--',
+];
+const qemu = [plan.binary, '-S', '-chroot', '/run/p/jail', '-runas', '64000:64001'];
 
-  it('always drops to the portal account with no capabilities and no new privileges', () => {
-    const [file, ...args] = drop;
-    assert.deepEqual(launchCommand(plan), { file, args: [...args, plan.binary, '-S'] });
+describe('launchCommand', () => {
+  it('starts an offline portal in a network namespace of its own, jailed, chrooted and dropped', () => {
+    assert.deepEqual(launchCommand(plan), { file: 'unshare', args: ['--net', '--', ...setpriv, ...qemu] });
   });
 
-  it('enters the namespace, raises the locked-memory limit, then drops to the portal account', () => {
+  it('enters the portal namespace and raises the locked-memory limit before the jail', () => {
     assert.deepEqual(launchCommand({ ...plan, namespace: 'mv-ns', memlockBytes: 1_610_612_736 }), {
       file: 'ip',
       args: [
@@ -39,15 +38,13 @@ describe('launchCommand', () => {
         'prlimit',
         '--memlock=1610612736:1610612736',
         '--',
-        ...drop,
-        plan.binary,
-        '-S',
+        ...setpriv,
+        ...qemu,
       ],
     });
-    assert.deepEqual(launchCommand({ ...plan, memlockBytes: 2048 }).file, 'prlimit');
   });
 
-  it('runs the chain for real: the program gets the limit and the unprivileged account', {
+  it('runs the chain for real: a fresh network namespace, the limit, only the start capabilities, no_new_privs', {
     skip: process.getuid?.() !== 0,
   }, () => {
     const command = launchCommand({
@@ -55,16 +52,16 @@ describe('launchCommand', () => {
       binary: '/bin/sh',
       argv: [
         '-c',
-        'id -u; grep "Max locked memory" /proc/self/limits; grep -E "^(CapBnd|NoNewPrivs)" /proc/self/status',
+        'grep -c : /proc/net/dev; grep "Max locked memory" /proc/self/limits; grep -E "^(CapBnd|NoNewPrivs|Groups)" /proc/self/status; exit 0',
       ],
-      uid: 65_534,
-      gid: 65_534,
       memlockBytes: 65_536,
     });
     const result = spawnSync(command.file, command.args, { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^65534\nMax locked memory\s+65536\s+65536\s+bytes/);
-    assert.match(result.stdout, /^CapBnd:\s+0000000000000000$/m);
+    assert.match(result.stdout, /^1\nMax locked memory\s+65536\s+65536\s+bytes/);
+    // dac_override 1, net_admin 12, setgid 6, setuid 7, sys_chroot 18
+    assert.match(result.stdout, /^CapBnd:\s+00000000000410c2$/m);
     assert.match(result.stdout, /^NoNewPrivs:\s+1$/m);
+    assert.match(result.stdout, /^Groups:\s*$/m);
   });
 });

@@ -1,8 +1,15 @@
 /**
  * @module The only place that starts QEMU. It takes a finished `LaunchPlan` and makes no decisions: argv
- * array (never a shell), the unprivileged account, stdout and stderr to a log file (not pipes, so QEMU
- * outlives the daemon without dying on a broken pipe), and its own session, so a daemon crash or a Ctrl-C
- * in the daemon's terminal never reaches it.
+ * array (never a shell), the jail (below), stdout and stderr to a log file (not pipes, so QEMU outlives the
+ * daemon without dying on a broken pipe), and its own session, so a daemon crash or a Ctrl-C in the
+ * daemon's terminal never reaches it.
+ *
+ * The jail: QEMU starts in the portal namespace (a portal with NICs) or in a network namespace of its own
+ * with nothing but a loopback that is down (every other portal), under `setpriv` with no supplementary
+ * groups, no inheritable capabilities, no_new_privs and a bounding set of only what its start needs as root
+ * (opening its files in the portal's folders, its taps, the chroot and the drop); it opens every file,
+ * socket and device it will use, then chroots into the portal's empty jail folder and becomes the portal's
+ * uid (`-chroot`, `-runas`), holding no capability from then on.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
@@ -21,34 +28,45 @@ export interface LaunchPlan {
   readonly namespace?: string;
   /** Open descriptors QEMU inherits as 3, 4, … (the macvtap uplink's tap device, then USB device nodes). */
   readonly passFds?: readonly number[];
+  /** The empty folder QEMU chroots into once started (the portal account's). */
+  readonly chroot: string;
   /** RLIMIT_MEMLOCK for QEMU (soft and hard), when VFIO must pin guest memory; else the inherited one. */
   readonly memlockBytes?: number;
 }
 
 /**
- * The program and argv that start QEMU: through `ip netns exec` (to enter the network namespace) and
- * `prlimit` (to raise the locked-memory limit) where needed, which need root, and always `setpriv` last
- * (each execs the next, so the pid is QEMU's): the portal's account, no supplementary groups, no
- * capabilities (none inheritable, an empty bounding set) and no_new_privs, whatever QEMU's own sandbox does.
+ * The capabilities QEMU's start keeps as root: reading and writing its files in folders of the portal's
+ * account, attaching to taps that account owns, the chroot, and dropping to the account.
+ */
+export const START_CAPABILITIES = ['dac_override', 'net_admin', 'sys_chroot', 'setuid', 'setgid'] as const;
+
+/**
+ * The program and argv that start QEMU (each program execs the next, so the pid is QEMU's): the network
+ * namespace, `prlimit` where the locked-memory limit must rise, `setpriv`, then QEMU with the launcher's
+ * `-chroot` and `-runas` after the plan's own arguments (see the module doc).
  */
 export function launchCommand(plan: LaunchPlan): { file: string; args: string[] } {
   const { memlockBytes: memlock } = plan;
   const chain = [
-    ...(plan.namespace ? ['ip', 'netns', 'exec', plan.namespace] : []),
+    ...(plan.namespace ? ['ip', 'netns', 'exec', plan.namespace] : ['unshare', '--net', '--']),
     ...(memlock === undefined ? [] : ['prlimit', `--memlock=${memlock}:${memlock}`, '--']),
     'setpriv',
-    `--reuid=${plan.uid}`,
-    `--regid=${plan.gid}`,
     '--clear-groups',
     '--inh-caps=-all',
-    '--bounding-set=-all',
+    `--bounding-set=-all,${START_CAPABILITIES.map((cap) => `+${cap}`).join(',')}`,
     '--no-new-privs',
     '--',
     plan.binary,
     ...plan.argv,
+    ...jailArgs(plan),
   ];
   const [file = 'setpriv', ...args] = chain;
   return { file, args };
+}
+
+/** What the launcher adds after the plan's arguments: QEMU's chroot and the account it becomes. */
+export function jailArgs(plan: Pick<LaunchPlan, 'chroot' | 'uid' | 'gid'>): string[] {
+  return ['-chroot', plan.chroot, '-runas', `${plan.uid}:${plan.gid}`];
 }
 
 /** A started QEMU: its pid, and a promise of its exit status while this process is its parent. */

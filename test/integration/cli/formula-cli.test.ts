@@ -195,10 +195,7 @@ describe('portalgun formula list, show and plan', () => {
   it('renders the three plans', () => {
     const qemu = portalgun(['plan', 'application/console']);
     assert.equal(qemu.status, 0);
-    assert.match(
-      qemu.stdout,
-      /^-sandbox\non,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny$/m,
-    );
+    assert.match(qemu.stdout, /^-sandbox\non,obsolete=deny,spawn=deny,resourcecontrol=deny$/m);
     assert.match(
       portalgun(['plan', 'controller/user', '--format', 'libvirt']).stdout,
       /<domain type="qemu">/,

@@ -55,7 +55,10 @@ describe('firmware and TPM', { timeout: 600_000 }, () => {
     assert.ok(portal?.pid);
     const tsc = (args: readonly string[]) =>
       args.map((a) => a.replace(/tsc_early_khz=\d+/, 'tsc_early_khz=N'));
-    const running = readFileSync(`/proc/${portal.pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+    const cmdline = readFileSync(`/proc/${portal.pid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+    // The launcher's jail follows the plan's arguments: QEMU's chroot and the account it becomes.
+    const running = cmdline.slice(0, -4);
+    assert.deepEqual(cmdline.slice(-4, -3), ['-chroot']);
     const planned = portalgun(
       ['--run', daemon.run, '--json', 'plan', node, '--name', name, '--accel', portal.accel],
       { env: { PORTALGUN_STATE: daemon.state } },

@@ -1,12 +1,13 @@
 /**
  * Every portal is its own account: two running portals, and code running as portal A's uid (what an escaped
  * QEMU of A would be) cannot open portal B's overlay, QMP, console or agent socket, share or volume; each
- * QEMU runs as its portal's uid with no capabilities, no new privileges and the seccomp filter; a portal
+ * QEMU runs as its portal's uid with no capabilities, no new privileges and the seccomp filter, chrooted into
+ * an empty folder and (offline) in a network namespace of its own; a portal
  * keeps its uid across a stop and a start, so its share and volumes stay its own.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isPortalUid } from '../../../src/instance/index.js';
@@ -91,10 +92,10 @@ describe('one account per portal', { timeout: 300_000 }, () => {
       assert.ok(isPortalUid(uid ?? 0), `a portal uid: ${status.Uid}`);
       assert.deepEqual(uids, [uid, uid, uid], 'real, effective, saved and filesystem uid are all the portal');
       assert.deepEqual((status.Gid ?? '').split(/\s+/).map(Number), Array(4).fill(group.gid));
-      assert.equal(status.Groups, '', 'no supplementary groups');
+      assert.equal(status.Groups, String(group.gid), "no group but the portals' own");
       assert.equal(status.CapEff, '0000000000000000');
       assert.equal(status.CapPrm, '0000000000000000');
-      assert.equal(status.CapBnd, '0000000000000000', 'an empty bounding set');
+      assert.equal(status.CapBnd, '00000000000410c2', 'the bounding set holds only what the start needed');
       assert.equal(status.NoNewPrivs, '1');
       assert.equal(status.Seccomp, '2');
     }
@@ -116,10 +117,23 @@ describe('one account per portal', { timeout: 300_000 }, () => {
     ]) {
       assert.equal(tryAs(alpha, group, file), 'EACCES', `portal alpha's account opened ${file}`);
     }
-    const alphaRun = path.join(daemon.run, 'portals', 'alpha');
-    assert.equal(tryAs(alpha, group, path.join(alphaRun, 'qmp.sock')), 'opened', 'its own QMP socket');
+    const alphaShare = path.join(daemon.state, 'shares', 'alpha');
+    assert.equal(tryAs(alpha, group, alphaShare), 'opened', 'its own share');
     const status = await daemon.call('portal.status', { name: 'bravo' });
     assert.equal(status.portal.state, 'ready', 'portal bravo is unharmed');
+  });
+
+  it('jails each QEMU in its empty chroot, an offline one in a network namespace of its own', async () => {
+    const pid = await pidOf('alpha');
+    assert.equal(readlinkSync(`/proc/${pid}/root`), path.join(daemon.run, 'portals', 'alpha', 'jail'));
+    assert.deepEqual(readdirSync(`/proc/${pid}/root`), [], 'nothing of the host is inside');
+    assert.notEqual(readlinkSync(`/proc/${pid}/ns/net`), readlinkSync('/proc/self/ns/net'));
+    assert.equal(
+      readFileSync(`/proc/${pid}/net/dev`, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(':')).length,
+      1,
+    );
   });
 
   it('keeps a portal its uid across a stop and a start, with its share and volume', async () => {
