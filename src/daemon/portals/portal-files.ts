@@ -98,6 +98,8 @@ async function prepareRunDir(
   await writeFile(qemuLog, '', { mode: 0o600, flag: 'wx' });
   await own(qemuLog);
   await mkdir(jail, { mode: 0o700 });
+  // Where QEMU's own mount namespace puts a proc (qemu/host/launch.ts); root's, so the account cannot swap it.
+  await mkdir(`${jail}/proc`, { mode: 0o555 });
   await own(jail);
   await own(paths.runDir);
 }

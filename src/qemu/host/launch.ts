@@ -5,7 +5,8 @@
  * daemon's terminal never reaches it.
  *
  * The jail: QEMU starts in the portal namespace (a portal with NICs) or in a network namespace of its own
- * with nothing but a loopback that is down (every other portal), under `setpriv` with no supplementary
+ * with nothing but a loopback that is down (every other portal), in a mount namespace of its own whose only
+ * change is a proc inside the jail folder, under `setpriv` with no supplementary
  * groups, no inheritable capabilities, no_new_privs and a bounding set of only what its start needs as root
  * (opening its files in the portal's folders, its taps, the chroot and the drop); it opens every file,
  * socket and device it will use, then chroots into the portal's empty jail folder and becomes the portal's
@@ -48,7 +49,14 @@ export const START_CAPABILITIES = ['dac_override', 'net_admin', 'sys_chroot', 's
 export function launchCommand(plan: LaunchPlan): { file: string; args: string[] } {
   const { memlockBytes: memlock } = plan;
   const chain = [
-    ...(plan.namespace ? ['ip', 'netns', 'exec', plan.namespace] : ['unshare', '--net', '--']),
+    ...(plan.namespace ? ['ip', 'netns', 'exec', plan.namespace] : []),
+    // A mount namespace of its own with a proc at the jail's /proc, which QEMU's 9p server needs for its
+    // /proc/self/fd paths after the chroot; the host never sees that mount.
+    'unshare',
+    '--mount',
+    `--mount-proc=${plan.chroot}/proc`,
+    ...(plan.namespace ? [] : ['--net']),
+    '--',
     ...(memlock === undefined ? [] : ['prlimit', `--memlock=${memlock}:${memlock}`, '--']),
     'setpriv',
     '--clear-groups',

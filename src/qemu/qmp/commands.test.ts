@@ -7,6 +7,7 @@ import {
   type QmpCallOptions,
   type QmpExecutor,
   qmpCapabilities,
+  queryCpusFast,
   queryStatus,
   queryVersion,
   quit,
@@ -64,6 +65,17 @@ describe('QMP command wrappers', () => {
   it('return the typed query-status result, dropping fields nothing may rely on', async () => {
     const qmp = fakeExecutor({ status: 'prelaunch', singlestep: false, running: false });
     assert.deepEqual(await queryStatus(qmp), { status: 'prelaunch', running: false });
+  });
+
+  it('return each vCPU with its host thread from query-cpus-fast', async () => {
+    const cpus = [
+      { 'cpu-index': 0, 'thread-id': 4242, 'qom-path': '/machine/unattached/device[0]', target: 'x86_64' },
+      { 'cpu-index': 1, 'thread-id': 4243, 'qom-path': '/machine/unattached/device[1]', target: 'x86_64' },
+    ];
+    assert.deepEqual(await queryCpusFast(fakeExecutor(cpus)), [
+      { cpuIndex: 0, threadId: 4242 },
+      { cpuIndex: 1, threadId: 4243 },
+    ]);
   });
 
   it('return the typed query-version result', async () => {

@@ -56,6 +56,24 @@ export async function queryStatus(qmp: QmpExecutor, options: QmpCallOptions = {}
   return { status, running };
 }
 
+/** One vCPU and the host thread that runs it. */
+export interface QmpCpu {
+  readonly cpuIndex: number;
+  readonly threadId: number;
+}
+
+const CPUS = z.array(z.object({ 'cpu-index': z.number().int(), 'thread-id': z.number().int() }));
+
+/** The guest's vCPUs and their host threads, cheaply (without interrupting them). */
+export async function queryCpusFast(qmp: QmpExecutor, options: QmpCallOptions = {}): Promise<QmpCpu[]> {
+  const cpus = expectQmpShape(
+    CPUS,
+    await qmp.execute('query-cpus-fast', undefined, options),
+    'query-cpus-fast result',
+  );
+  return cpus.map((cpu) => ({ cpuIndex: cpu['cpu-index'], threadId: cpu['thread-id'] }));
+}
+
 /** The version of the QEMU at the other end. */
 export async function queryVersion(qmp: QmpExecutor, options: QmpCallOptions = {}): Promise<QmpVersion> {
   return expectQmpShape(

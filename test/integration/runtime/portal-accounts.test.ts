@@ -126,7 +126,9 @@ describe('one account per portal', { timeout: 300_000 }, () => {
   it('jails each QEMU in its empty chroot, an offline one in a network namespace of its own', async () => {
     const pid = await pidOf('alpha');
     assert.equal(readlinkSync(`/proc/${pid}/root`), path.join(daemon.run, 'portals', 'alpha', 'jail'));
-    assert.deepEqual(readdirSync(`/proc/${pid}/root`), [], 'nothing of the host is inside');
+    assert.deepEqual(readdirSync(`/proc/${pid}/root`), ['proc'], 'nothing of the host but a proc');
+    const hostMounts = readFileSync('/proc/self/mountinfo', 'utf8');
+    assert.ok(!hostMounts.includes('/jail/proc'), "QEMU's proc lives in its own mount namespace");
     assert.notEqual(readlinkSync(`/proc/${pid}/ns/net`), readlinkSync('/proc/self/ns/net'));
     assert.equal(
       readFileSync(`/proc/${pid}/net/dev`, 'utf8')
