@@ -56,10 +56,13 @@ export function buildHandlers(
     'portal.list': async () => ({ portals: manager.list() }),
     'portal.status': async ({ name }, context) => {
       const record = manager.get(name);
+      // The threads' placement is a host fact: shown even when the agent does not answer.
+      const vcpus = await manager.vcpus(name).catch(() => []);
       if (!allows(record.state, 'agent'))
-        return { portal: manager.summary(name), agent: null, agentError: null };
+        return { portal: manager.summary(name), agent: null, agentError: null, vcpus };
       try {
         return {
+          vcpus,
           portal: manager.summary(name),
           agent: await agents.request(
             record,
@@ -70,6 +73,7 @@ export function buildHandlers(
         };
       } catch (error) {
         return {
+          vcpus,
           portal: manager.summary(name),
           agent: null,
           agentError: error instanceof Error ? error.message : String(error),

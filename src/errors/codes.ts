@@ -107,6 +107,7 @@ export const ERROR_CODES = {
   'portal.no-console': 'bad-input',
   'portal.no-account': 'conflict',
   'portal.data-mismatch': 'conflict',
+  'portal.cpuset-unavailable': 'bad-input',
   'portal.exists': 'conflict',
   // Asking before deleting someone's files: run again with --yes, which is what the hint says.
   'portal.share-not-empty': 'bad-input',

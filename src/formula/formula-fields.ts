@@ -27,6 +27,11 @@ const absolutePath = z
   .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path of letters, digits, ".", "_", "-" and "/"')
   .refine((path) => !path.split('/').includes('..'), 'must not contain ".."');
 
+/** A host CPU list as taskset and cpusets write it: `1`, `2-3`, `0,2-3`. */
+const cpuList = z
+  .string()
+  .regex(/^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$/, 'must be a CPU list such as 1, 2-3 or 0,2-3');
+
 const debianPackage = z
   .string()
   .regex(/^[a-z0-9][a-z0-9+.-]+$/, 'must be a Debian package name (lower case, digits, "+", "-", ".")');
@@ -85,6 +90,14 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     balloon: value(z.boolean(), {
       default: false,
       doc: 'Attach a memory balloon. Off by default: ballooning lets the host read guest memory pressure.',
+    }),
+    cpuset: value(cpuList.nullable(), {
+      default: null,
+      doc: 'Host CPUs the vCPU threads may run on (for real-time work, CPUs the host keeps otherwise idle), set once QEMU starts and shown in `status`; null: anywhere. Every CPU named must be online.',
+    }),
+    priority: value(z.number().int().min(1).max(99).nullable(), {
+      default: null,
+      doc: 'Real-time priority of the vCPU threads under SCHED_FIFO (1 to 99), set once QEMU starts and shown in `status`; null: the normal scheduler. Pair it with a cpuset, so a busy guest cannot starve the host.',
     }),
   }),
   boot: section('How the portal boots.', {

@@ -37,7 +37,14 @@ describe('resolveCatalogue: inheritance', () => {
       },
       'application/browser/firefox',
     );
-    assert.deepEqual(manifest.machine, { type: 'microvm', vcpus: 2, memory: 4096, balloon: false });
+    assert.deepEqual(manifest.machine, {
+      type: 'microvm',
+      vcpus: 2,
+      memory: 4096,
+      balloon: false,
+      cpuset: null,
+      priority: null,
+    });
     assert.deepEqual(manifest.packages, ['fonts', 'dbus', 'firefox-esr']);
   });
 

@@ -1,6 +1,6 @@
 /**
- * @module Public surface of the probe domain: the accelerator decision from host facts, and the table of
- * host tools `doctor` checks.
+ * @module Public surface of the probe domain: the accelerator decision from host facts, the table of host
+ * tools `doctor` checks, and how a host thread is placed and scheduled.
  * Pure: no I/O (the fact readers live in `probe/host`).
  */
 export { type AcceleratorChoice, type CpuFacts, chooseAccelerator, parseCpuinfo, tscKhzOf } from './accel.js';
@@ -12,3 +12,9 @@ export {
   type HostTool,
   planToolChecks,
 } from './host-tools.js';
+export {
+  parseCpuList,
+  type SchedulingPolicy,
+  type ThreadPlacement,
+  threadPlacement,
+} from './thread-placement.js';

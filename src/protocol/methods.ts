@@ -129,6 +129,7 @@ export const METHODS = {
       ...IMAGE_BUILD_ERRORS,
       'plan.address-exhausted',
       'portal.no-account',
+      'portal.cpuset-unavailable',
       'portal.data-mismatch',
       'net.bad-guest-arg',
       ...PASSTHROUGH_ERRORS,
@@ -166,6 +167,16 @@ export const METHODS = {
       portal: PORTAL_SUMMARY,
       agent: z.unknown().nullable(),
       agentError: z.string().nullable(),
+      /** Each vCPU of a ready portal, its host thread and that thread's CPUs and scheduling. */
+      vcpus: z.array(
+        z.strictObject({
+          index: z.number().int(),
+          thread: z.number().int(),
+          cpus: z.string(),
+          policy: z.enum(['other', 'fifo', 'rr', 'batch', 'idle', 'deadline']),
+          priority: z.number().int(),
+        }),
+      ),
     }),
     /** The agent's own failure is reported in `agentError`, not thrown. */
     errors: ['portal.not-found'],

@@ -35,6 +35,13 @@ import { awaitBoot } from './status-watch.js';
 import { stopQemu } from './stop-portal.js';
 import { summarize } from './summary.js';
 import { requireUpstreamReady } from './upstream.js';
+import {
+  placeVcpus,
+  readVcpus,
+  requireOnlineCpus,
+  type VcpuPlacement,
+  wantsPlacement,
+} from './vcpu-tuning.js';
 
 /** What a long request can do besides returning: report progress, and notice the caller leaving. */
 export interface RequestContext {
@@ -275,6 +282,7 @@ export class PortalManager {
     const { instance, paths } = plan;
     const reverter = new Reverter(this.config.log);
     try {
+      await requireOnlineCpus(manifest);
       const account = accountOf(this.config, instance);
       const devices = await claimHostDevices(this.config, { name, manifest, owner: account, reverter });
       context.progress('preparing the overlay and share');
@@ -345,9 +353,14 @@ export class PortalManager {
         isAlive: () => monitor.isAlive(),
         context,
       });
-      await monitor
-        .connect(10_000)
-        .catch((error: unknown) => this.config.log(`${name}: no QMP connection: ${String(error)}`));
+      if (wantsPlacement(manifest)) {
+        context.progress('placing the vCPU threads');
+        await placeVcpus(await monitor.connect(10_000), manifest);
+      } else {
+        await monitor
+          .connect(10_000)
+          .catch((error: unknown) => this.config.log(`${name}: no QMP connection: ${String(error)}`));
+      }
       const ready = this.store.update(name, { state: 'ready', readyAt: this.config.clock() });
       this.supervise(name, monitor);
       reverter.success();
@@ -452,6 +465,14 @@ export class PortalManager {
       });
     }
     return takeScreenshot(record, await monitor.connect(2_000), accountOf(this.config, record.instance).uid);
+  }
+
+  /** Each vCPU of a ready portal with its host thread's placement; none while it is not watched. */
+  async vcpus(name: string): Promise<VcpuPlacement[]> {
+    const record = this.get(name);
+    const monitor = this.monitors.get(name);
+    if (record.state !== 'ready' || !monitor || record.pid === null) return [];
+    return readVcpus(await monitor.connect(2_000), record.pid);
   }
 
   /** Stops watching every portal without stopping them, and holds pending restarts (daemon shutdown). */
