@@ -1,6 +1,6 @@
 /**
  * @module The host files of one portal: its run folder (sockets, logs, pid file, overlay, ephemeral disks),
- * its share folder and its persistent volumes, owned by the unprivileged QEMU account, each creation
+ * its share folder and its persistent volumes, owned by the portal's unprivileged account, each creation
  * registered with a reverter. Root never follows a link where that account can write: the run folder stays
  * root's until everything root makes in it is made, volume folders stay root's (only the files in them are
  * the account's), and the share's folders are given over by descriptor, opened without following links
@@ -36,17 +36,18 @@ type Owner = { readonly uid: number; readonly gid: number };
 
 const ROOT: Owner = { uid: 0, gid: 0 };
 
-/** Creates the run folder, share, overlay, disks, firmware variables and TPM state, owned by the QEMU account. */
-export async function preparePortalFiles(
-  paths: PortalPaths,
-  options: {
-    manifest: Manifest;
-    base: { path: string; format: 'raw' | 'qcow2' } | null;
-    firmware: FirmwarePlan | null;
-    owner: Owner;
-    reverter: Reverter;
-  },
-): Promise<void> {
+/** What a portal's files are made from, and for whom. */
+interface PortalFilesRequest {
+  readonly manifest: Manifest;
+  readonly base: { path: string; format: 'raw' | 'qcow2' } | null;
+  readonly firmware: FirmwarePlan | null;
+  /** The portal's account (daemon/portals/account.ts). */
+  readonly owner: Owner;
+  readonly reverter: Reverter;
+}
+
+/** Creates the run folder, share, overlay, disks, firmware variables and TPM state, owned by the portal's account. */
+export async function preparePortalFiles(paths: PortalPaths, options: PortalFilesRequest): Promise<void> {
   const { owner, reverter, manifest } = options;
   await prepareRunDir(paths, options);
   await prepareShare(paths.shareDir, manifest, owner, reverter);
@@ -63,18 +64,9 @@ export async function preparePortalFiles(
 
 /**
  * The run folder and everything root makes in it (overlay, ephemeral disks, OVMF variables, the ephemeral
- * TPM's folder, QEMU's log), made while the folder is still root's, then given to the QEMU account.
+ * TPM's folder, QEMU's log, its jail), made while the folder is still root's, then given to the portal's account.
  */
-async function prepareRunDir(
-  paths: PortalPaths,
-  options: {
-    manifest: Manifest;
-    base: { path: string; format: 'raw' | 'qcow2' } | null;
-    firmware: FirmwarePlan | null;
-    owner: Owner;
-    reverter: Reverter;
-  },
-): Promise<void> {
+async function prepareRunDir(paths: PortalPaths, options: PortalFilesRequest): Promise<void> {
   const { owner, reverter, manifest } = options;
   await mkdir(path.dirname(paths.runDir), { recursive: true, mode: 0o755 });
   await mkdir(paths.runDir, { mode: 0o700 });
@@ -104,7 +96,7 @@ async function prepareRunDir(
   await own(paths.runDir);
 }
 
-/** The share folder (made once, kept across boots) and its subfolders, given to the QEMU account. */
+/** The share folder (made once, kept across boots) and its subfolders, given to the portal's account. */
 async function prepareShare(shareDir: string, manifest: Manifest, owner: Owner, reverter: Reverter) {
   const info = await lstat(shareDir).catch(() => undefined);
   if (!info) {

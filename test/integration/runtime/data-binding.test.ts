@@ -11,19 +11,12 @@ import { MvError } from '../../../src/errors/index.js';
 import { portalgun } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { portalShell } from '../../support/uplink-tree.js';
-
-const USER_FORMULAS = {
-  'application/vaulted': `extends: application/console
-description: a console with a wallet volume that survives it
-disks:
-  wallet: { size: 16, persistent: true }
-`,
-};
+import { VAULTED_FORMULA } from '../../support/vaulted.js';
 
 describe('data bound to its formula', { timeout: 300_000 }, () => {
   let daemon: TestDaemon;
   before(async () => {
-    daemon = await startTestDaemon({ userFormulas: USER_FORMULAS });
+    daemon = await startTestDaemon({ userFormulas: VAULTED_FORMULA });
     await daemon.call('portal.up', { formula: 'application/vaulted', name: 'keep' });
     writeFileSync(path.join(daemon.state, 'shares', 'keep', 'secret.txt'), 'the wallet seed\n');
     await daemon.call('portal.down', { name: 'keep', force: false });

@@ -22,14 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import { MvError } from '../../../src/errors/index.js';
 import { isPortalUid } from '../../../src/instance/index.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
-
-const USER_FORMULAS = {
-  'application/vaulted': `extends: application/console
-description: a console with a wallet volume that survives it
-disks:
-  wallet: { size: 16, persistent: true }
-`,
-};
+import { VAULTED_FORMULA } from '../../support/vaulted.js';
 
 /** Runs `ln -s` as the portal's account: the planting its escaped QEMU could do. */
 function plantAs(account: { uid: number; gid: number }, target: string, link: string): void {
@@ -55,7 +48,7 @@ describe('links planted by the QEMU account', { timeout: 300_000 }, () => {
   const secret = path.join(rootOnly, 'secret');
   before(async () => {
     writeFileSync(secret, 'root only\n', { mode: 0o600 });
-    daemon = await startTestDaemon({ userFormulas: USER_FORMULAS });
+    daemon = await startTestDaemon({ userFormulas: VAULTED_FORMULA });
     await daemon.call('portal.up', { formula: 'application/vaulted', name: 'vault' });
     await daemon.call('portal.down', { name: 'vault', force: true });
   });

@@ -13,14 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { isPortalUid } from '../../../src/instance/index.js';
 import { lookupUser, QEMU_USER } from '../../../src/probe/host/facts.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
-
-const USER_FORMULAS = {
-  'application/vaulted': `extends: application/console
-description: a console with a wallet volume that survives it
-disks:
-  wallet: { size: 16, persistent: true }
-`,
-};
+import { VAULTED_FORMULA } from '../../support/vaulted.js';
 
 /** The fields of /proc/<pid>/status a jail sets. */
 function processStatus(pid: number): Record<string, string> {
@@ -76,7 +69,7 @@ describe('one account per portal', { timeout: 300_000 }, () => {
     return pid;
   };
   before(async () => {
-    daemon = await startTestDaemon({ userFormulas: USER_FORMULAS });
+    daemon = await startTestDaemon({ userFormulas: VAULTED_FORMULA });
     await daemon.call('portal.up', { formula: 'application/console', name: 'alpha' });
     await daemon.call('portal.up', { formula: 'application/vaulted', name: 'bravo' });
   });
