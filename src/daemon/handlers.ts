@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { AuditLog } from '../audit/host/index.js';
 import { MvError } from '../errors/index.js';
+import { isRouterPortal } from '../formula/index.js';
 import { portalPaths } from '../instance/index.js';
 import { portsOfInstance } from '../plan/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
@@ -117,9 +118,12 @@ export function buildHandlers(
           hint: 'Its formula sets devices.console: false; use portalgun exec or logs instead.',
         });
       }
+      const readOnly = isRouterPortal(record.manifest);
       context.takeOver((client) => {
         const consoleSocket = connect(serial.path);
-        client.pipe(consoleSocket).pipe(client);
+        consoleSocket.pipe(client);
+        if (readOnly) client.resume();
+        else client.pipe(consoleSocket);
         const end = () => {
           client.destroy();
           consoleSocket.destroy();
@@ -128,7 +132,7 @@ export function buildHandlers(
         consoleSocket.on('close', end);
         consoleSocket.on('error', end);
       });
-      return { attached: true };
+      return { attached: true, readOnly };
     },
     'portal.screenshot': async ({ name }) => ({
       format: 'png',

@@ -9,7 +9,7 @@ import type { Diagnostic, ErrorCode } from '../errors/index.js';
 import { hostNumberOn, roleOfHost } from './address-plan.js';
 import { PCI_ADDRESS } from './formula-fields.js';
 import type { ResolvedFormula } from './manifest.js';
-import { locationOf } from './manifest.js';
+import { isRouterPortal, locationOf } from './manifest.js';
 import { originOf } from './merge.js';
 import type { Manifest } from './schema.js';
 import { type FieldPath, formatPath } from './yaml-locate.js';
@@ -176,10 +176,6 @@ function checkAgent(m: Manifest, report: Report): void {
   }
 }
 
-function routesAny(m: Manifest): boolean {
-  return m.networks.some((attachment) => attachment.router);
-}
-
 function checkNetworks(m: Manifest, report: Report): void {
   const seen = new Set<string>();
   for (const [index, attachment] of m.networks.entries()) {
@@ -238,7 +234,7 @@ function checkRole(m: Manifest, router: boolean, host: number, at: FieldPath, re
         ? "Set the address to the network's .1."
         : 'Pick an address in .10–.99, or set router: true if this portal routes the network.',
     );
-  } else if (role === 'infrastructure' && !routesAny(m)) {
+  } else if (role === 'infrastructure' && !isRouterPortal(m)) {
     report(
       'formula.address-range',
       at,

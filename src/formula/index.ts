@@ -22,7 +22,7 @@ export { findFormula, lookupFormula, manifestsOf, requireStartable } from './fin
 export { PCI_ADDRESS, PORTAL_CLASSES, type PortalClass } from './formula-fields.js';
 export { FORMULA_SCHEMA_ID, renderFormulaJsonSchema } from './json-schema.js';
 export { parentOf } from './lineage.js';
-export { portalNameOf, type ResolvedFormula } from './manifest.js';
+export { isRouterPortal, portalNameOf, type ResolvedFormula } from './manifest.js';
 export { type Origin, originOf, type Provenance } from './merge.js';
 export type { FormulaSource } from './parse.js';
 export { renderFormulaReference } from './reference-doc.js';

@@ -16,6 +16,11 @@ export function portalNameOf(node: string): string {
   return [...node.split('/').reverse(), 'portal'].join('.');
 }
 
+/** Whether a portal routes a network (holds a network's .1): the router portals universe, galaxy and star. */
+export function isRouterPortal(manifest: Pick<Manifest, 'networks'>): boolean {
+  return manifest.networks.some((attachment) => attachment.router);
+}
+
 /** A resolved formula: its manifest, the manifest's content hash and where each field was set. */
 export interface ResolvedFormula {
   readonly manifest: Manifest;

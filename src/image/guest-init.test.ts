@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundledFormula } from '../../test/support/catalogue.js';
@@ -23,6 +24,14 @@ describe('guest boot scripts golden files', () => {
 
   it('renders rc.sysinit', () => {
     assertGolden(testdata('rc.sysinit'), renderSysinit());
+  });
+
+  it('keeps a shell on the serial console of a console portal, never of a router', async () => {
+    const shell = /^ttyS0::respawn:/m;
+    assert.match(renderInittab((await bundledFormula('application/console')).manifest), shell);
+    for (const router of ['service/router/universe', 'service/router/galaxy', 'service/router/star']) {
+      assert.doesNotMatch(renderInittab((await bundledFormula(router)).manifest), shell, router);
+    }
   });
 
   for (const node of NODES) {

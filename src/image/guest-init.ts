@@ -8,7 +8,7 @@
  * Every failure is written to the console and to the status port before the portal powers off.
  * Pure: no I/O.
  */
-import type { Manifest } from '../formula/index.js';
+import { isRouterPortal, type Manifest } from '../formula/index.js';
 import {
   GUEST_NET_ARG,
   KERNEL_PARAMS,
@@ -171,8 +171,8 @@ done
 
 /**
  * busybox init's table: setup, the formula's services (started once, before the agent can report ready), the
- * agent (respawned), the display server and the formula's program (respawned), a console shell, and a
- * clean power-off.
+ * agent (respawned), the display server and the formula's program (respawned), a console shell (not on a
+ * router), and a clean power-off.
  */
 export function renderInittab(manifest: Manifest): string {
   const lines = [
@@ -181,7 +181,9 @@ export function renderInittab(manifest: Manifest): string {
     `::respawn:${GUEST_PATHS.node} ${GUEST_PATHS.agent}`,
     ...(hasDisplayServer(manifest) ? [`::respawn:/bin/sh ${DISPLAY_SCRIPT}`] : []),
     ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT}`] : []),
-    ...(manifest.devices.console ? [`${SERIAL_CONSOLE}::respawn:-/bin/sh`] : []),
+    // A router keeps no shell on its console: it shows boot output only, and commands reach it only as the
+    // agent verbs its formula lists (the bundled routers list no `run`), each checked by the owner's policy.
+    ...(manifest.devices.console && !isRouterPortal(manifest) ? [`${SERIAL_CONSOLE}::respawn:-/bin/sh`] : []),
     '::ctrlaltdel:/bin/busybox poweroff -f',
     '::shutdown:/bin/busybox sync',
   ];

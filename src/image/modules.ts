@@ -5,7 +5,7 @@
  * Pure: no I/O.
  */
 import { MvError } from '../errors/index.js';
-import type { Manifest } from '../formula/index.js';
+import { isRouterPortal, type Manifest } from '../formula/index.js';
 
 /** Modules every micro portal loads, in the order given (dependencies are added before each). */
 export const PORTAL_MODULES = [
@@ -45,7 +45,7 @@ const DISPLAY_MODULES = ['virtio_gpu', 'virtio_input'] as const;
  * where it is used.
  */
 export function modulesFor(manifest: Manifest): string[] {
-  const routes = manifest.networks.some((attachment) => attachment.router);
+  const routes = isRouterPortal(manifest);
   return [
     ...PORTAL_MODULES,
     ...(manifest.image.backend === 'debian' ? LAYER_MODULES : []),

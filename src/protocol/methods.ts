@@ -215,7 +215,11 @@ export const METHODS = {
   'portal.console': {
     target: ['name'],
     params: nameParam,
-    result: z.strictObject({ attached: z.literal(true) }),
+    result: z.strictObject({
+      attached: z.literal(true),
+      /** A router's console: its output only; keystrokes are not passed on (it keeps no console shell). */
+      readOnly: z.boolean(),
+    }),
     errors: ['portal.not-found', 'portal.wrong-state', 'portal.no-console'],
   },
   'portal.screenshot': {

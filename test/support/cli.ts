@@ -2,10 +2,11 @@
  * @module Runs the built `portalgun` binary (bin/portalgun.js → dist/) the way a user would, and writes
  * throwaway formula trees to temporary folders.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './catalogue.js';
 
 /** What a CLI run printed and how it exited. */
@@ -71,4 +72,48 @@ export function bundledTreeWith(
   }
   edit?.(root);
   return root;
+}
+
+/**
+ * Attaches `portalgun console <portal>` as a user would from a pipe: once it says it is attached, types
+ * `keys`, waits `settleMs` for the answer, then detaches with Ctrl-]; returns what it printed.
+ */
+export async function consoleSession(
+  run: string,
+  portal: string,
+  keys: string,
+  settleMs = 3_000,
+): Promise<CliResult> {
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/portalgun.js'), '--run', run, 'console', portal],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const attached = new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('attached to')) resolve();
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await Promise.race([attached, exited]);
+  child.stdin.write(keys);
+  await sleep(settleMs);
+  child.stdin.end('\x1d');
+  const status = await Promise.race([
+    exited,
+    sleep(10_000).then(() => {
+      child.kill();
+      return null;
+    }),
+  ]);
+  return { status, stdout, stderr };
 }

@@ -70,7 +70,15 @@ export function registerPortalIo(program: Command): void {
               socket.on('close', detach);
             },
           },
-        ).catch(reject);
+        )
+          .then(({ readOnly }) => {
+            if (readOnly) {
+              process.stderr.write(
+                `${name} is a router: its console shows output only, and keystrokes are not passed on\n`,
+              );
+            }
+          })
+          .catch(reject);
       });
     });
 }

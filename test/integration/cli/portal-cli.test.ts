@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../support/catalogue.js';
-import { portalgun } from '../../support/cli.js';
+import { consoleSession, portalgun } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 
 /** Runs a command line in a pseudo-terminal (util-linux `script`), typing `input` into it. */
@@ -61,6 +61,12 @@ describe('portalgun with a booted portal', { timeout: 600_000 }, () => {
     const failing = cli('exec', 'console', 'run', '--', '/bin/busybox', 'sh', '-c', 'exit 3', '--json');
     assert.equal(failing.status, 3, "the program's exit status, not a JSON error");
     assert.equal(failing.stdout, '');
+  });
+
+  it("gives a console portal's shell what is typed on its console", async () => {
+    const session = await consoleSession(daemon.run, 'console', 'echo typed-$((40 + 2))\n');
+    assert.match(session.stdout, /typed-42/, session.stderr);
+    assert.doesNotMatch(session.stderr, /output only/);
   });
 
   it('lists portals under ps, list and ls', () => {

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { consoleSession } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { portalShell, universeUplink, uplinkTree } from '../../support/uplink-tree.js';
 
@@ -49,6 +50,12 @@ describe('the universe router with a user-mode (passt) uplink', { timeout: 300_0
     assert.deepEqual(rootLinks(), linksBefore, 'passt adds no interface to the host namespace');
     const runDir = path.join(daemon.run, 'portals', 'universe');
     assert.ok(existsSync(path.join(runDir, 'passt.pid')), 'passt runs for this portal');
+  });
+
+  it("keeps no shell on the router's console and passes no keystroke to it", async () => {
+    const session = await consoleSession(daemon.run, 'universe', 'echo typed-$((40 + 2))\n\n');
+    assert.match(session.stderr, /universe is a router: its console shows output only/);
+    assert.doesNotMatch(session.stdout, /typed-42|# $/m);
   });
 
   it('carries a portal behind universe out through passt (to the host loopback only)', async () => {
