@@ -24,8 +24,9 @@ for_tests=false
 # passt: user-mode networking for the universe router's `user` uplink.
 # ovmf, seabios: firmware for q35 portals (boot.firmware); swtpm: their emulated TPM (devices.tpm).
 # zsh, fish: the completion tests load the generated completion scripts into each shell.
+# rt-tests: cyclictest, copied into the portal of the real-time benchmark (bench/realtime.bench.ts).
 # wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils libvirt-daemon-system tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck)
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils libvirt-daemon-system tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck rt-tests)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
