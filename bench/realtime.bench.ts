@@ -51,7 +51,7 @@ try {
     const { result } = await daemon.call('portal.exec', {
       name: portal,
       verb: 'run',
-      args: ['/usr/bin/cyclictest', '-m', '-n', '-q', '-t1', '-p', '80', '-i', '1000', '-l', String(LOOPS)],
+      args: ['/usr/bin/cyclictest', '-m', '-q', '-t', '1', '-p', '80', '-i', '1000', '-l', String(LOOPS)],
     });
     const { stdout } = result as { stdout: string };
     const field = (name: string) => Number(new RegExp(`${name}:\\s*(\\d+)`).exec(stdout)?.[1]);
