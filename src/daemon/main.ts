@@ -79,7 +79,7 @@ function assertTraversable(dir: string): void {
 async function buildConfig(dirs: { state: string; run: string; formulas?: string }): Promise<DaemonConfig> {
   if (process.getuid?.() !== 0) {
     throw new MvError('host.not-root', 'The portalgun daemon must run as root', {
-      hint: 'It starts QEMU as the unprivileged multiverse-qemu account and manages host networking; run it with sudo.',
+      hint: 'It starts each QEMU jailed as an unprivileged uid of its portal and manages host networking; run it with sudo.',
     });
   }
   const owner = await lookupUser(QEMU_USER);
