@@ -15,7 +15,7 @@ import { agentBundlePath, packageRoot } from '../install/host/index.js';
 import { accountsInPortalRange, DEFAULT_DIRS, PORTAL_UIDS, socketPathIn } from '../instance/index.js';
 import { RateLimiter } from '../policy/index.js';
 import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/index.js';
-import { chooseAccelerator, tscKhzOf } from '../probe/index.js';
+import { chooseAccelerator, FALLBACK_TSC_KHZ, tscKhzOf } from '../probe/index.js';
 import type { DaemonConfig } from './config.js';
 import { Authorizer } from './door/authorizer.js';
 import { installDefaultPolicy } from './door/default-policy-file.js';
@@ -113,7 +113,7 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
     qemuBinary: 'qemu-system-x86_64',
     owner,
     accel: chooseAccelerator(facts),
-    tscKhz: tscKhzOf(facts) ?? 2_600_000,
+    tscKhz: tscKhzOf(facts) ?? FALLBACK_TSC_KHZ,
     debianOverride: archiveOverrideFrom(process.env),
     bootDeadlineMs: 120_000,
     clock: () => Date.now(),

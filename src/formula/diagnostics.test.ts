@@ -263,4 +263,12 @@ describe('resolveCatalogue: reserved kernel arguments', () => {
     assert.equal(d.code, 'formula.conflict');
     assert.equal(d.where.path, 'boot.cmdline[1]');
   });
+
+  it('refuses a machine.cpuset that is not a CPU list, or whose range runs downwards', () => {
+    for (const cpuset of ['"a"', '"3-1"', '"1,"']) {
+      const bad = only({ 'application/x': `machine: { cpuset: ${cpuset} }\n` });
+      assert.deepEqual([bad.code, bad.where.path], ['formula.invalid-value', 'machine.cpuset'], cpuset);
+    }
+    assert.deepEqual(problems({ 'application/x': 'machine: { cpuset: "0,2-3", priority: 10 }\n' }), []);
+  });
 });

@@ -27,10 +27,21 @@ const absolutePath = z
   .regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute path of letters, digits, ".", "_", "-" and "/"')
   .refine((path) => !path.split('/').includes('..'), 'must not contain ".."');
 
-/** A host CPU list as taskset and cpusets write it: `1`, `2-3`, `0,2-3`. */
+/** A host CPU list as taskset and cpusets write it: `1`, `2-3`, `0,2-3`, each range upwards. */
 const cpuList = z
   .string()
-  .regex(/^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$/, 'must be a CPU list such as 1, 2-3 or 0,2-3');
+  .regex(/^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$/, {
+    message: 'must be a CPU list such as 1, 2-3 or 0,2-3',
+    abort: true,
+  })
+  .refine(
+    (list) =>
+      list.split(',').every((range) => {
+        const [first = 0, last = first] = range.split('-').map(Number);
+        return first <= last;
+      }),
+    'each range must run upwards, such as 2-3',
+  );
 
 const debianPackage = z
   .string()

@@ -41,6 +41,9 @@ export function chooseAccelerator(facts: CpuFacts): AcceleratorChoice {
   return { accel: 'kvm', reason: 'hardware virtualisation and a real KVM' };
 }
 
+/** The TSC rate a plan names when the CPU does not say (2.6 GHz, this project's machines). */
+export const FALLBACK_TSC_KHZ = 2_600_000;
+
 /** The guest TSC rate in kHz for `tsc_early_khz` (the host's, since TCG runs the guest TSC at host rate). */
 export function tscKhzOf(facts: CpuFacts): number | undefined {
   return facts.cpuMhz === undefined ? undefined : Math.round(facts.cpuMhz * 1000);

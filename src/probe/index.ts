@@ -3,7 +3,14 @@
  * tools `doctor` checks, and how a host thread is placed and scheduled.
  * Pure: no I/O (the fact readers live in `probe/host`).
  */
-export { type AcceleratorChoice, type CpuFacts, chooseAccelerator, parseCpuinfo, tscKhzOf } from './accel.js';
+export {
+  type AcceleratorChoice,
+  type CpuFacts,
+  chooseAccelerator,
+  FALLBACK_TSC_KHZ,
+  parseCpuinfo,
+  tscKhzOf,
+} from './accel.js';
 export {
   checkLevel,
   type DoctorCheck,
@@ -14,6 +21,7 @@ export {
 } from './host-tools.js';
 export {
   parseCpuList,
+  SCHEDULING_POLICIES,
   type SchedulingPolicy,
   type ThreadPlacement,
   threadPlacement,

@@ -5,8 +5,11 @@
  * Pure: no I/O.
  */
 
-/** A scheduling policy by the name chrt uses. */
-export type SchedulingPolicy = 'other' | 'fifo' | 'rr' | 'batch' | 'idle' | 'deadline';
+/** The scheduling policies, by the names chrt uses. */
+export const SCHEDULING_POLICIES = ['other', 'fifo', 'rr', 'batch', 'idle', 'deadline'] as const;
+
+/** A scheduling policy. */
+export type SchedulingPolicy = (typeof SCHEDULING_POLICIES)[number];
 
 /** Where a thread may run and how it is scheduled. */
 export interface ThreadPlacement {
@@ -17,6 +20,7 @@ export interface ThreadPlacement {
   readonly priority: number;
 }
 
+/** The policies by their number in proc(5)'s `policy` field (4, SCHED_ISO, was never merged). */
 const POLICIES: readonly SchedulingPolicy[] = ['other', 'fifo', 'rr', 'batch', 'other', 'idle', 'deadline'];
 
 /** The CPUs of a CPU list; undefined when the text is not one. */

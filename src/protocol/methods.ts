@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/index.js';
+import { SCHEDULING_POLICIES } from '../probe/index.js';
 import { FORMULA_METHODS } from './_formula-methods.js';
 import { AUDIT_METHODS } from './audit-methods.js';
 import { IMAGE_METHODS } from './image-methods.js';
@@ -173,7 +174,7 @@ export const METHODS = {
           index: z.number().int(),
           thread: z.number().int(),
           cpus: z.string(),
-          policy: z.enum(['other', 'fifo', 'rr', 'batch', 'idle', 'deadline']),
+          policy: z.enum(SCHEDULING_POLICIES),
           priority: z.number().int(),
         }),
       ),

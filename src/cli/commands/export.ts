@@ -13,15 +13,12 @@ import { findFormula, requireStartable } from '../../formula/index.js';
 import { copyBootImage, writeLibvirtExport } from '../../plan/host/index.js';
 import { planPortal } from '../../plan/index.js';
 import { readCpuFacts } from '../../probe/host/index.js';
-import { chooseAccelerator, tscKhzOf } from '../../probe/index.js';
+import { chooseAccelerator, FALLBACK_TSC_KHZ, tscKhzOf } from '../../probe/index.js';
 import { renderLibvirtXml } from '../../qemu/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
-
-/** The TSC rate a plan names when the CPU does not say (as the daemon does). */
-const FALLBACK_TSC_KHZ = 2_600_000;
 
 /** Registers `export`. */
 export function registerExport(program: Command): void {

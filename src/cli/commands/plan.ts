@@ -10,6 +10,7 @@ import { MvError } from '../../errors/index.js';
 import { findFormula, requireStartable } from '../../formula/index.js';
 import { DEFAULT_DIRS } from '../../instance/index.js';
 import { type BootImage, planPortal, standInBootImage } from '../../plan/index.js';
+import { FALLBACK_TSC_KHZ } from '../../probe/index.js';
 import { renderLibvirtXml } from '../../qemu/index.js';
 import { renderFstab } from '../../share/index.js';
 import { callDaemon, daemonRunDir, daemonSocketPath } from '../daemon-client.js';
@@ -55,7 +56,7 @@ export function registerPlan(program: Command): void {
     .addOption(
       new Option('--accel <accel>', 'accelerator to render for').choices(['tcg', 'kvm']).default('tcg'),
     )
-    .option('--tsc-khz <khz>', 'host TSC rate for microvm under TCG', '2600000')
+    .option('--tsc-khz <khz>', 'host TSC rate for microvm under TCG', String(FALLBACK_TSC_KHZ))
     .action(async (node: string, options: PlanOptions, command: Command) => {
       const global = globalOptions(command);
       const { catalogue, daemon } = await loadTreeInUse(global);

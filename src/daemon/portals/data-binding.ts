@@ -24,11 +24,20 @@ function hasData(stateRoot: string, name: string): boolean {
   return ['shares', 'volumes'].some((folder) => existsSync(path.join(stateRoot, folder, name)));
 }
 
+/** Named in place of a formula when a binding cannot be read: the data then belongs to no one who asks. */
+const UNREADABLE = 'an unknown formula (its binding file cannot be read)';
+
 async function readBinding(stateRoot: string, name: string): Promise<string | undefined> {
   const text = await readFile(bindingFile(stateRoot, name), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const parsed = BINDING.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data.node : undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return UNREADABLE;
+  }
+  const parsed = BINDING.safeParse(json);
+  return parsed.success ? parsed.data.node : UNREADABLE;
 }
 
 /**

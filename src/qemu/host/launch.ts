@@ -39,7 +39,7 @@ export interface LaunchPlan {
  * The capabilities QEMU's start keeps as root: reading and writing its files in folders of the portal's
  * account, attaching to taps that account owns, the chroot, and dropping to the account.
  */
-export const START_CAPABILITIES = ['dac_override', 'net_admin', 'sys_chroot', 'setuid', 'setgid'] as const;
+const START_CAPABILITIES = ['dac_override', 'net_admin', 'sys_chroot', 'setuid', 'setgid'] as const;
 
 /**
  * The program and argv that start QEMU (each program execs the next, so the pid is QEMU's): the network
