@@ -121,6 +121,8 @@ export const ERROR_CODES = {
   'host.not-root': 'host-not-ready',
   'host.missing-user': 'host-not-ready',
   'host.uid-clash': 'host-not-ready',
+  'host.no-cgroups': 'host-not-ready',
+  'host.cgroup-failed': 'failed',
   'host.iommu-missing': 'host-not-ready',
   'host.vfio-missing': 'host-not-ready',
   'passthrough.not-found': 'not-found',

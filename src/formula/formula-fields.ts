@@ -111,6 +111,31 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       doc: 'Real-time priority of the vCPU threads under SCHED_FIFO (1 to 99), set once QEMU starts and shown in `status`; null: the normal scheduler. Pair it with a cpuset, so a busy guest cannot starve the host.',
     }),
   }),
+  limits: section(
+    "What the portal's QEMU may take from the host, enforced by a control group of its own (cgroup v2, or the v1 controllers where the host has no v2 ones) and a size-capped log folder.",
+    {
+      cpuWeight: value(z.number().int().min(1).max(10_000), {
+        default: 100,
+        doc: "Share of the host's CPU time against other portals when the CPUs are busy (cgroup cpu.weight; 100 is an even share).",
+      }),
+      cpuMax: value(z.number().min(0.01).max(1024).nullable(), {
+        default: null,
+        doc: 'At most this many host CPUs of time, such as 0.5 or 2 (cgroup cpu.max); null: no cap beyond the vCPUs.',
+      }),
+      memoryOverhead: value(z.number().int().min(64).max(65_536), {
+        default: 256,
+        doc: "MiB QEMU may use beyond machine.memory (its own code, device buffers, the logs); the cgroup's memory.max is their sum.",
+      }),
+      pids: value(z.number().int().min(32).max(65_536), {
+        default: 512,
+        doc: 'Processes and threads QEMU may have at once (cgroup pids.max): its vCPUs, I/O and 9p worker threads.',
+      }),
+      logs: value(z.number().int().min(1).max(1024), {
+        default: 16,
+        doc: "MiB for the portal's console log, status channel and QEMU log together, in a folder of that size (tmpfs); the console log is rotated so its latest output is kept.",
+      }),
+    },
+  ),
   boot: section('How the portal boots.', {
     firmware: value(z.enum(['direct', 'ovmf', 'seabios']), {
       default: 'direct',

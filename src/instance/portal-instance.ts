@@ -76,14 +76,18 @@ export function runFiles(runDir: string) {
   return {
     qmp: `${runDir}/qmp.sock`,
     console: `${runDir}/console.sock`,
-    consoleLog: `${runDir}/console.log`,
+    /** The portal's size-capped log folder (daemon/portals/log-folder.ts). */
+    logs: `${runDir}/logs`,
+    consoleLog: `${runDir}/logs/console.log`,
+    /** The console log's older part, after a rotation. */
+    consoleLogOld: `${runDir}/logs/console.log.1`,
     agent: `${runDir}/agent.sock`,
-    status: `${runDir}/status.out`,
+    status: `${runDir}/logs/status.out`,
     pid: `${runDir}/qemu.pid`,
     /** QEMU's root once it runs (its chroot): an empty folder of the portal's account. */
     jail: `${runDir}/jail`,
-    /** QEMU's own stdout and stderr (made by the daemon before the folder is the QEMU account's). */
-    qemuLog: `${runDir}/qemu.log`,
+    /** QEMU's own stdout and stderr (made by the daemon, in the log folder). */
+    qemuLog: `${runDir}/logs/qemu.log`,
     spice: `${runDir}/spice.sock`,
     vnc: `${runDir}/vnc.sock`,
     swtpm: `${runDir}/swtpm.sock`,

@@ -6,6 +6,7 @@
  * prints it, so the preview cannot drift from the boot.
  * Pure: no I/O.
  */
+import { type CgroupLimits, cgroupLimitsOf } from '../cgroup/index.js';
 import type { Manifest, NetworkName } from '../formula/index.js';
 import {
   type Accelerator,
@@ -47,6 +48,8 @@ export interface PortalPlan {
   readonly argv: readonly string[];
   /** Each channel's host end, as the argv names it: the agent's socket, the status file, console, QMP. */
   readonly ports: PortalPorts;
+  /** What its QEMU may take from the host (its control group). */
+  readonly limits: CgroupLimits;
 }
 
 /** Plans a portal: the instance the daemon starts and the argv it starts QEMU with. */
@@ -93,6 +96,7 @@ export function planOfInstance(dirs: HostDirs, manifest: Manifest, instance: Por
     paths: portalPaths(dirs, instance.name, manifest),
     argv: toArgv(renderQemuArgs(manifest, instance)),
     ports: portsOfInstance(manifest, instance),
+    limits: cgroupLimitsOf(manifest),
   };
 }
 

@@ -132,6 +132,8 @@ export const METHODS = {
       'portal.no-account',
       'portal.cpuset-unavailable',
       'portal.data-mismatch',
+      'host.no-cgroups',
+      'host.cgroup-failed',
       'net.bad-guest-arg',
       ...PASSTHROUGH_ERRORS,
       'portal.files-unsafe',

@@ -17,12 +17,14 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostCgroups, portalCgroupOf } from '../../src/cgroup/host/index.js';
 import { callDaemon } from '../../src/cli/daemon-client.js';
 import { upPortal } from '../../src/cli/signed-images.js';
 import { isListening } from '../../src/daemon/door/server.js';
@@ -196,12 +198,32 @@ export async function startTestDaemon(
         if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
       }
       assertNoLeaks(run);
+      await assertNoControlGroupsLeft(run);
       assertErrorContractKept(logFile);
       rmSync(root, { recursive: true, force: true });
       if (userTree) rmSync(userTree, { recursive: true, force: true });
     },
   };
   return daemon;
+}
+
+/**
+ * No portal's control group is left in the daemon's own group (which every portal's sits in), and that
+ * group, empty, is removed: a real daemon keeps it for its next portal, a test daemon has none.
+ */
+export async function assertNoControlGroupsLeft(run: string): Promise<void> {
+  const host = await hostCgroups();
+  if (!host) return;
+  for (const dir of portalCgroupOf(host, run, '-').dirs.map((d) => path.dirname(d))) {
+    if (!existsSync(dir)) continue;
+    const groups = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    assert.deepEqual(
+      groups.map((e) => e.name),
+      [],
+      `control groups left behind in ${dir}`,
+    );
+    rmdirSync(dir);
+  }
 }
 
 /**

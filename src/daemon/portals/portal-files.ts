@@ -4,13 +4,14 @@
  * registered with a reverter. Root never follows a link where that account can write: the run folder stays
  * root's until everything root makes in it is made, volume folders stay root's (only the files in them are
  * the account's), and the share's folders are given over by descriptor, opened without following links
- * (files/host/no-follow.ts). Cleanup removes the run folder on every way out, after keeping the console
- * log, so nothing a user might need to diagnose a crash is lost.
+ * (files/host/no-follow.ts). What the guest can make grow goes to a size-capped log folder (log-folder.ts).
+ * Cleanup removes the run folder and the control group on every way out, after keeping the console log,
+ * so nothing a user might need to diagnose a crash is lost.
  */
-import { constants, createWriteStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { chmod, chown, copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { hostCgroups, portalCgroupOf, removePortalCgroup } from '../../cgroup/host/index.js';
 import { MvError } from '../../errors/index.js';
 import {
   chownFolderNoFollow,
@@ -29,6 +30,7 @@ import {
   type PortalPaths,
   runFiles,
 } from '../../instance/index.js';
+import { consoleText, mountLogFolder, unmountLogFolder } from './log-folder.js';
 import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
 
@@ -86,9 +88,11 @@ async function prepareRunDir(paths: PortalPaths, options: PortalFilesRequest): P
     await mkdir(paths.tpmState, { mode: 0o700 });
     await own(paths.tpmState);
   }
+  await mountLogFolder(paths.runDir, manifest.limits.logs);
+  reverter.add(`unmount the log folder of ${paths.runDir}`, () => unmountLogFolder(paths.runDir));
   const { qemuLog, jail } = runFiles(paths.runDir);
+  // Root's, in root's log folder: QEMU writes it through the descriptor it inherits.
   await writeFile(qemuLog, '', { mode: 0o600, flag: 'wx' });
-  await own(qemuLog);
   await mkdir(jail, { mode: 0o700 });
   // Where QEMU's own mount namespace puts a proc (qemu/host/launch.ts); root's, so the account cannot swap it.
   await mkdir(`${jail}/proc`, { mode: 0o555 });
@@ -157,21 +161,19 @@ async function prepareFirmware(firmware: FirmwarePlan | null, owner: Owner) {
   }
 }
 
-/** Removes a portal's run folder (overlay, ephemeral disks, sockets, its swtpm), keeping its console log. */
+/**
+ * Removes a portal's run folder (overlay, ephemeral disks, sockets, its swtpm) and its control group, keeping
+ * its console log (the older part first, as the log folder rotated it).
+ */
 export async function cleanupRunDir(dirs: HostDirs, name: string, runDir: string): Promise<void> {
   await stopPortalTpm(runDir);
-  // The log is written by QEMU's account: read it by descriptor, never through a link put in its place.
-  const log = await openRegularFileNoFollow(runFiles(runDir).consoleLog).catch(() => undefined);
-  if (log) {
-    try {
-      await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });
-      await pipeline(
-        log.createReadStream({ autoClose: false }),
-        createWriteStream(keptConsoleLog(dirs, name), { mode: 0o600 }),
-      );
-    } finally {
-      await log.close();
-    }
+  const text = await consoleText(runDir).catch(() => undefined);
+  if (text) {
+    await mkdir(path.join(dirs.stateRoot, 'logs'), { recursive: true, mode: 0o700 });
+    await writeFile(keptConsoleLog(dirs, name), text, { mode: 0o600 });
   }
+  await unmountLogFolder(runDir);
   await rm(runDir, { recursive: true, force: true });
+  const host = await hostCgroups();
+  if (host) await removePortalCgroup(portalCgroupOf(host, dirs.runRoot, name));
 }

@@ -1,10 +1,11 @@
 /**
  * @module Reads a portal's serial console log: the live one in its run folder while it runs, the kept copy
- * after it stopped or crashed. Reads from an offset so `logs -f` can poll for what is new.
+ * after it stopped or crashed (older part first, as log-folder.ts rotated it). Reads from an offset so
+ * `logs -f` can poll for what is new.
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { keptConsoleLog } from '../../instance/index.js';
+import { keptConsoleLog, runFiles } from '../../instance/index.js';
 import { portsOfInstance } from '../../plan/index.js';
 import type { DaemonConfig } from '../config.js';
 import type { PortalRecord } from '../state/portal-store.js';
@@ -28,11 +29,37 @@ export async function readConsoleLog(
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
-    const start = options.offset ?? Math.max(0, size - (options.tailBytes ?? 16_384));
+    const tailBytes = options.tailBytes ?? 16_384;
+    // An offset past the end means the log was rotated since (log-folder.ts): follow from its new start.
+    const start =
+      options.offset === undefined
+        ? Math.max(0, size - tailBytes)
+        : options.offset > size
+          ? 0
+          : options.offset;
     const length = Math.max(0, Math.min(size - start, MAX_CHUNK));
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buffer, 0, length, start);
-    return { text: buffer.subarray(0, bytesRead).toString('utf8'), offset: start + bytesRead, live };
+    const older =
+      live && options.offset === undefined && size < tailBytes
+        ? await olderTail(tailBytes - size, record)
+        : '';
+    return { text: older + buffer.subarray(0, bytesRead).toString('utf8'), offset: start + bytesRead, live };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The last `bytes` of a live console log's older part, kept by its last rotation. */
+async function olderTail(bytes: number, record: PortalRecord): Promise<string> {
+  const handle = await open(runFiles(record.instance.runDir).consoleLogOld, 'r').catch(() => undefined);
+  if (!handle) return '';
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(bytes, size);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, size - length);
+    return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
   }

@@ -22,6 +22,7 @@ import type { PortalRecord, PortalStore } from '../state/portal-store.js';
 import { accountOf } from './account.js';
 import { bindPortalData } from './data-binding.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
+import { rotateConsoleLog } from './log-folder.js';
 import { PortalMonitor } from './monitor.js';
 import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
 import { launchPortalQemu } from './portal-launch.js';
@@ -62,6 +63,9 @@ export interface ManagerImages {
   readonly read: () => HostTrust;
 }
 
+/** How often console logs are checked for rotation. */
+const LOG_ROTATION_MS = 2_000;
+
 /** Runs and supervises portals. */
 export class PortalManager {
   private readonly monitors = new Map<string, PortalMonitor>();
@@ -69,6 +73,7 @@ export class PortalManager {
   /** The portal accounts of portals being started, whose records are not written yet. */
   private readonly reservedUids = new Map<string, number>();
   private readonly restarter: Restarter;
+  private readonly logRotation = setInterval(() => void this.rotateLogs(), LOG_ROTATION_MS).unref();
 
   constructor(
     private readonly config: DaemonConfig,
@@ -475,8 +480,20 @@ export class PortalManager {
     return readVcpus(await monitor.connect(2_000), record.pid);
   }
 
+  /** Rotates the console log of every watched portal that needs it (log-folder.ts). */
+  private async rotateLogs(): Promise<void> {
+    for (const name of this.monitors.keys()) {
+      const record = this.store.get(name);
+      if (!record) continue;
+      await rotateConsoleLog(record.instance.runDir, record.manifest.limits.logs).catch((error: unknown) =>
+        this.config.log(`${name}: ${String(error)}`),
+      );
+    }
+  }
+
   /** Stops watching every portal without stopping them, and holds pending restarts (daemon shutdown). */
   detachAll(): void {
+    clearInterval(this.logRotation);
     this.restarter.cancelAll();
     for (const monitor of this.monitors.values()) monitor.detach();
     this.monitors.clear();

@@ -12,6 +12,7 @@ import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
 import type { Manifest } from '../../formula/index.js';
 import { createDisk, createOverlay } from '../../image/host/index.js';
+import { runFiles } from '../../instance/index.js';
 import type { BootImage } from '../boot-image.js';
 import type { PortalPlan } from '../plan-portal.js';
 
@@ -72,6 +73,7 @@ export async function writeLibvirtExport(
     made.push(at);
   };
   await folder(paths.runDir);
+  await folder(runFiles(paths.runDir).logs);
   await folder(paths.shareDir);
   for (const sub of Object.keys(manifest.share.subfolders)) await folder(path.join(paths.shareDir, sub));
   const base = instance.artifacts.base;

@@ -122,7 +122,7 @@ describe('portalgun export under libvirt', { timeout: 600_000 }, () => {
       session,
     );
     assert.equal(created.status, 0, `virsh create failed: ${created.stderr}${created.stdout}`);
-    const status = path.join(exported, 'portals/exported/status.out');
+    const status = path.join(exported, 'portals/exported/logs/status.out');
     let text = '';
     for (let i = 0; i < 240 && !text.includes('ready '); i++) {
       await sleep(250);

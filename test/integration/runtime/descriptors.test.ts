@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runFiles } from '../../../src/instance/index.js';
 import { LEAKED_FD, startTestDaemon, TEST_CACHE, type TestDaemon } from '../../support/daemon.js';
 
 /** Where each open descriptor of a process points (`socket:[n]`, `pipe:[n]`, a path, `anon_inode:…`). */
@@ -71,6 +72,6 @@ describe('descriptors QEMU inherits', { timeout: 300_000 }, () => {
       );
     }
     assert.equal(qemu.get(0), '/dev/null');
-    assert.equal(qemu.get(1), path.join(runDir, 'qemu.log'));
+    assert.equal(qemu.get(1), runFiles(runDir).qemuLog);
   });
 });
