@@ -14,6 +14,8 @@ export {
   macvtapNodeOf,
   type PortalPaths,
   portalPaths,
+  readOnlySubfolders,
+  shareImageOf,
   socketPathIn,
   uplinkNamesOf,
 } from './layout.js';
