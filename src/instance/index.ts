@@ -15,7 +15,9 @@ export {
   type PortalPaths,
   portalPaths,
   readOnlySubfolders,
-  shareImageOf,
+  SHARE_IMAGE_SUFFIX,
+  SHARE_IMAGES,
+  shareFoldersOf,
   socketPathIn,
   uplinkNamesOf,
 } from './layout.js';

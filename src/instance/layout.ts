@@ -53,9 +53,7 @@ export function portalPaths(dirs: HostDirs, name: string, manifest: Manifest): P
   const tpm = manifest.devices.tpm;
   return {
     runDir,
-    shareDir: path.join(dirs.stateRoot, 'shares', name),
-    shareReadOnlyDir: path.join(dirs.stateRoot, 'shares-readonly', name),
-    shareImage: shareImageOf(dirs, name),
+    ...shareFoldersOf(dirs, name),
     overlay: path.join(runDir, 'overlay.qcow2'),
     disks,
     tpmState:
@@ -67,10 +65,21 @@ export function portalPaths(dirs: HostDirs, name: string, manifest: Manifest): P
   };
 }
 
-/** The share's image of a portal named `name` (the daemon mounts every one it finds when it starts). */
-export function shareImageOf(dirs: HostDirs, name: string): string {
-  return path.join(dirs.stateRoot, 'share-images', `${name}.ext4`);
+/** Where the share of a portal named `name` lives: its folder, its read-only subfolders and its image. */
+export function shareFoldersOf(
+  dirs: HostDirs,
+  name: string,
+): Pick<PortalPaths, 'shareDir' | 'shareReadOnlyDir' | 'shareImage'> {
+  return {
+    shareDir: path.join(dirs.stateRoot, 'shares', name),
+    shareReadOnlyDir: path.join(dirs.stateRoot, 'shares-readonly', name),
+    shareImage: path.join(dirs.stateRoot, SHARE_IMAGES, `${name}${SHARE_IMAGE_SUFFIX}`),
+  };
 }
+
+/** The folder of the shares' images in the state folder, and the ending of each image's name. */
+export const SHARE_IMAGES = 'share-images';
+export const SHARE_IMAGE_SUFFIX = '.ext4';
 
 /** The names of the share's read-only subfolders, sorted: those the host exports read-only, apart. */
 export function readOnlySubfolders(manifest: Manifest): string[] {
