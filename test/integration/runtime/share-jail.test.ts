@@ -8,9 +8,12 @@
  * - the share is an image of `share.quota` MiB: a guest writing past it gets ENOSPC, the host's disk gives it
  *   at most the quota, and the daemon still answers signed calls;
  * - an older version's plain-folder share becomes an image holding its files, its read-only subfolder moved
- *   out of it; `rm` counts both and deletes the image, its mount and the read-only folder.
+ *   out of it; a restarted daemon mounts every image again; a changed quota gives the share a new image of
+ *   that size holding its files; `rm` counts both folders and deletes the image, its mount and the read-only
+ *   folder.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +23,11 @@ import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 const QUOTA_MIB = 32;
 
 const SHARED_FORMULA = {
+  'application/shared-larger': `extends: application/shared
+description: the same with a larger share quota
+share:
+  quota: ${QUOTA_MIB * 2}
+`,
   'application/shared': `extends: application/console
 description: a console with a read-only and a read-write share subfolder and a small share quota
 share:
@@ -143,6 +151,31 @@ describe('the share jail: read-only subfolders and the quota', { timeout: 600_00
       'cat /mnt/multiverse-portal/kept.txt /mnt/multiverse-portal/docs/manual.txt',
     );
     assert.equal(read.stdout, 'kept\nmanual\n', read.stderr);
+  });
+
+  it('mounts every share image again when the daemon starts, as after a reboot', async () => {
+    const old = path.join(daemon.state, 'shares', 'older');
+    await daemon.call('portal.down', { name: 'older', force: true });
+    assert.equal(spawnSync('umount', [old]).status, 0);
+    await daemon.kill9();
+    await daemon.restart();
+    assert.ok(mounted(old));
+    assert.equal(readFileSync(path.join(old, 'kept.txt'), 'utf8'), 'kept\n');
+  });
+
+  it('gives the share a new image of the new size when share.quota changes, keeping its files', async () => {
+    const old = path.join(daemon.state, 'shares', 'older');
+    await daemon.call('portal.up', { formula: 'application/shared-larger', name: 'older', adoptData: true });
+    const olderImage = path.join(daemon.state, 'share-images', 'older.ext4');
+    assert.equal(statSync(olderImage).size, QUOTA_MIB * 2 * 1024 * 1024);
+    assert.ok(mounted(old));
+    assert.equal(readFileSync(path.join(old, 'kept.txt'), 'utf8'), 'kept\n');
+    const room = await shell(
+      daemon,
+      'older',
+      `dd if=/dev/zero of=/mnt/multiverse-portal/fill bs=1048576 count=${QUOTA_MIB}`,
+    );
+    assert.equal(room.exitCode, 0, room.stderr);
   });
 
   it('counts both folders for rm, then deletes the image, its mount and the read-only folder', async () => {
