@@ -3,6 +3,7 @@
  * calls the portal manager (the image methods live in image-handlers.ts), or reads the formula tree or the
  * audit log for the caller. The only place that knows both the API and the manager.
  */
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { AuditLog } from '../audit/host/index.js';
 import { MvError } from '../errors/index.js';
@@ -103,6 +104,7 @@ export function buildHandlers(
         await manager.down({ name, force: true }, context);
       }
       await removeShareImage(paths);
+      await rm(paths.shareReadOnlyDir, { recursive: true, force: true });
       for (const [disk, spec] of Object.entries(record.manifest.disks)) {
         if (spec.persistent) config.log(`${name}: keeping persistent volume ${disk} (${paths.disks[disk]})`);
       }

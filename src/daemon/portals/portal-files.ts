@@ -122,6 +122,8 @@ async function prepareShare(
   // Whatever is in the share is the portal's at each start: files its owner put there, and files an earlier
   // account of the portal left (the shared QEMU account of older versions).
   await chownTreeNoFollow(shareDir, owner);
+  // The image's root folder is mke2fs's 0755: the share is the portal's alone.
+  await chownFolderNoFollow(shareDir, owner, 0o700);
   for (const sub of Object.keys(manifest.share.subfolders))
     await ensureFolderOf(path.join(shareDir, sub), owner);
   if (readOnly.length === 0) return;

@@ -31,7 +31,7 @@ import {
 } from '../../instance/index.js';
 import type { Reverter } from './reverter.js';
 
-type ShareFolders = Pick<PortalPaths, 'shareDir' | 'shareReadOnlyDir' | 'shareImage'>;
+type ShareFolders = Pick<PortalPaths, 'shareDir' | 'shareImage'>;
 
 const MIB = 1024 * 1024;
 
@@ -156,12 +156,14 @@ export async function mountShareImage(folders: ShareFolders): Promise<void> {
   if (await exists(folders.shareImage)) await mountImage(folders.shareImage, folders.shareDir);
 }
 
-/** Unmounts and deletes a share: its image, its folder, its read-only subfolders (`rm`). */
+/**
+ * Unmounts and deletes a share's image and its folder (`rm`, which deletes the read-only subfolders too, and
+ * the undo of a first start, which leaves them: the owner may have put files there before it).
+ */
 export async function removeShareImage(folders: ShareFolders): Promise<void> {
-  const { shareDir, shareReadOnlyDir, shareImage } = folders;
+  const { shareDir, shareImage } = folders;
   if ((await exists(shareDir)) && (await isMountPoint(shareDir))) await runCommand('umount', [shareDir]);
   await rm(shareDir, { recursive: true, force: true });
-  await rm(shareReadOnlyDir, { recursive: true, force: true });
   await rm(shareImage, { force: true });
   await rm(`${shareImage}.new`, { force: true });
   await rm(plainFolderOf(shareImage), { recursive: true, force: true });

@@ -70,6 +70,9 @@ describe('the share jail: read-only subfolders and the quota', { timeout: 600_00
     assert.deepEqual(readdirSync(path.join(share(), 'docs')), [], 'only an empty mount point in the share');
     assert.ok(existsSync(path.join(share(), 'inbox')));
     assert.ok(!existsSync(path.join(readOnly(), 'inbox')));
+    const [shareInfo, readOnlyInfo] = [statSync(share()), statSync(readOnly())];
+    assert.deepEqual([shareInfo.mode & 0o777, readOnlyInfo.mode & 0o777], [0o700, 0o700]);
+    assert.equal(readOnlyInfo.uid, shareInfo.uid, "both are the portal's own account's");
   });
 
   it('lets the guest write a read-write subfolder, and the host sees it', async () => {
