@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import type { AuditLog } from '../audit/host/index.js';
 import { MvError } from '../errors/index.js';
 import { isRouterPortal } from '../formula/index.js';
-import { portalPaths } from '../instance/index.js';
+import { type PortalPaths, portalPaths } from '../instance/index.js';
 import { portsOfInstance } from '../plan/index.js';
 import type { MethodName, MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
@@ -20,6 +20,7 @@ import { PortalAgents } from './portals/portal-agent.js';
 import { allows, requireAllowed } from './portals/portal-lifecycle.js';
 import { readConsoleLog } from './portals/portal-logs.js';
 import type { PortalManager } from './portals/portal-manager.js';
+import { mountShareImage, removeShareImage } from './portals/share-image.js';
 import { describeUsage, readShareUsage } from './portals/share-usage.js';
 import type { PortalStore } from './state/portal-store.js';
 
@@ -97,12 +98,13 @@ export function buildHandlers(
       const record = manager.get(name);
       const paths = portalPaths(config, name, record.manifest);
       // Asked before anything is stopped: a refusal leaves the portal as it was.
-      if (ifShareEmpty) await refuseShareWithData(name, paths.shareDir);
+      if (ifShareEmpty) await refuseShareWithData(name, paths);
       if (!allows(record.state, 'remove')) {
         if (!force) requireAllowed(record, 'remove');
         await manager.down({ name, force: true }, context);
       }
-      await rm(paths.shareDir, { recursive: true, force: true });
+      await removeShareImage(paths);
+      await rm(paths.shareReadOnlyDir, { recursive: true, force: true });
       for (const [disk, spec] of Object.entries(record.manifest.disks)) {
         if (spec.persistent) config.log(`${name}: keeping persistent volume ${disk} (${paths.disks[disk]})`);
       }
@@ -148,13 +150,22 @@ export function buildHandlers(
   return handlers as unknown as Record<MethodName, Handler>;
 }
 
-/** Throws `portal.share-not-empty` when the share holds any file (the caller then asks its user). */
-async function refuseShareWithData(name: string, shareDir: string): Promise<void> {
-  const usage = await readShareUsage(shareDir);
+/**
+ * Throws `portal.share-not-empty` when the share (its image mounted first) or its read-only subfolders hold
+ * any file (the caller then asks its user).
+ */
+async function refuseShareWithData(name: string, paths: PortalPaths): Promise<void> {
+  await mountShareImage(paths);
+  const [share, readOnly] = await Promise.all([
+    readShareUsage(paths.shareDir),
+    readShareUsage(paths.shareReadOnlyDir),
+  ]);
+  const usage = { files: share.files + readOnly.files, bytes: share.bytes + readOnly.bytes };
   if (usage.files === 0) return;
+  const where = readOnly.files > 0 ? `${paths.shareDir} and ${paths.shareReadOnlyDir}` : paths.shareDir;
   throw new MvError(
     'portal.share-not-empty',
-    `Portal "${name}"'s share holds ${describeUsage(usage)} at ${shareDir}; removing the portal deletes them`,
+    `Portal "${name}"'s share holds ${describeUsage(usage)} at ${where}; removing the portal deletes them`,
     {
       hint: `Copy out what you need, then remove it with --yes: "portalgun rm ${name} --yes" (in the Scramble Shell: "rm ${name} --yes").`,
     },

@@ -31,6 +31,7 @@ import { ImageBuilder } from './images/images.js';
 import { adoptPortals } from './portals/adopt.js';
 import { releaseOrphanDevices } from './portals/host-devices.js';
 import { PortalManager } from './portals/portal-manager.js';
+import { mountEveryShareImage } from './portals/share-image.js';
 import { ImageState } from './state/image-state.js';
 import { PortalStore } from './state/portal-store.js';
 import { ReplayStore } from './state/replay-store.js';
@@ -152,6 +153,8 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   });
   const adopted = await adoptPortals(config, store, manager);
   await releaseOrphanDevices(config, store);
+  // After a reboot the shares' files are back where the owner looks; mounts left over are found as they are.
+  await mountEveryShareImage(config, log);
   const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
   if (installDefaultPolicy(config.stateRoot) === 'kept-edited') {
     log(

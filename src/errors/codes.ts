@@ -111,6 +111,7 @@ export const ERROR_CODES = {
   'portal.exists': 'conflict',
   // Asking before deleting someone's files: run again with --yes, which is what the hint says.
   'portal.share-not-empty': 'bad-input',
+  'portal.share-over-quota': 'bad-input',
   'portal.wrong-state': 'conflict',
   'portal.router-down': 'conflict',
   'portal.screenshot-failed': 'failed',

@@ -264,11 +264,18 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       doc: 'Where the guest mounts it.',
     }),
     readOnly: value(z.boolean(), { default: false, doc: 'Export the whole share read-only.' }),
+    quota: value(z.number().int().min(16).max(16777216), {
+      default: 1024,
+      doc: "Most the guest can store in the share, in MiB: the share is a sparse ext4 image of this size on the host, so a guest that writes endlessly gets ENOSPC and cannot fill the host's disk.",
+    }),
     subfolders: record(
       'Folders inside the share, by name, each optionally bound to a place in the guest.',
       kebabName,
       section('One subfolder of the share.', {
-        readOnly: value(z.boolean(), { default: false, doc: 'The guest may read but not write it.' }),
+        readOnly: value(z.boolean(), {
+          default: false,
+          doc: 'The guest may read but not write it: the host keeps it outside the share and exports it read-only.',
+        }),
         mountPoint: value(absolutePath.nullable(), {
           default: null,
           doc: 'Guest path the subfolder is bound to, or null to leave it inside the share.',

@@ -17,4 +17,9 @@ export {
   UPLINK_INTERFACE,
   WIREGUARD_INTERFACE,
 } from './router.js';
-export { DEFAULT_SHARE_MOUNT_POINT, SHARE_TAG } from './share.js';
+export {
+  DEFAULT_SHARE_MOUNT_POINT,
+  SHARE_READONLY_MOUNT_POINT,
+  SHARE_READONLY_TAG,
+  SHARE_TAG,
+} from './share.js';

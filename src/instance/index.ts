@@ -14,6 +14,10 @@ export {
   macvtapNodeOf,
   type PortalPaths,
   portalPaths,
+  readOnlySubfolders,
+  SHARE_IMAGE_SUFFIX,
+  SHARE_IMAGES,
+  shareFoldersOf,
   socketPathIn,
   uplinkNamesOf,
 } from './layout.js';

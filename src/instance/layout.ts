@@ -2,6 +2,10 @@
  * @module Where portalgun keeps things on a host: the default folders, the daemon's socket, and every
  * path and host interface name of one portal (run folder, share, overlay, disks, TPM state, kept console
  * log, uplink devices). The daemon creates them; `portalgun plan` shows them; both read them from here.
+ * The share is three places: its folder (`shares/<name>`, the read-write export, where the daemon mounts
+ * the share's size-capped image from `share-images/<name>.ext4`) and, apart from it, its read-only
+ * subfolders (`shares-readonly/<name>/<subfolder>`, the read-only export), so the read-write export never
+ * holds their data.
  * Pure: no I/O.
  */
 import path from 'node:path';
@@ -25,7 +29,12 @@ export function socketPathIn(runRoot: string): string {
 /** Where one portal's files live. */
 export interface PortalPaths {
   readonly runDir: string;
+  /** The share's read-write export: the mount point of its image. */
   readonly shareDir: string;
+  /** The share's read-only subfolders, one folder each: the read-only export. */
+  readonly shareReadOnlyDir: string;
+  /** The share's ext4 image, `share.quota` MiB, sparse. */
+  readonly shareImage: string;
   readonly overlay: string;
   readonly disks: Readonly<Record<string, string>>;
   /** The TPM's state folder: in the run folder (ephemeral), in the volumes (persistent), or null. */
@@ -44,7 +53,7 @@ export function portalPaths(dirs: HostDirs, name: string, manifest: Manifest): P
   const tpm = manifest.devices.tpm;
   return {
     runDir,
-    shareDir: path.join(dirs.stateRoot, 'shares', name),
+    ...shareFoldersOf(dirs, name),
     overlay: path.join(runDir, 'overlay.qcow2'),
     disks,
     tpmState:
@@ -54,6 +63,30 @@ export function portalPaths(dirs: HostDirs, name: string, manifest: Manifest): P
           ? path.join(dirs.stateRoot, 'volumes', name, 'tpm')
           : path.join(runDir, 'tpm'),
   };
+}
+
+/** Where the share of a portal named `name` lives: its folder, its read-only subfolders and its image. */
+export function shareFoldersOf(
+  dirs: HostDirs,
+  name: string,
+): Pick<PortalPaths, 'shareDir' | 'shareReadOnlyDir' | 'shareImage'> {
+  return {
+    shareDir: path.join(dirs.stateRoot, 'shares', name),
+    shareReadOnlyDir: path.join(dirs.stateRoot, 'shares-readonly', name),
+    shareImage: path.join(dirs.stateRoot, SHARE_IMAGES, `${name}${SHARE_IMAGE_SUFFIX}`),
+  };
+}
+
+/** The folder of the shares' images in the state folder, and the ending of each image's name. */
+export const SHARE_IMAGES = 'share-images';
+export const SHARE_IMAGE_SUFFIX = '.ext4';
+
+/** The names of the share's read-only subfolders, sorted: those the host exports read-only, apart. */
+export function readOnlySubfolders(manifest: Manifest): string[] {
+  return Object.entries(manifest.share.subfolders)
+    .filter(([, folder]) => folder.readOnly)
+    .map(([name]) => name)
+    .sort();
 }
 
 /** Where a portal's console log is kept after its run folder is gone. */

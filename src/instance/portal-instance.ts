@@ -52,6 +52,11 @@ export interface PortalInstance {
   readonly runDir: string;
   /** Host folder behind the multiverse-portal share. */
   readonly shareDir: string;
+  /**
+   * Host folder behind the read-only export (multiverse-portal-readonly): the share's read-only subfolders;
+   * absent when it has none.
+   */
+  readonly shareReadOnlyDir?: string;
   /** The throwaway qcow2 overlay over the base image. */
   readonly overlay: string;
   readonly artifacts: BootArtifacts;

@@ -9,12 +9,16 @@ import { DEFAULT_DIRS } from '../instance/index.js';
 import { renderLibvirtXml } from '../qemu/index.js';
 import { type PortalPlan, planOfInstance, planPortal, portsOfInstance, standInBootImage } from './index.js';
 
-/** A router, applications of both machine types and the user controller, each in both renderings. */
+/**
+ * A router, applications of both machine types (media: a read-only share subfolder, so a second, read-only
+ * export) and the user controller, each in both renderings.
+ */
 const GOLDEN_NODES = [
   'service/router/universe',
   'service/router/star',
   'application/console',
   'application/browser/firefox',
+  'application/media',
   'controller/user',
 ];
 

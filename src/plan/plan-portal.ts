@@ -16,6 +16,7 @@ import {
   planFirmware,
   planInstance,
   portalPaths,
+  readOnlySubfolders,
   uplinkNamesOf,
 } from '../instance/index.js';
 import { withGuestNet, withOnionServices } from '../net/index.js';
@@ -71,6 +72,9 @@ export function planPortal(request: PortalPlanRequest): PortalPlan {
     hostId: request.hostId,
     runDir: paths.runDir,
     shareDir: paths.shareDir,
+    ...(manifest.share.enabled && readOnlySubfolders(manifest).length > 0
+      ? { shareReadOnlyDir: paths.shareReadOnlyDir }
+      : {}),
     overlay: paths.overlay,
     artifacts: {
       kernel: image.kernel,

@@ -7,7 +7,13 @@
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { KERNEL_PARAMS, LAYER_SERIAL_PREFIX, SERIAL_CONSOLE, SHARE_TAG } from '../guest-abi/index.js';
+import {
+  KERNEL_PARAMS,
+  LAYER_SERIAL_PREFIX,
+  SERIAL_CONSOLE,
+  SHARE_READONLY_TAG,
+  SHARE_TAG,
+} from '../guest-abi/index.js';
 import { type PortalInstance, runFiles, usbHostFd } from '../instance/index.js';
 import { type ChannelEnd, portalPorts } from './ports.js';
 import { arg, device, type QemuArg, qemuOpts, SANDBOX_OPTIONS, virtioDevice } from './qemu-options.js';
@@ -137,21 +143,31 @@ function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   return args;
 }
 
+/**
+ * The share, and its read-only subfolders as a second export the host makes read-only (`readonly=on`):
+ * QEMU refuses every write to it, whatever the guest mounts or unmounts.
+ */
 function shareArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
   if (!manifest.share.enabled) return [];
-  return [
+  const exports = [
+    { id: 'share', path: instance.shareDir, tag: SHARE_TAG, readOnly: manifest.share.readOnly },
+    ...(instance.shareReadOnlyDir
+      ? [{ id: 'share-readonly', path: instance.shareReadOnlyDir, tag: SHARE_READONLY_TAG, readOnly: true }]
+      : []),
+  ];
+  return exports.flatMap(({ id, path, tag, readOnly }) => [
     arg(
       '-fsdev',
       qemuOpts('local', {
-        id: 'share',
-        path: instance.shareDir,
+        id,
+        path,
         // Guest ownership and modes live in xattrs, so guest root is never host root on these files.
         security_model: 'mapped-xattr',
-        readonly: manifest.share.readOnly ? true : undefined,
+        readonly: readOnly ? true : undefined,
       }),
     ),
-    device(virtioDevice(manifest, '9p'), { fsdev: 'share', mount_tag: SHARE_TAG }),
-  ];
+    device(virtioDevice(manifest, '9p'), { fsdev: id, mount_tag: tag }),
+  ]);
 }
 
 /** The character device of a channel: a socket QEMU listens on without waiting, or a file it writes. */

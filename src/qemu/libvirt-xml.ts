@@ -7,7 +7,7 @@
  * Pure: no I/O.
  */
 import { type Manifest, parseUsbSelector } from '../formula/index.js';
-import { SHARE_TAG } from '../guest-abi/index.js';
+import { SHARE_READONLY_TAG, SHARE_TAG } from '../guest-abi/index.js';
 import { FIRMWARE_FILES, type PortalInstance, runFiles } from '../instance/index.js';
 import { el, renderXml, type XmlElement } from './_xml.js';
 import { kernelCommandLine } from './argv.js';
@@ -74,6 +74,16 @@ function firmwareElements(instance: PortalInstance): XmlElement[] {
   return [];
 }
 
+/** A 9p export of a host folder (the share, or its read-only subfolders' export). */
+function filesystem(dir: string, tag: string, readOnly: boolean): XmlElement {
+  return el('filesystem', { type: 'mount', accessmode: 'mapped' }, [
+    el('driver', { type: 'path', wrpolicy: 'immediate' }),
+    el('source', { dir }),
+    el('target', { dir: tag }),
+    readOnly && el('readonly'),
+  ]);
+}
+
 function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
   const files = runFiles(instance.runDir);
   const ports = portalPorts(manifest, instance);
@@ -81,13 +91,10 @@ function devices(manifest: Manifest, instance: PortalInstance): XmlElement[] {
   return [
     el('emulator', {}, ['/usr/bin/qemu-system-x86_64']),
     ...disks(manifest, instance),
+    manifest.share.enabled && filesystem(instance.shareDir, SHARE_TAG, manifest.share.readOnly),
     manifest.share.enabled &&
-      el('filesystem', { type: 'mount', accessmode: 'mapped' }, [
-        el('driver', { type: 'path', wrpolicy: 'immediate' }),
-        el('source', { dir: instance.shareDir }),
-        el('target', { dir: SHARE_TAG }),
-        manifest.share.readOnly && el('readonly'),
-      ]),
+      instance.shareReadOnlyDir !== undefined &&
+      filesystem(instance.shareReadOnlyDir, SHARE_READONLY_TAG, true),
     ...interfaces(manifest, instance),
     ports.console &&
       el('serial', { type: 'unix' }, [

@@ -1,11 +1,15 @@
 /**
- * @module Renders the guest's /etc/fstab for the multiverse-portal share: one 9p line for the share, and
- * a bind line for every subfolder bound elsewhere or marked read-only. Guest-side `ro` is a convenience;
- * the host enforces read-only on its side of the share.
+ * @module Renders the guest's /etc/fstab for the multiverse-portal share: one 9p line for the share, one for
+ * the read-only export (multiverse-portal-readonly) when the share has read-only subfolders, and a bind line
+ * for every subfolder bound elsewhere or read-only: a read-only subfolder is bound from the read-only
+ * export into its place in the share (or its own mount point). Guest-side `ro` is a convenience; the host
+ * enforces read-only: the read-only subfolders' data is not in the read-write export at all, and QEMU
+ * exports it with `readonly=on`.
  * Pure: no I/O.
  */
 import type { Manifest } from '../formula/index.js';
-import { SHARE_TAG } from '../guest-abi/index.js';
+import { SHARE_READONLY_MOUNT_POINT, SHARE_READONLY_TAG, SHARE_TAG } from '../guest-abi/index.js';
+import { readOnlySubfolders } from '../instance/index.js';
 
 /**
  * 9p options: virtio transport, the 9P2000.L dialect (Linux semantics), a 256 KiB message size, no caching so
@@ -35,12 +39,16 @@ export function renderFstab(manifest: Manifest, options: { hash: string }): stri
   const { share } = manifest;
   if (!share.enabled) return `${header}\n# this portal has no multiverse-portal share\n`;
   const lines = [header, `${SHARE_TAG} ${share.mountPoint} 9p ${ninepOptions(share.readOnly)} 0 0`];
+  const readOnly = new Set(readOnlySubfolders(manifest));
+  if (readOnly.size > 0)
+    lines.push(`${SHARE_READONLY_TAG} ${SHARE_READONLY_MOUNT_POINT} 9p ${ninepOptions(true)} 0 0`);
   for (const name of Object.keys(share.subfolders).sort()) {
     const folder = share.subfolders[name];
     if (!folder || (folder.mountPoint === null && !folder.readOnly)) continue;
-    const source = `${share.mountPoint}/${name}`;
+    const inShare = `${share.mountPoint}/${name}`;
+    const source = readOnly.has(name) ? `${SHARE_READONLY_MOUNT_POINT}/${name}` : inShare;
     lines.push(
-      `${source} ${folder.mountPoint ?? source} none ${bindOptions(folder.readOnly || share.readOnly)} 0 0`,
+      `${source} ${folder.mountPoint ?? inShare} none ${bindOptions(folder.readOnly || share.readOnly)} 0 0`,
     );
   }
   return `${lines.join('\n')}\n`;

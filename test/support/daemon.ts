@@ -200,6 +200,7 @@ export async function startTestDaemon(
       assertNoLeaks(run);
       await assertNoControlGroupsLeft(run);
       assertErrorContractKept(logFile);
+      unmountSharesUnder(root);
       rmSync(root, { recursive: true, force: true });
       if (userTree) rmSync(userTree, { recursive: true, force: true });
     },
@@ -224,6 +225,23 @@ export async function assertNoControlGroupsLeft(run: string): Promise<void> {
     );
     rmdirSync(dir);
   }
+}
+
+/**
+ * Unmounts the share images a test daemon mounted below `root` (they stay mounted while a daemon runs, and
+ * after it, as on a host), so removing the test's folder removes them.
+ */
+function unmountSharesUnder(root: string): void {
+  const targets = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) =>
+      (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) =>
+        String.fromCharCode(Number.parseInt(octal, 8)),
+      ),
+    )
+    .filter((target) => target.startsWith(`${root}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const target of targets) spawnSync('umount', [target]);
 }
 
 /**

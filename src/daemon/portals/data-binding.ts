@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../files/host/index.js';
+import { shareFoldersOf } from '../../instance/index.js';
 
 const BINDING = z.strictObject({ node: z.string() });
 
@@ -19,9 +20,15 @@ function bindingFile(stateRoot: string, name: string): string {
   return path.join(stateRoot, 'bindings', `${name}.json`);
 }
 
-/** Whether anything is kept under a name: its share or its volumes. */
+/** Whether anything is kept under a name: its share (folder, image, read-only subfolders) or its volumes. */
 function hasData(stateRoot: string, name: string): boolean {
-  return ['shares', 'volumes'].some((folder) => existsSync(path.join(stateRoot, folder, name)));
+  const share = shareFoldersOf({ stateRoot, runRoot: '' }, name);
+  return [
+    share.shareDir,
+    share.shareImage,
+    share.shareReadOnlyDir,
+    path.join(stateRoot, 'volumes', name),
+  ].some((place) => existsSync(place));
 }
 
 /** Named in place of a formula when a binding cannot be read: the data then belongs to no one who asks. */

@@ -1,6 +1,7 @@
 /**
  * @module The host files of one portal: its run folder (sockets, logs, pid file, overlay, ephemeral disks),
- * its share folder and its persistent volumes, owned by the portal's unprivileged account, each creation
+ * its share (share-image.ts: an image of the formula's quota, mounted at the share's folder; its read-only
+ * subfolders kept apart) and its persistent volumes, owned by the portal's unprivileged account, each creation
  * registered with a reverter. Root never follows a link where that account can write: the run folder stays
  * root's until everything root makes in it is made, volume folders stay root's (only the files in them are
  * the account's), and the share's folders are given over by descriptor, opened without following links
@@ -13,6 +14,7 @@ import { chmod, chown, copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { hostCgroups, portalCgroupOf, removePortalCgroup } from '../../cgroup/host/index.js';
 import { MvError } from '../../errors/index.js';
+import { runCommand } from '../../exec/host/index.js';
 import {
   chownFolderNoFollow,
   chownTreeNoFollow,
@@ -28,11 +30,13 @@ import {
   type HostDirs,
   keptConsoleLog,
   type PortalPaths,
+  readOnlySubfolders,
   runFiles,
 } from '../../instance/index.js';
 import { consoleText, mountLogFolder, unmountLogFolder } from './log-folder.js';
 import { stopPortalTpm } from './portal-tpm.js';
 import type { Reverter } from './reverter.js';
+import { prepareShareImage } from './share-image.js';
 
 type Owner = { readonly uid: number; readonly gid: number };
 
@@ -52,7 +56,7 @@ interface PortalFilesRequest {
 export async function preparePortalFiles(paths: PortalPaths, options: PortalFilesRequest): Promise<void> {
   const { owner, reverter, manifest } = options;
   await prepareRunDir(paths, options);
-  await prepareShare(paths.shareDir, manifest, owner, reverter);
+  await prepareShare(paths, manifest, owner, reverter);
   for (const [disk, file] of Object.entries(paths.disks)) {
     if (manifest.disks[disk]?.persistent)
       await prepareVolume(file, manifest.disks[disk]?.size ?? 1, owner, reverter);
@@ -100,19 +104,60 @@ async function prepareRunDir(paths: PortalPaths, options: PortalFilesRequest): P
   await own(paths.runDir);
 }
 
-/** The share folder (made once, kept across boots) and its subfolders, given to the portal's account. */
-async function prepareShare(shareDir: string, manifest: Manifest, owner: Owner, reverter: Reverter) {
-  const info = await lstat(shareDir).catch(() => undefined);
-  if (!info) {
-    await mkdir(path.dirname(shareDir), { recursive: true, mode: 0o755 });
-    await mkdir(shareDir, { mode: 0o700 });
-    reverter.add(`remove ${shareDir}`, () => rm(shareDir, { recursive: true, force: true }));
-  }
+/**
+ * The share (made once, kept across boots): its image mounted at its folder (share-image.ts), its read-only
+ * subfolders apart from it (the read-only export), each read-only subfolder's empty mount point in the
+ * share, and all of it given to the portal's account.
+ */
+async function prepareShare(
+  paths: PortalPaths,
+  manifest: Manifest,
+  owner: Owner,
+  reverter: Reverter,
+): Promise<void> {
+  if (!manifest.share.enabled) return;
+  const { shareDir, shareReadOnlyDir } = paths;
+  const readOnly = readOnlySubfolders(manifest);
+  // A plain-folder share of an older version: its read-only subfolders move out before it becomes an image.
+  if (!(await lstat(paths.shareImage).catch(() => undefined)))
+    await moveReadOnlySubfolders(paths, readOnly, owner);
+  await prepareShareImage(paths, { name: manifest.name, quotaMiB: manifest.share.quota, owner, reverter });
+  await moveReadOnlySubfolders(paths, readOnly, owner);
   // Whatever is in the share is the portal's at each start: files its owner put there, and files an earlier
   // account of the portal left (the shared QEMU account of older versions).
   await chownTreeNoFollow(shareDir, owner);
+  // The image's root folder is mke2fs's 0755: the share is the portal's alone.
+  await chownFolderNoFollow(shareDir, owner, 0o700);
   for (const sub of Object.keys(manifest.share.subfolders))
     await ensureFolderOf(path.join(shareDir, sub), owner);
+  if (readOnly.length === 0) return;
+  await mkdir(path.dirname(shareReadOnlyDir), { recursive: true, mode: 0o755 });
+  await ensureFolderOf(shareReadOnlyDir, owner);
+  await chownTreeNoFollow(shareReadOnlyDir, owner);
+  for (const sub of readOnly) await ensureFolderOf(path.join(shareReadOnlyDir, sub), owner);
+}
+
+/**
+ * Moves each read-only subfolder that still sits in the share (a formula that made it read-only later, or an
+ * older version's share) to the read-only folder, unless one is there already; a link in its place is refused.
+ */
+async function moveReadOnlySubfolders(paths: PortalPaths, readOnly: readonly string[], owner: Owner) {
+  if (readOnly.length === 0 || !(await lstat(paths.shareDir).catch(() => undefined))) return;
+  await mkdir(path.dirname(paths.shareReadOnlyDir), { recursive: true, mode: 0o755 });
+  await ensureFolderOf(paths.shareReadOnlyDir, owner);
+  for (const sub of readOnly) {
+    const from = path.join(paths.shareDir, sub);
+    const to = path.join(paths.shareReadOnlyDir, sub);
+    const info = await lstat(from).catch(() => undefined);
+    if (!info || (await lstat(to).catch(() => undefined))) continue;
+    if (!info.isDirectory()) {
+      throw new MvError('portal.files-unsafe', `${from} is a link or not a folder`, {
+        hint: 'Something replaced the read-only subfolder; move it away and start the portal again.',
+      });
+    }
+    // mv moves a link as a link and copies across filesystems keeping owners, modes and xattrs.
+    await runCommand('mv', ['--no-target-directory', '--', from, to]);
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * @module Writes a portal's libvirt export into a folder: copies of the image's boot files, the domain XML
  * rendered from its plan, and the files that plan opens which a daemon would otherwise make at `up` — the
- * run folder, a fresh overlay on the copied base, the share with its subfolders, empty disks. The export
- * stands alone: it boots after the store's garbage collection, and libvirt may re-own its files (as
- * qemu:///system does) without ever touching the store's. Everything belongs to whoever runs the export, so
- * `virsh -c qemu:///session` boots it as that user.
+ * run folder, a fresh overlay on the copied base, the share with its subfolders (the read-only ones in a
+ * folder of their own, the read-only export; a plain folder, without the daemon's quota image), empty
+ * disks. The export stands alone: it boots after the store's garbage collection, and libvirt may re-own its
+ * files (as qemu:///system does) without ever touching the store's. Everything belongs to whoever runs the
+ * export, so `virsh -c qemu:///session` boots it as that user.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
 import type { Manifest } from '../../formula/index.js';
 import { createDisk, createOverlay } from '../../image/host/index.js';
-import { runFiles } from '../../instance/index.js';
+import { readOnlySubfolders, runFiles } from '../../instance/index.js';
 import type { BootImage } from '../boot-image.js';
 import type { PortalPlan } from '../plan-portal.js';
 
@@ -76,6 +77,10 @@ export async function writeLibvirtExport(
   await folder(runFiles(paths.runDir).logs);
   await folder(paths.shareDir);
   for (const sub of Object.keys(manifest.share.subfolders)) await folder(path.join(paths.shareDir, sub));
+  if (instance.shareReadOnlyDir) {
+    await folder(instance.shareReadOnlyDir);
+    for (const sub of readOnlySubfolders(manifest)) await folder(path.join(instance.shareReadOnlyDir, sub));
+  }
   const base = instance.artifacts.base;
   if (base) {
     await createOverlay(paths.overlay, base);
