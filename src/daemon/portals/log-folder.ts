@@ -57,30 +57,36 @@ function unescapeMountPoint(text: string): string {
 }
 
 /**
- * Rotates the console log once it holds more than a quarter of the folder: its text becomes the older part
- * (`console.log.1`, replacing the one before) and it starts again empty. QEMU appends to it, so its next
- * write lands at the new end (what it writes between the copy and the truncation is lost: a few bytes, at
- * most once a rotation).
+ * Rotates the console log once it holds more than a quarter of the folder: its last quarter-folder of text
+ * becomes the older part (`console.log.1`, replacing the one before) and it starts again empty. The text is
+ * taken and the log emptied before the older part is written, so a folder the guest filled still rotates.
+ * QEMU appends to the log, so its next write lands at the new end; what it writes between the read and the
+ * truncation is lost (a few bytes, at most once a rotation), and so is what a guest writes faster than a
+ * quarter-folder per rotation check once the folder is full: never the host's disk.
  */
 export async function rotateConsoleLog(runDir: string, folderMiB: number): Promise<boolean> {
   const { consoleLog, consoleLogOld } = runFiles(runDir);
+  const quarter = (folderMiB * MIB) / 4;
   const live = await openRegularFileNoFollow(consoleLog, constants.O_RDWR);
   if (!live) return false;
+  let tail: Buffer;
   try {
     const { size } = await live.stat();
-    if (size <= (folderMiB * MIB) / 4) return false;
-    const text = Buffer.alloc(size);
-    const { bytesRead } = await live.read(text, 0, size, 0);
-    await writeFile(consoleLogOld, text.subarray(0, bytesRead), { mode: 0o600, flag: 'w' });
+    if (size <= quarter) return false;
+    const length = Math.min(size, quarter);
+    tail = Buffer.alloc(length);
+    const { bytesRead } = await live.read(tail, 0, length, size - length);
+    tail = tail.subarray(0, bytesRead);
     await live.truncate(0);
-    return true;
-  } catch (error) {
-    throw new MvError('host.command-failed', `Cannot rotate ${consoleLog}: ${(error as Error).message}`, {
-      cause: error,
-    });
   } finally {
     await live.close();
   }
+  await writeFile(consoleLogOld, tail, { mode: 0o600, flag: 'w' }).catch((error: unknown) => {
+    throw new MvError('host.command-failed', `Cannot keep ${consoleLogOld}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  });
+  return true;
 }
 
 /** The console's text, older part first, what is kept when the portal stops; undefined when it has none. */
