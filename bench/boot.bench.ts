@@ -65,8 +65,10 @@ async function rawBoot(
   });
   await createOverlay(instance.overlay, { path: blob(image.base), format: 'raw' });
   chownSync(instance.overlay, owner.uid, owner.gid);
-  const { status, jail } = runFiles(runDir);
+  const { status, jail, logs } = runFiles(runDir);
   mkdirSync(path.join(jail, 'proc'), { recursive: true });
+  mkdirSync(logs);
+  chownSync(logs, owner.uid, owner.gid);
   const argv = toArgv(renderQemuArgs(manifest, instance));
   const launch = {
     binary: 'qemu-system-x86_64',
