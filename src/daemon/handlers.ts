@@ -60,11 +60,13 @@ export function buildHandlers(
       const record = manager.get(name);
       // The threads' placement is a host fact: shown even when the agent does not answer.
       const vcpus = await manager.vcpus(name).catch(() => []);
+      const resources = await manager.resources(name).catch(() => null);
       if (!allows(record.state, 'agent'))
-        return { portal: manager.summary(name), agent: null, agentError: null, vcpus };
+        return { portal: manager.summary(name), agent: null, agentError: null, vcpus, resources };
       try {
         return {
           vcpus,
+          resources,
           portal: manager.summary(name),
           agent: await agents.request(
             record,
@@ -76,6 +78,7 @@ export function buildHandlers(
       } catch (error) {
         return {
           vcpus,
+          resources,
           portal: manager.summary(name),
           agent: null,
           agentError: error instanceof Error ? error.message : String(error),

@@ -182,6 +182,17 @@ export const METHODS = {
           priority: z.number().int(),
         }),
       ),
+      /** What a running portal uses of its limits: its control group's memory and threads, its log folder. */
+      resources: z
+        .strictObject({
+          memoryBytes: z.number(),
+          memoryLimitBytes: z.number(),
+          pids: z.number().int(),
+          pidsLimit: z.number().int(),
+          logsBytes: z.number(),
+          logsLimitBytes: z.number(),
+        })
+        .nullable(),
     }),
     /** The agent's own failure is reported in `agentError`, not thrown. */
     errors: ['portal.not-found'],

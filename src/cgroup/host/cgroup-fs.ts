@@ -138,6 +138,36 @@ async function writeLimits(
   }
 }
 
+/** What a portal's group uses now against its limits (the kernel's own counters). */
+export interface CgroupUsage {
+  readonly memoryBytes: number;
+  readonly memoryLimitBytes: number;
+  readonly pids: number;
+  readonly pidsLimit: number;
+}
+
+/** Reads a portal's memory and thread counts and their limits from its group. */
+export async function readCgroupUsage(group: PortalCgroup): Promise<CgroupUsage> {
+  const number = async (dir: string | undefined, file: string) =>
+    Number((await readFile(path.join(dir ?? '', file), 'utf8')).trim());
+  if (group.version === 2) {
+    const [dir] = group.dirs;
+    return {
+      memoryBytes: await number(dir, 'memory.current'),
+      memoryLimitBytes: await number(dir, 'memory.max'),
+      pids: await number(dir, 'pids.current'),
+      pidsLimit: await number(dir, 'pids.max'),
+    };
+  }
+  const dirOf = (controller: CgroupController) => group.dirs[CGROUP_CONTROLLERS.indexOf(controller)];
+  return {
+    memoryBytes: await number(dirOf('memory'), 'memory.usage_in_bytes'),
+    memoryLimitBytes: await number(dirOf('memory'), 'memory.limit_in_bytes'),
+    pids: await number(dirOf('pids'), 'pids.current'),
+    pidsLimit: await number(dirOf('pids'), 'pids.max'),
+  };
+}
+
 /** Moves a process (all its threads) into the portal's group. */
 export async function joinPortalCgroup(group: PortalCgroup, pid: number): Promise<void> {
   try {

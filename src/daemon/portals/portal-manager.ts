@@ -28,6 +28,7 @@ import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
 import { launchPortalQemu } from './portal-launch.js';
 import { requireAllowed } from './portal-lifecycle.js';
 import { applyPortRules, attachNetwork, detachNetwork, isNetworked } from './portal-network.js';
+import { type PortalResources, readPortalResources } from './portal-resources.js';
 import { takeScreenshot } from './portal-screenshot.js';
 import { startPortalTpm } from './portal-tpm.js';
 import { Restarter } from './restarter.js';
@@ -489,6 +490,13 @@ export class PortalManager {
         this.config.log(`${name}: ${String(error)}`),
       );
     }
+  }
+
+  /** What a running portal uses of its limits; null while it has no QEMU. */
+  async resources(name: string): Promise<PortalResources | null> {
+    const record = this.get(name);
+    if (record.pid === null || !isActivePortal(record.state)) return null;
+    return readPortalResources(this.config, record);
   }
 
   /** Stops watching every portal without stopping them, and holds pending restarts (daemon shutdown). */

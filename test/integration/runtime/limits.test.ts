@@ -56,6 +56,11 @@ describe('resource limits and capped logs', { timeout: 600_000 }, () => {
 
   it("runs QEMU in the portal's own control group under the formula's limits", async () => {
     const up = await daemon.call('portal.up', { formula: 'application/bounded', name: 'bounded' });
+    const { resources } = await daemon.call('portal.status', { name: 'bounded' });
+    assert.equal(resources?.memoryLimitBytes, (256 + 128) * MIB, 'status shows the memory limit');
+    assert.ok((resources?.memoryBytes ?? 0) > 0, 'and what QEMU uses of it');
+    assert.deepEqual([resources?.pidsLimit, (resources?.pids ?? 0) > 1], [200, true]);
+    assert.equal(resources?.logsLimitBytes, 16 * MIB, 'and its log folder, 16 MiB by default');
     const host = await hostCgroups();
     assert.ok(host, 'this host offers cgroup controllers');
     const group = portalCgroupOf(host, daemon.run, 'bounded');
