@@ -1,6 +1,6 @@
 /**
- * @module Public surface of the agent domain: the frame codec and the request/response protocol shared by the
- * host client (`agent/host`) and the in-portal program (`agent/guest`).
+ * @module Public surface of the agent domain: the frame codec, the request/response protocol and the shell
+ * verb's calls shared by the host client (`agent/host`), the daemon and the in-portal program (`agent/guest`).
  * Pure: no I/O.
  */
 export {
@@ -25,3 +25,13 @@ export {
   parseResponse,
   REQUEST_LIMITS,
 } from './protocol.js';
+export {
+  parseShellArgs,
+  SESSION_ID,
+  SHELL_LIMITS,
+  SHELL_OPS,
+  type ShellCall,
+  type ShellReply,
+  shellAgentArgs,
+  TERM_NAME,
+} from './shell.js';

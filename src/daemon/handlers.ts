@@ -5,12 +5,13 @@
  */
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { shellAgentArgs } from '../agent/index.js';
 import type { AuditLog } from '../audit/host/index.js';
 import { MvError } from '../errors/index.js';
 import { isRouterPortal } from '../formula/index.js';
 import { type PortalPaths, portalPaths } from '../instance/index.js';
 import { portsOfInstance } from '../plan/index.js';
-import type { MethodName, MethodParams } from '../protocol/index.js';
+import { METHODS, type MethodName, type MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { storeRevocation } from './door/revocations.js';
 import { type Handler, requireCaller } from './door/server.js';
@@ -22,7 +23,7 @@ import { readConsoleLog } from './portals/portal-logs.js';
 import type { PortalManager } from './portals/portal-manager.js';
 import { mountShareImage, removeShareImage } from './portals/share-image.js';
 import { describeUsage, readShareUsage } from './portals/share-usage.js';
-import type { PortalStore } from './state/portal-store.js';
+import type { PortalRecord, PortalStore } from './state/portal-store.js';
 
 type Typed<M extends MethodName> = (
   params: MethodParams<M>,
@@ -86,6 +87,11 @@ export function buildHandlers(
       }
     },
     'portal.exec': async ({ name, verb, args }, context) => {
+      if (verb === 'shell') {
+        throw new MvError('agent.bad-args', 'A shell is opened with portal.shell, not portal.exec', {
+          hint: `Run "portalgun shell ${name}".`,
+        });
+      }
       // The agent verb passes the policy and its own rate limits before it reaches the portal's channel.
       const release = await requireCaller(context).authorize(`agent.${verb}`, name);
       try {
@@ -120,15 +126,15 @@ export function buildHandlers(
       const serial = portsOfInstance(record.manifest, record.instance).console;
       if (!serial) {
         throw new MvError('portal.no-console', `Portal "${name}" has no serial console`, {
-          hint: 'Its formula sets devices.console: false; use portalgun exec or logs instead.',
+          hint: 'Its formula sets devices.console: false; use portalgun logs instead.',
         });
       }
-      const readOnly = isRouterPortal(record.manifest);
+      // Output only: no keystroke reaches the console (no image keeps a shell there; portalgun shell is the
+      // way in, one signed call per keystroke batch).
       context.takeOver((client) => {
         const consoleSocket = connect(serial.path);
         consoleSocket.pipe(client);
-        if (readOnly) client.resume();
-        else client.pipe(consoleSocket);
+        client.resume();
         const end = () => {
           client.destroy();
           consoleSocket.destroy();
@@ -137,7 +143,30 @@ export function buildHandlers(
         consoleSocket.on('close', end);
         consoleSocket.on('error', end);
       });
-      return { attached: true, readOnly };
+      return { attached: true, readOnly: true };
+    },
+    'portal.shell': async ({ name, ...step }, context) => {
+      const caller = requireCaller(context);
+      const record = manager.get(name);
+      const args = shellAgentArgs(step);
+      // Opening and closing are the policy's to grant (and so audited) as agent.shell; a router is its own
+      // target, which the default policy does not grant.
+      const edge = step.op === 'open' || step.op === 'close';
+      const release = edge ? await caller.authorize('agent.shell', shellTarget(record)) : () => undefined;
+      try {
+        const timeoutMs = (step.wait ?? 0) + 20_000;
+        const result = await agents.request(
+          record,
+          { verb: 'shell', args, auth: caller.envelope },
+          timeoutMs,
+        );
+        const reply = METHODS['portal.shell'].result.safeParse(result);
+        if (!reply.success)
+          throw new MvError('agent.command-failed', 'The agent answered a shell step out of shape');
+        return reply.data;
+      } finally {
+        release();
+      }
     },
     'portal.screenshot': async ({ name }) => ({
       format: 'png',
@@ -151,6 +180,11 @@ export function buildHandlers(
     },
   };
   return handlers as unknown as Record<MethodName, Handler>;
+}
+
+/** The policy target of a shell into a portal: its name, or `router.<name>` for a router. */
+export function shellTarget(record: Pick<PortalRecord, 'name' | 'manifest'>): string {
+  return isRouterPortal(record.manifest) ? `router.${record.name}` : record.name;
 }
 
 /**

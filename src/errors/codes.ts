@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   'agent.unreachable': 'failed',
   'agent.unauthenticated': 'denied',
   'agent.disconnected': 'failed',
+  'agent.no-session': 'not-found',
   'qmp.connect-failed': 'failed',
   'qmp.timeout': 'timeout',
   'qmp.error': 'failed',

@@ -319,9 +319,9 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
   }),
   agent: section('What the portal agent accepts.', {
     verbs: value(z.array(z.enum(AGENT_VERBS)), {
-      default: ['ping', 'status', 'poweroff'],
+      default: ['ping', 'status', 'poweroff', 'shell'],
       merge: 'append',
-      doc: 'Agent verbs this portal accepts; everything else is refused.',
+      doc: "Agent verbs this portal accepts; everything else is refused. `shell` (portalgun shell: a root shell, each step signed) is accepted by default; the owner's policy decides who may open one, and the default policy grants none into a router.",
     }),
     run: value(z.array(absolutePath), {
       default: [],

@@ -21,7 +21,7 @@ describe('resolveCatalogue: inheritance', () => {
     assert.equal(manifest.class, 'application');
     assert.equal(manifest.portalName, 'console.application.portal');
     assert.equal(manifest.machine.memory, 256);
-    assert.deepEqual(manifest.agent.verbs, ['ping', 'status', 'poweroff']);
+    assert.deepEqual(manifest.agent.verbs, ['ping', 'status', 'poweroff', 'shell']);
     assert.deepEqual(
       manifest.lineage.map((l) => l.node),
       ['application', 'application/console'],

@@ -15,6 +15,7 @@ export const AGENT_VERBS = [
   'reset',
   'new-identity',
   'switch-endpoint',
+  'shell',
 ] as const;
 
 /** A verb the agent knows. */

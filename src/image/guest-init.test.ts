@@ -26,11 +26,13 @@ describe('guest boot scripts golden files', () => {
     assertGolden(testdata('rc.sysinit'), renderSysinit());
   });
 
-  it('keeps a shell on the serial console of a console portal, never of a router', async () => {
-    const shell = /^ttyS0::respawn:/m;
-    assert.match(renderInittab((await bundledFormula('application/console')).manifest), shell);
-    for (const router of ['service/router/universe', 'service/router/galaxy', 'service/router/star']) {
-      assert.doesNotMatch(renderInittab((await bundledFormula(router)).manifest), shell, router);
+  it('keeps no shell on any serial console, and gives the program no console input', async () => {
+    for (const node of ['application/console', 'application/browser/firefox', 'service/router/star']) {
+      const inittab = renderInittab((await bundledFormula(node)).manifest);
+      assert.doesNotMatch(inittab, /^ttyS0:|\/bin\/sh$|-\/bin\/sh/m, node);
+      for (const line of inittab.split('\n').filter((l) => l.includes('program.sh'))) {
+        assert.match(line, /<\/dev\/null$/, node);
+      }
     }
   });
 

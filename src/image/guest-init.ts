@@ -3,19 +3,18 @@
  * - stage 1 (`/init` in the initramfs) loads the kernel modules, mounts the root image (the read-only base
  *   seen through the throwaway overlay) and switches to it;
  * - stage 2 is busybox init with an inittab: `rc.sysinit` mounts what /etc/fstab lists (the share), then the
- *   agent runs (respawned if it ever dies) and reports `ready` on the status port; a shell sits on the
- *   serial console when the formula has one.
+ *   agent runs (respawned if it ever dies) and reports `ready` on the status port; the serial console shows
+ *   output only (a shell is the agent's `shell` verb).
  * Every failure is written to the console and to the status port before the portal powers off.
  * Pure: no I/O.
  */
-import { isRouterPortal, type Manifest } from '../formula/index.js';
+import type { Manifest } from '../formula/index.js';
 import {
   GUEST_NET_ARG,
   KERNEL_PARAMS,
   LAYER_SERIAL_PREFIX,
   ROUTER_PATHS,
   ROUTER_STATES,
-  SERIAL_CONSOLE,
 } from '../guest-abi/index.js';
 import { DISKS_SCRIPT } from './_guest-disks.js';
 import { DISPLAY_SCRIPT, hasDisplayServer } from './_guest-display.js';
@@ -171,8 +170,8 @@ done
 
 /**
  * busybox init's table: setup, the formula's services (started once, before the agent can report ready), the
- * agent (respawned), the display server and the formula's program (respawned), a console shell (not on a
- * router), and a clean power-off.
+ * agent (respawned), the display server and the formula's program (respawned, its stdin not the console),
+ * and a clean power-off. No shell sits on the serial console.
  */
 export function renderInittab(manifest: Manifest): string {
   const lines = [
@@ -180,10 +179,10 @@ export function renderInittab(manifest: Manifest): string {
     ...(manifest.services.length > 0 ? [`::sysinit:/bin/sh ${SERVICES_SCRIPT}`] : []),
     `::respawn:${GUEST_PATHS.node} ${GUEST_PATHS.agent}`,
     ...(hasDisplayServer(manifest) ? [`::respawn:/bin/sh ${DISPLAY_SCRIPT}`] : []),
-    ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT}`] : []),
-    // A router keeps no shell on its console: it shows boot output only, and commands reach it only as the
-    // agent verbs its formula lists (the bundled routers list no `run`), each checked by the owner's policy.
-    ...(manifest.devices.console && !isRouterPortal(manifest) ? [`${SERIAL_CONSOLE}::respawn:-/bin/sh`] : []),
+    // The program reads nothing from the console: keystrokes there reach no process.
+    ...(manifest.program.length > 0 ? [`::respawn:/bin/sh ${PROGRAM_SCRIPT} </dev/null`] : []),
+    // No image keeps a shell on its serial console: the console shows boot output and the guest's messages,
+    // and a shell is the agent's `shell` verb, each step signed by the owner and checked by their policy.
     '::ctrlaltdel:/bin/busybox poweroff -f',
     '::shutdown:/bin/busybox sync',
   ];

@@ -17,6 +17,7 @@ const DAEMON_VERBS = [
   'portal.remove',
   'portal.exec',
   'portal.console',
+  'portal.shell',
   'image.build',
   'image.prepare',
   'image.sign',
@@ -75,6 +76,19 @@ describe('DEFAULT_POLICY', () => {
     assert.equal(decide('portal.up', STRANGER).decision, 'deny');
     const unknown = decide('agent.frobnicate', OWNER);
     assert.ok(unknown.decision === 'deny' && unknown.code === 'policy.denied' && unknown.rule === last);
+  });
+
+  it("grants no shell into a router (target router.<name>) until the owner's own policy does", () => {
+    const shell = (target: string, extra: typeof files = []) =>
+      evaluatePolicy(parsePolicy([...files, ...extra]).rules, { verb: 'agent.shell', target, source: OWNER });
+    assert.equal(shell('web').decision, 'allow');
+    assert.equal(shell('router.star').decision, 'deny');
+    const grant = {
+      name: 'policy.d/30-user.policy',
+      text: 'agent.shell @owner router.star allow rate=1/s\n',
+    };
+    assert.equal(shell('router.star', [grant]).decision, 'allow');
+    assert.equal(shell('router.galaxy', [grant]).decision, 'deny');
   });
 
   it('sorts after a user file, so user rules are reached first', () => {

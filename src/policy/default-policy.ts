@@ -38,8 +38,11 @@ portal.remove      @owner  *  allow  rate=10/m burst=3
 portal.exec        @owner  *  allow  rate=5/s burst=10 max-inflight=4
 # A screenshot shows what the portal's display shows, sealed to the owner; cheap, but not for video.
 portal.screenshot  @owner  *  allow  rate=1/s burst=3 max-inflight=1
-# A console is a long-lived session; a few attaches, a few at once.
+# A console is a long-lived session showing output only; a few attaches, a few at once.
 portal.console     @owner  *  allow  rate=1/s burst=3 max-inflight=2
+# Each step of an interactive shell (a batch of keystrokes, a poll for output) is one call: enough for typing
+# and for output at full speed. Opening and closing one is granted separately, as agent.shell below.
+portal.shell       @owner  *  allow  rate=50/s burst=100 max-inflight=2
 # Building an image is minutes of CPU and gigabytes of disk: a few an hour, one at a time per formula.
 image.build        @owner  *  allow  rate=10/h burst=2 max-inflight=1
 # Preparing an image builds it when missing, but it is also the first step of every up: limited like a boot.
@@ -91,6 +94,11 @@ agent.new-identity @owner  *  allow  rate=6/m burst=2 max-inflight=1
 agent.switch-endpoint @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Putting a router back to its formula's state drops its connections too: rare, one at a time.
 agent.reset        @owner  *  allow  rate=6/m burst=2 max-inflight=1
+# A root shell in a router could rewrite the rules that keep the chain apart: no shell there unless your own
+# policy grants one (e.g. "agent.shell @owner router.star allow rate=1/s burst=3" in 30-user.policy).
+agent.shell        @owner  router.*  deny
+# Opening (and closing) a root shell in any other portal of the owner's: a few a second.
+agent.shell        @owner  *  allow  rate=1/s burst=5
 # Everything else, from anyone, is refused. No match would deny anyway; the explicit rule documents it and
 # makes the audit log say policy.denied with this file:line.
 *                  *       *  deny

@@ -131,6 +131,7 @@ export const AGENT_ERRORS = [
   'agent.unreachable',
   'agent.unauthenticated',
   'agent.disconnected',
+  'agent.no-session',
 ] as const satisfies readonly ErrorCode[];
 
 /** A command over a portal's QMP connection. */

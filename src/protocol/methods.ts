@@ -5,6 +5,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod';
+import { SESSION_ID, SHELL_LIMITS, SHELL_OPS, TERM_NAME } from '../agent/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import { SCHEDULING_POLICIES } from '../probe/index.js';
 import { FORMULA_METHODS } from './_formula-methods.js';
@@ -240,10 +241,39 @@ export const METHODS = {
     params: nameParam,
     result: z.strictObject({
       attached: z.literal(true),
-      /** A router's console: its output only; keystrokes are not passed on (it keeps no console shell). */
-      readOnly: z.boolean(),
+      /** Always true: a console shows the portal's output only; keystrokes are not passed on. */
+      readOnly: z.literal(true),
     }),
     errors: ['portal.not-found', 'portal.wrong-state', 'portal.no-console'],
+  },
+  'portal.shell': {
+    target: ['name'],
+    /**
+     * One step of an interactive shell in the portal (agent/shell.ts): `open` {cols, rows, term}, `io`
+     * {session, input (base64url keystrokes), wait (ms)}, `resize` {session, cols, rows}, `close` {session}.
+     * Opening one is also checked as `agent.shell` on the portal's name, or `router.<name>` for a router.
+     */
+    params: z.strictObject({
+      name: PORTAL_NAME,
+      op: z.enum(SHELL_OPS),
+      session: z.string().regex(SESSION_ID).optional(),
+      input: z
+        .string()
+        .max(Math.ceil((SHELL_LIMITS.maxInputBytes * 4) / 3))
+        .regex(/^[A-Za-z0-9_-]*$/)
+        .optional(),
+      wait: z.number().int().min(0).max(SHELL_LIMITS.maxWaitMs).optional(),
+      cols: z.number().int().min(1).max(SHELL_LIMITS.maxSide).optional(),
+      rows: z.number().int().min(1).max(SHELL_LIMITS.maxSide).optional(),
+      term: z.string().regex(TERM_NAME).optional(),
+    }),
+    /** The session, the output it collected (base64url) and whether it has ended. */
+    result: z.strictObject({
+      session: z.string().regex(SESSION_ID),
+      output: z.string().regex(/^[A-Za-z0-9_-]*$/),
+      closed: z.boolean(),
+    }),
+    errors: ['portal.not-found', 'portal.wrong-state', ...AGENT_ERRORS],
   },
   'portal.screenshot': {
     target: ['name'],

@@ -75,8 +75,8 @@ export function bundledTreeWith(
 }
 
 /**
- * Attaches `portalgun console <portal>` as a user would from a pipe: once it says it is attached, types
- * `keys`, waits `settleMs` for the answer, then detaches with Ctrl-]; returns what it printed.
+ * Follows `portalgun console <portal>` as a user would from a pipe: once it says it is following, types
+ * `keys` (which it never passes on), waits `settleMs`, then leaves with Ctrl-C; returns what it printed.
  */
 export async function consoleSession(
   run: string,
@@ -97,17 +97,17 @@ export async function consoleSession(
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  const attached = new Promise<void>((resolve) => {
+  const following = new Promise<void>((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (stderr.includes('attached to')) resolve();
+      if (stderr.includes('following')) resolve();
     });
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await Promise.race([attached, exited]);
+  await Promise.race([following, exited]);
   child.stdin.write(keys);
   await sleep(settleMs);
-  child.stdin.end('\x1d');
+  child.kill('SIGINT');
   const status = await Promise.race([
     exited,
     sleep(10_000).then(() => {
@@ -116,4 +116,14 @@ export async function consoleSession(
     }),
   ]);
   return { status, stdout, stderr };
+}
+
+/** Runs `portalgun shell <portal>` with `input` piped to it, as a script would. */
+export function shellSession(run: string, portal: string, input: string, timeoutMs = 120_000): CliResult {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/portalgun.js'), '--run', run, 'shell', portal],
+    { cwd: REPO_ROOT, input, encoding: 'utf8', timeout: timeoutMs },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -10,6 +10,7 @@ import { createAuthenticator } from '../../src/agent/guest/authenticate.js';
 import type { AgentConfig } from '../../src/agent/guest/config.js';
 import { createFakeSystem, type FakeProgram } from '../../src/agent/guest/fake-system.js';
 import { createSession } from '../../src/agent/guest/session.js';
+import { ShellSessions } from '../../src/agent/guest/shell-sessions.js';
 import { AGENT_VERBS } from '../../src/guest-abi/index.js';
 
 export { createTestSigner, TEST_BOOT, type TestSigner };
@@ -40,12 +41,14 @@ export async function serveFakeGuest(
   };
   const system = createFakeSystem({ '/proc/sys/kernel/hostname': 'portal\n' }, programs);
   const authenticator = createAuthenticator(config.trust);
+  const shells = new ShellSessions(system);
   let connections = 0;
   const server = createServer((socket) => {
     connections += 1;
     const session = createSession({
       config,
       system,
+      shells,
       authenticator,
       log: () => {},
       write: (frame) =>

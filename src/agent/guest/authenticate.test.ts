@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { AgentVerb } from '../../guest-abi/index.js';
 import { createTestSigner, TEST_BOOT, TEST_NOW } from '../_test-envelopes.js';
 import type { AgentRequest } from '../protocol.js';
-import { createAuthenticator } from './authenticate.js';
+import { type AuthVerdict, createAuthenticator } from './authenticate.js';
 
 const owner = createTestSigner('owner');
 const stranger = createTestSigner('stranger');
@@ -12,8 +12,11 @@ const trust = { owner: owner.owner, ...TEST_BOOT };
 const request = (verb: AgentVerb, args: string[], auth?: string): AgentRequest =>
   auth === undefined ? { id: 1, verb, args } : { id: 1, verb, args, auth };
 
-/** A fresh authenticator's answer to one request at `now`. */
-const verify = (req: AgentRequest, now = TEST_NOW) => createAuthenticator(trust).verify(req, now);
+/** Why a verdict refuses, or undefined when it accepts. */
+const refusal = (verdict: AuthVerdict) => ('refusal' in verdict ? verdict.refusal : undefined);
+
+/** A fresh authenticator's refusal of one request at `now` (undefined: accepted). */
+const verify = (req: AgentRequest, now = TEST_NOW) => refusal(createAuthenticator(trust).verify(req, now));
 
 describe('authenticate', () => {
   it('accepts each daemon method for the agent request it stands for', () => {
@@ -27,6 +30,37 @@ describe('authenticate', () => {
       request('poweroff', [], owner.sign('portal.down', { name: instance })),
     ];
     for (const req of accepted) assert.equal(verify(req), undefined, req.verb);
+  });
+
+  it('accepts a signed shell step for exactly the agent arguments it stands for, naming the signing key', () => {
+    const session = 'c'.repeat(32);
+    const step = { name: TEST_BOOT.instance, op: 'io', session, input: 'bHMK', wait: 40 };
+    const auth = owner.sign('portal.shell', step);
+    const verdict = createAuthenticator(trust).verify(
+      request('shell', ['io', session, 'bHMK', '40'], auth),
+      TEST_NOW,
+    );
+    assert.ok('kid' in verdict && /^k/.test(verdict.kid));
+    for (const args of [
+      ['io', session, 'bHMl', '40'],
+      ['io', session, 'bHMK', '41'],
+      ['close', session],
+    ]) {
+      assert.equal(
+        verify(request('shell', args, owner.sign('portal.shell', step))),
+        'envelope does not authorise this request',
+      );
+    }
+    const extra = owner.sign('portal.shell', { ...step, cols: 80 });
+    assert.equal(
+      verify(request('shell', ['io', session, 'bHMK', '40'], extra)),
+      'envelope does not authorise this request',
+    );
+    const asExec = owner.exec('shell', ['io', session, 'bHMK', '40']);
+    assert.equal(
+      verify(request('shell', ['io', session, 'bHMK', '40'], asExec)),
+      'envelope does not authorise this request',
+    );
   });
 
   it('refuses an envelope for another instance or another host', () => {
@@ -72,7 +106,7 @@ describe('authenticate', () => {
     assert.equal(verify(request('ping', [])), 'the request carries no envelope');
     const closed = createAuthenticator(undefined);
     assert.equal(
-      closed.verify(request('ping', [], owner.exec('ping')), TEST_NOW),
+      refusal(closed.verify(request('ping', [], owner.exec('ping')), TEST_NOW)),
       'this agent has no owner configured',
     );
   });
@@ -80,18 +114,27 @@ describe('authenticate', () => {
   it('accepts each envelope once, until it expires', () => {
     const authenticator = createAuthenticator(trust);
     const auth = owner.exec('ping');
-    assert.equal(authenticator.verify(request('ping', [], auth), TEST_NOW), undefined);
+    assert.equal(refusal(authenticator.verify(request('ping', [], auth), TEST_NOW)), undefined);
     assert.equal(
-      authenticator.verify(request('ping', [], auth), TEST_NOW + 1),
+      refusal(authenticator.verify(request('ping', [], auth), TEST_NOW + 1)),
       'envelope refused: scramble.replay',
     );
-    assert.equal(authenticator.verify(request('ping', [], owner.exec('ping')), TEST_NOW + 2), undefined);
+    assert.equal(
+      refusal(authenticator.verify(request('ping', [], owner.exec('ping')), TEST_NOW + 2)),
+      undefined,
+    );
     const late = TEST_NOW + 60_001;
-    assert.equal(authenticator.verify(request('ping', [], auth), late), 'envelope refused: scramble.expired');
+    assert.equal(
+      refusal(authenticator.verify(request('ping', [], auth), late)),
+      'envelope refused: scramble.expired',
+    );
     // A refused request spends nothing: the same envelope still serves the request it was signed for.
     const run = owner.exec('run', ['/usr/bin/id']);
-    assert.match(authenticator.verify(request('run', [], run), TEST_NOW) ?? '', /does not authorise/);
-    assert.equal(authenticator.verify(request('run', ['/usr/bin/id'], run), TEST_NOW), undefined);
+    assert.match(
+      refusal(authenticator.verify(request('run', [], run), TEST_NOW)) ?? '',
+      /does not authorise/,
+    );
+    assert.equal(refusal(authenticator.verify(request('run', ['/usr/bin/id'], run), TEST_NOW)), undefined);
   });
 
   it('never echoes the envelope or the arguments', () => {

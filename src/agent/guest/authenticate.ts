@@ -4,9 +4,14 @@
  * envelope (checked by `scramble/envelope.ts`, imported directly because scramble's index would pull HPKE and
  * Argon2 into the guest bundle), addressed to this boot's host id, for exactly this request on this instance,
  * and not seen before. What each daemon method authorises (its `args.name` must be this instance):
- * - `portal.exec` `{name, verb, args = []}`: the agent verb `verb` with exactly `args`;
+ * - `portal.exec` `{name, verb, args = []}`: the agent verb `verb` with exactly `args`, `shell` excepted (a
+ *   shell into a router is the policy's to grant, as `portal.shell` asks it);
  * - `portal.status` `{name}`: `status` with no arguments;
- * - `portal.down` `{name, force?}`: `poweroff` with no arguments.
+ * - `portal.down` `{name, force?}`: `poweroff` with no arguments;
+ * - `portal.shell` `{name, op, …}`: `shell` with the arguments `shellAgentArgs` makes of the other fields.
+ *
+ * An accepted request comes with the key id (`kid`) of the session key that signed it: a shell session
+ * belongs to the key that opened it.
  *
  * Revocations are not known inside the guest, so none are checked here: the daemon refuses revoked keys
  * before it relays anything, and an envelope lives at most 5 minutes. Replays are refused from memory, which
@@ -21,12 +26,16 @@
 import { MvError } from '../../errors/index.js';
 import { type EnvelopeFields, type JsonValue, verifyEnvelope } from '../../scramble/envelope.js';
 import type { AgentRequest } from '../protocol.js';
+import { shellAgentArgs } from '../shell.js';
 import type { AgentTrust } from './config.js';
+
+/** Whether a request is authorised: the key that signed it, or why not. */
+export type AuthVerdict = { readonly kid: string } | { readonly refusal: string };
 
 /** Checks requests against their envelopes, remembering the nonces it accepted. */
 export interface Authenticator {
-  /** Why `request` is not authorised, or undefined when it is; an accepted envelope cannot be used again. */
-  verify(request: AgentRequest, now: number): string | undefined;
+  /** The signing key of an authorised `request`, or why it is not; an accepted envelope is spent. */
+  verify(request: AgentRequest, now: number): AuthVerdict;
 }
 
 /** An authenticator for this owner, host and instance; without them it refuses every request. */
@@ -34,8 +43,8 @@ export function createAuthenticator(trust: AgentTrust | undefined): Authenticato
   const nonceExpiry = new Map<string, number>();
   return {
     verify(request, now) {
-      if (trust === undefined) return 'this agent has no owner configured';
-      if (request.auth === undefined) return 'the request carries no envelope';
+      if (trust === undefined) return { refusal: 'this agent has no owner configured' };
+      if (request.auth === undefined) return { refusal: 'the request carries no envelope' };
       let envelope: EnvelopeFields;
       try {
         envelope = verifyEnvelope(Buffer.from(request.auth, 'base64url'), {
@@ -45,14 +54,14 @@ export function createAuthenticator(trust: AgentTrust | undefined): Authenticato
           isRevoked: () => false,
         });
       } catch (error) {
-        return `envelope refused: ${error instanceof MvError ? error.code : 'unexpected error'}`;
+        return { refusal: `envelope refused: ${error instanceof MvError ? error.code : 'unexpected error'}` };
       }
       const mismatch = bindingProblem(envelope, request, trust.instance);
-      if (mismatch !== undefined) return mismatch;
+      if (mismatch !== undefined) return { refusal: mismatch };
       for (const [nonce, exp] of nonceExpiry) if (exp < now) nonceExpiry.delete(nonce);
-      if (nonceExpiry.has(envelope.nonce)) return 'envelope refused: scramble.replay';
+      if (nonceExpiry.has(envelope.nonce)) return { refusal: 'envelope refused: scramble.replay' };
       nonceExpiry.set(envelope.nonce, envelope.exp);
-      return undefined;
+      return { kid: envelope.kid };
     },
   };
 }
@@ -70,11 +79,25 @@ function bindingProblem(
   const noArgs = request.args.length === 0;
   const authorised =
     (envelope.verb === 'portal.exec' &&
+      request.verb !== 'shell' &&
       args.verb === request.verb &&
       sameArgs(Object.hasOwn(args, 'args') ? args.args : [], request.args)) ||
     (envelope.verb === 'portal.status' && request.verb === 'status' && noArgs) ||
-    (envelope.verb === 'portal.down' && request.verb === 'poweroff' && noArgs);
+    (envelope.verb === 'portal.down' && request.verb === 'poweroff' && noArgs) ||
+    (envelope.verb === 'portal.shell' &&
+      request.verb === 'shell' &&
+      sameArgs(shellArgsOf(args), request.args));
   return authorised ? undefined : mismatch;
+}
+
+/** The agent arguments a signed `portal.shell` call stands for, or undefined when it stands for none. */
+function shellArgsOf(args: { readonly [key: string]: JsonValue }): JsonValue | undefined {
+  try {
+    return shellAgentArgs(args);
+  } catch {
+    // A call that names no valid shell step authorises nothing.
+    return undefined;
+  }
 }
 
 function isObject(value: JsonValue): value is { readonly [key: string]: JsonValue } {

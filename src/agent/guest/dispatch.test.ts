@@ -9,6 +9,7 @@ import { dispatchRequest } from './dispatch.js';
 import { createFakeSystem, FAKE_NOW, type FakeProgram, type FakeSystem } from './fake-system.js';
 import { VERB_HANDLERS } from './handlers/index.js';
 import { ROUTER_FILES } from './handlers/router.js';
+import { ShellSessions } from './shell-sessions.js';
 
 const signer = createTestSigner('dispatch');
 const config: AgentConfig = {
@@ -35,7 +36,8 @@ async function call(
   args: string[],
   options: { system?: FakeSystem; config?: AgentConfig; auth?: string | undefined } = {},
 ): Promise<{ ok: boolean; value: JsonValue | string }> {
-  const context = { config: options.config ?? config, system: options.system ?? createFakeSystem(PROC) };
+  const system = options.system ?? createFakeSystem(PROC);
+  const context = { config: options.config ?? config, system, shells: new ShellSessions(system) };
   const auth = 'auth' in options ? options.auth : signer.exec(verb, args);
   const request = auth === undefined ? { id: 9, verb, args } : { id: 9, verb, args, auth };
   const { response } = await dispatchRequest(request, context, { authenticator });
@@ -57,7 +59,8 @@ describe('dispatch', () => {
   });
 
   it('fails closed without a configuration: nothing is authenticated', async () => {
-    const closed = { config: CLOSED_CONFIG, system: createFakeSystem(PROC) };
+    const closedSystem = createFakeSystem(PROC);
+    const closed = { config: CLOSED_CONFIG, system: closedSystem, shells: new ShellSessions(closedSystem) };
     const { response } = await dispatchRequest(
       { id: 2, verb: 'ping', args: [], auth: signer.exec('ping') },
       closed,
@@ -78,7 +81,8 @@ describe('dispatch', () => {
       value: 'agent.verb-not-allowed',
     });
     const request = { id: 9, verb: 'reset' as const, args: [], auth: signer.exec('reset', []) };
-    const context = { config, system: createFakeSystem(PROC) };
+    const system = createFakeSystem(PROC);
+    const context = { config, system, shells: new ShellSessions(system) };
     const { response } = await dispatchRequest(request, context, { authenticator, handlers: {} });
     assert.deepEqual(response.ok ? 'ok' : response.error.code, 'agent.unknown-verb');
   });
@@ -268,7 +272,7 @@ describe('poweroff', () => {
     const auth = signer.sign('portal.down', { name: TEST_BOOT.instance, force: false });
     const { response, afterReply } = await dispatchRequest(
       { id: 1, verb: 'poweroff', args: [], auth },
-      { config, system },
+      { config, system, shells: new ShellSessions(system) },
       { authenticator },
     );
     assert.deepEqual(response, { id: 1, ok: true, result: { poweringOff: true } });
@@ -288,7 +292,7 @@ describe('poweroff', () => {
     const auth = signer.sign('portal.down', { name: TEST_BOOT.instance });
     const { afterReply } = await dispatchRequest(
       { id: 1, verb: 'poweroff', args: [], auth },
-      { config, system },
+      { config, system, shells: new ShellSessions(system) },
       { authenticator },
     );
     await assert.rejects(afterReply?.() ?? Promise.resolve(), /sync failed/);

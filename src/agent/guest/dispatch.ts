@@ -32,8 +32,8 @@ export async function dispatchRequest(
   options: DispatchOptions,
 ): Promise<Dispatched> {
   const { id, verb, args } = request;
-  const refusal = options.authenticator.verify(request, context.system.now());
-  if (refusal !== undefined) return { response: errorResponse(id, 'agent.unauthenticated', refusal) };
+  const verdict = options.authenticator.verify(request, context.system.now());
+  if ('refusal' in verdict) return { response: errorResponse(id, 'agent.unauthenticated', verdict.refusal) };
   if (!context.config.verbs.includes(verb)) {
     return {
       response: errorResponse(id, 'agent.verb-not-allowed', `Verb "${verb}" is not allowed on this portal`),
@@ -46,7 +46,7 @@ export async function dispatchRequest(
     };
   }
   try {
-    const outcome = await handler(args, context);
+    const outcome = await handler(args, context, { kid: verdict.kid });
     const response = okResponse(id, outcome.result);
     return outcome.afterReply === undefined ? { response } : { response, afterReply: outcome.afterReply };
   } catch (error) {

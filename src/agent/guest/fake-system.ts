@@ -4,7 +4,7 @@
  * it stays out of the bundle.
  * Pure: no I/O.
  */
-import type { GuestSystem, SpawnRequest, SpawnResult } from './system.js';
+import type { GuestSystem, InteractiveRequest, SpawnRequest, SpawnResult } from './system.js';
 
 /** A fake program: its result, or a promise of it; throwing means it could not be started. */
 export type FakeProgram = (
@@ -18,6 +18,15 @@ export const FAKE_NOW = Date.UTC(2026, 0, 1);
 /** A fake unix-socket peer: the answer to what was written, or a promise of it; throwing means no peer. */
 export type FakeSocketPeer = (text: string) => string | Promise<string>;
 
+/** One interactive program the fake started: the test feeds its output and ends it through `request`. */
+export interface FakeInteractive {
+  readonly request: InteractiveRequest;
+  /** Everything written to its stdin. */
+  readonly written: Buffer[];
+  paused: boolean;
+  killed: boolean;
+}
+
 /** A fake guest with its records. */
 export interface FakeSystem extends GuestSystem {
   /** What `now()` returns, in ms since the epoch; `FAKE_NOW` at first. */
@@ -28,6 +37,8 @@ export interface FakeSystem extends GuestSystem {
   readonly runs: string[][];
   /** Every socket conversation, as [path, text written]. */
   readonly conversations: [string, string][];
+  /** Every interactive program started. */
+  readonly interactive: FakeInteractive[];
 }
 
 /** A fake guest holding these files and programs. */
@@ -36,6 +47,7 @@ export function createFakeSystem(
   programs: Readonly<Record<string, FakeProgram>> = {},
   sockets: Readonly<Record<string, FakeSocketPeer>> = {},
 ): FakeSystem {
+  let randomCalls = 0;
   const system: FakeSystem = {
     time: FAKE_NOW,
     now: () => system.time,
@@ -43,6 +55,7 @@ export function createFakeSystem(
     dirs: [],
     runs: [],
     conversations: [],
+    interactive: [],
     readFile: async (path) => {
       const text = system.files.get(path);
       if (text === undefined) throw notFound(path);
@@ -77,6 +90,25 @@ export function createFakeSystem(
         ...result,
       };
     },
+    startInteractive: (request) => {
+      const program: FakeInteractive = { request, written: [], paused: false, killed: false };
+      system.interactive.push(program);
+      return {
+        write: (bytes) => program.written.push(Buffer.from(bytes)),
+        pause: () => {
+          program.paused = true;
+        },
+        resume: () => {
+          program.paused = false;
+        },
+        kill: () => {
+          if (program.killed) return;
+          program.killed = true;
+          request.onExit();
+        },
+      };
+    },
+    randomHex: (bytes) => (++randomCalls).toString(16).padStart(bytes * 2, '0'),
     converse: async (path, text) => {
       system.conversations.push([path, text]);
       const peer = sockets[path];

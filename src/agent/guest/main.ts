@@ -14,6 +14,7 @@ import { openPortDevice } from './port-device.js';
 import { readPortPath, waitForPort } from './ports.js';
 import { runReadLoop } from './read-loop.js';
 import { createSession } from './session.js';
+import { ShellSessions } from './shell-sessions.js';
 import type { GuestSystem } from './system.js';
 
 const USAGE = `usage: node agent.mjs [--help]
@@ -24,6 +25,9 @@ multiverse.instance=), and reports readiness on "${STATUS_PORT}". Every request 
 the owner's signed envelope for it.`;
 
 const PORT_WAIT = { attempts: 20, intervalMs: 500 };
+
+/** How often abandoned and idle shell sessions are looked for. */
+const SWEEP_EVERY_MS = 5_000;
 
 const log = (line: string) => console.error(line);
 
@@ -46,7 +50,9 @@ async function main(args: readonly string[]): Promise<number> {
     log(`agent: cannot announce ready: ${error}`),
   );
   const authenticator = createAuthenticator(config.trust);
-  const session = createSession({ config, system, authenticator, write: device.write, log });
+  const shells = new ShellSessions(system);
+  setInterval(() => shells.sweep(system.now()), SWEEP_EVERY_MS).unref();
+  const session = createSession({ config, system, shells, authenticator, write: device.write, log });
   await runReadLoop({ read: device.read, session, sleep, log });
   return 0;
 }

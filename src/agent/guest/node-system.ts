@@ -1,9 +1,12 @@
 /**
  * @module The real `GuestSystem`: the guest's clock, its files through node:fs and its programs through
- * `spawnProgram`. The only implementation that touches the portal; tests use a fake.
+ * `spawnProgram` and `startInteractive`, its randomness through node:crypto. The only implementation that
+ * touches the portal; tests use a fake.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { startInteractive } from './interactive.js';
 import { spawnProgram } from './spawn-program.js';
 import type { GuestSystem } from './system.js';
 
@@ -18,6 +21,8 @@ export function createNodeSystem(): GuestSystem {
       await mkdir(path, { recursive: true });
     },
     spawn: spawnProgram,
+    startInteractive,
+    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
     converse,
   };
 }

@@ -8,6 +8,7 @@ import { createAuthenticator } from './authenticate.js';
 import type { AgentConfig } from './config.js';
 import { createFakeSystem } from './fake-system.js';
 import { createSession } from './session.js';
+import { ShellSessions } from './shell-sessions.js';
 import type { VerbHandler } from './verb-handler.js';
 
 const signer = createTestSigner('session');
@@ -30,6 +31,7 @@ function harness(handlers: Record<string, VerbHandler> = {}) {
   const session = createSession({
     config,
     system: createFakeSystem(),
+    shells: new ShellSessions(createFakeSystem()),
     authenticator: createAuthenticator(config.trust),
     handlers: { ping: async () => ({ result: 'pong' }), ...handlers },
     log: (line) => events.push(`log ${line}`),
@@ -143,6 +145,7 @@ describe('agent session', () => {
     const session = createSession({
       config,
       system: createFakeSystem(),
+      shells: new ShellSessions(createFakeSystem()),
       authenticator: createAuthenticator(config.trust),
       log: (line) => logs.push(line),
       write: async () => {

@@ -6,12 +6,20 @@
 import { MvError } from '../../errors/index.js';
 import type { JsonValue } from '../protocol.js';
 import type { AgentConfig } from './config.js';
+import type { ShellSessions } from './shell-sessions.js';
 import type { GuestSystem, SpawnResult } from './system.js';
 
 /** What a handler sees. */
 export interface AgentContext {
   readonly config: AgentConfig;
   readonly system: GuestSystem;
+  /** The open shell sessions (the `shell` verb's). */
+  readonly shells: ShellSessions;
+}
+
+/** Who signed the request being handled: the session key's id. */
+export interface RequestSigner {
+  readonly kid: string;
 }
 
 /** A handler's result, and optional work that must wait until the reply has been written. */
@@ -21,7 +29,11 @@ export interface VerbOutcome {
 }
 
 /** One verb's implementation. */
-export type VerbHandler = (args: readonly string[], context: AgentContext) => Promise<VerbOutcome>;
+export type VerbHandler = (
+  args: readonly string[],
+  context: AgentContext,
+  signer: RequestSigner,
+) => Promise<VerbOutcome>;
 
 /** How long any program the agent starts may run, `run` included. */
 export const PROGRAM_TIMEOUT_MS = 30_000;

@@ -1,16 +1,17 @@
 /**
- * @module `portalgun exec | console`: one agent verb in a running portal (the result printed as JSON or
- * YAML), and an interactive serial console (Ctrl-] detaches).
+ * @module `portalgun exec | console | shell`: one agent verb in a running portal (the result printed as JSON
+ * or YAML); the serial console followed read-only (no image keeps a shell there); and an interactive shell,
+ * the agent's `shell` verb, one signed call per keystroke batch (`shell-client.ts`).
  */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { TERM_NAME } from '../../agent/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
+import { runShellClient } from '../shell-client.js';
 import { globalOptions } from './global-options.js';
 
-const DETACH = 0x1d;
-
-/** Registers `exec` and `console`. */
+/** Registers `exec`, `console` and `shell`. */
 export function registerPortalIo(program: Command): void {
   program
     .command('exec')
@@ -43,7 +44,9 @@ export function registerPortalIo(program: Command): void {
 
   program
     .command('console')
-    .description("Attach to a portal's serial console (Ctrl-] detaches)")
+    .description(
+      "Follow a portal's serial console: boot output and the guest's messages, read-only (Ctrl-C leaves)",
+    )
     .argument('<portal>', 'portal name')
     .action(async (name: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
@@ -54,33 +57,54 @@ export function registerPortalIo(program: Command): void {
           {
             socketPath: daemonSocketPath(global.run),
             onTakeOver: (socket) => {
-              process.stderr.write(`attached to ${name}; Ctrl-] detaches\n`);
-              const raw = process.stdin.isTTY;
-              if (raw) process.stdin.setRawMode(true);
-              const detach = () => {
-                if (raw) process.stdin.setRawMode(false);
-                process.stdin.pause();
-                socket.destroy();
-                resolve();
-              };
-              process.stdin.on('data', (data: Buffer) =>
-                data.includes(DETACH) ? detach() : socket.write(data),
+              process.stderr.write(
+                `following ${name}'s console (output only; Ctrl-C leaves; "portalgun shell ${name}" opens a shell)\n`,
               );
               socket.on('data', (data: Buffer) => process.stdout.write(data));
-              socket.on('close', detach);
+              socket.on('close', () => resolve());
             },
           },
-        )
-          .then(({ readOnly }) => {
-            if (readOnly) {
-              process.stderr.write(
-                `${name} is a router: its console shows output only, and keystrokes are not passed on\n`,
-              );
-            }
-          })
-          .catch(reject);
+        ).catch(reject);
       });
     });
+
+  program
+    .command('shell')
+    .description(
+      'Open an interactive shell (root, on a terminal) in a running portal: every keystroke batch is a signed call, every output sealed to you (Ctrl-] leaves)',
+    )
+    .argument('<portal>', 'portal name')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const socketPath = daemonSocketPath(global.run);
+      const terminal = process.stdin.isTTY === true;
+      if (terminal) {
+        process.stderr.write(`shell in ${name}; Ctrl-] leaves\r\n`);
+        process.stdin.setRawMode(true);
+      }
+      try {
+        await runShellClient({
+          step: (step) => callDaemon('portal.shell', { name, ...step }, { socketPath }),
+          input: process.stdin,
+          output: (bytes) => process.stdout.write(bytes),
+          size: () => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 }),
+          term: shellTerm(process.env.TERM),
+          escapes: terminal,
+          onResize: (callback) => {
+            process.stdout.on('resize', callback);
+            return () => process.stdout.off('resize', callback);
+          },
+        });
+      } finally {
+        if (terminal) process.stdin.setRawMode(false);
+        process.stdin.pause();
+      }
+    });
+}
+
+/** The `TERM` the portal's shell gets: the caller's when it is a plain name, else vt100. */
+function shellTerm(term: string | undefined): string {
+  return term !== undefined && TERM_NAME.test(term) ? term : 'vt100';
 }
 
 function isRunResult(value: unknown): value is { stdout: string; stderr: string; exitCode: unknown } {

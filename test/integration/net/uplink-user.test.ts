@@ -54,7 +54,7 @@ describe('the universe router with a user-mode (passt) uplink', { timeout: 300_0
 
   it("keeps no shell on the router's console and passes no keystroke to it", async () => {
     const session = await consoleSession(daemon.run, 'universe', 'echo typed-$((40 + 2))\n\n');
-    assert.match(session.stderr, /universe is a router: its console shows output only/);
+    assert.match(session.stderr, /following universe's console \(output only/);
     assert.doesNotMatch(session.stdout, /typed-42|# $/m);
   });
 

@@ -9,6 +9,7 @@ import { mountShare } from './mount-share.js';
 import { netConfig } from './net-config.js';
 import { newIdentity, reset, switchEndpoint } from './router.js';
 import { run } from './run.js';
+import { shell } from './shell.js';
 import { status } from './status.js';
 
 /** Handler per implemented verb. */
@@ -23,4 +24,5 @@ export const VERB_HANDLERS: Readonly<Partial<Record<AgentVerb, VerbHandler>>> = 
   reset,
   'new-identity': newIdentity,
   'switch-endpoint': switchEndpoint,
+  shell,
 };
