@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ShellReply } from '../agent/index.js';
+import type { ShellCall, ShellReply } from '../agent/index.js';
 import { MvError } from '../errors/index.js';
-import { ESCAPE_BYTE, runShellClient, type ShellStep } from './shell-client.js';
+import { ESCAPE_BYTE, runShellClient } from './shell-client.js';
 
 const SESSION = 'd'.repeat(32);
 
 /** A fake guest shell that echoes what it is typed and exits on Ctrl-D. */
 function fakeShell(options: { rateLimitOnce?: boolean } = {}) {
-  const steps: ShellStep[] = [];
+  const steps: ShellCall[] = [];
   let limited = options.rateLimitOnce ?? false;
   let pending = '';
   let exited = false;
-  const step = async (s: ShellStep): Promise<ShellReply> => {
+  const step = async (s: ShellCall): Promise<ShellReply> => {
     if (limited && s.op === 'io') {
       limited = false;
       throw new MvError('auth.rate-limited', 'Too many requests; retry in 1 s');

@@ -7,7 +7,7 @@
  * injected: the command passes signed daemon calls, tests a fake.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SHELL_LIMITS, type ShellReply } from '../agent/index.js';
+import { SHELL_LIMITS, type ShellCall, type ShellReply } from '../agent/index.js';
 import { MvError } from '../errors/index.js';
 
 /** Ctrl-]: leaves the shell, as in telnet and `portalgun console` of old. */
@@ -21,17 +21,10 @@ export const IDLE_WAIT_MS = 250;
 /** How long a call that carries keystrokes waits for their echo. */
 const ECHO_WAIT_MS = 40;
 
-/** One shell step as `portal.shell` takes it, without the portal's name. */
-export type ShellStep =
-  | { readonly op: 'open'; readonly cols: number; readonly rows: number; readonly term: string }
-  | { readonly op: 'io'; readonly session: string; readonly input: string; readonly wait: number }
-  | { readonly op: 'resize'; readonly session: string; readonly cols: number; readonly rows: number }
-  | { readonly op: 'close'; readonly session: string };
-
 /** What the client reads, writes and calls. */
 export interface ShellClientIo {
   /** Sends one step; throws `MvError`. */
-  readonly step: (step: ShellStep) => Promise<ShellReply>;
+  readonly step: (step: ShellCall) => Promise<ShellReply>;
   readonly input: NodeJS.ReadableStream;
   readonly output: (bytes: Buffer) => void;
   /** The terminal's size now. */
@@ -124,7 +117,7 @@ function collect(io: ShellClientIo, reply: ShellReply): boolean {
 }
 
 /** One step, waiting out a rate limit rather than failing on it (the step was refused, not run). */
-async function call(io: ShellClientIo, step: ShellStep): Promise<ShellReply> {
+async function call(io: ShellClientIo, step: ShellCall): Promise<ShellReply> {
   for (;;) {
     try {
       return await io.step(step);
