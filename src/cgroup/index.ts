@@ -7,4 +7,5 @@ export {
   cgroupLimitsOf,
   cgroupV1Writes,
   cgroupV2Writes,
+  controllersOf,
 } from './limits.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bundledFormula } from '../../test/support/catalogue.js';
-import { cgroupLimitsOf, cgroupV1Writes, cgroupV2Writes } from './limits.js';
+import { cgroupLimitsOf, cgroupV1Writes, cgroupV2Writes, controllersOf } from './limits.js';
 
 describe('cgroup limits', () => {
   it('adds QEMU overhead to the guest memory and leaves the CPU uncapped by default', async () => {
@@ -11,6 +11,7 @@ describe('cgroup limits', () => {
       cpuMax: null,
       memoryBytes: (256 + 256) * 1024 * 1024,
       pidsMax: 512,
+      realtime: false,
     });
   });
 
@@ -25,6 +26,7 @@ describe('cgroup limits', () => {
     cpuMax: { quotaMicros: 50_000, periodMicros: 100_000 },
     memoryBytes: 1024,
     pidsMax: 64,
+    realtime: false,
   };
 
   it("writes v2's unified files, swap held to nothing", () => {
@@ -49,5 +51,12 @@ describe('cgroup limits', () => {
     );
     assert.equal(cgroupV1Writes({ ...limits, cpuMax: null })[2]?.value, '-1');
     assert.equal(cgroupV1Writes({ ...limits, cpuWeight: 1 })[0]?.value, '10');
+  });
+
+  it("keeps a real-time portal in the daemon's v1 cpu group, where SCHED_FIFO is possible", () => {
+    const realtime = { ...limits, realtime: true };
+    assert.deepEqual(controllersOf(realtime, 1), ['memory', 'pids']);
+    assert.ok(cgroupV1Writes(realtime).every((w) => w.controller !== 'cpu'));
+    assert.deepEqual(controllersOf(realtime, 2), ['cpu', 'memory', 'pids']);
   });
 });

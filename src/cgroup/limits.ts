@@ -17,6 +17,8 @@ export interface CgroupLimits {
   readonly memoryBytes: number;
   /** Processes and threads at once. */
   readonly pidsMax: number;
+  /** Its vCPU threads run under SCHED_FIFO (`machine.priority`). */
+  readonly realtime: boolean;
 }
 
 /** A controller a portal's group uses. */
@@ -48,7 +50,19 @@ export function cgroupLimitsOf(manifest: Manifest): CgroupLimits {
         : { quotaMicros: Math.round(limits.cpuMax * PERIOD_MICROS), periodMicros: PERIOD_MICROS },
     memoryBytes: (manifest.machine.memory + limits.memoryOverhead) * MIB,
     pidsMax: limits.pids,
+    realtime: manifest.machine.priority !== null,
   };
+}
+
+/**
+ * The controllers a portal's group takes under each version. Under v1 a real-time portal keeps the daemon's
+ * cpu group: the kernel's real-time group scheduling gives a new cpu group no real-time budget, so its vCPU
+ * threads could not be made SCHED_FIFO there (and CPU weight and quota do not govern SCHED_FIFO threads).
+ */
+export function controllersOf(limits: CgroupLimits, version: 1 | 2): readonly CgroupController[] {
+  return version === 1 && limits.realtime
+    ? CGROUP_CONTROLLERS.filter((c) => c !== 'cpu')
+    : CGROUP_CONTROLLERS;
 }
 
 /** The writes that put a fresh group under `limits` with cgroup v2's unified files. */
@@ -69,7 +83,8 @@ export function cgroupV2Writes(limits: CgroupLimits): CgroupWrite[] {
  */
 export function cgroupV1Writes(limits: CgroupLimits): CgroupWrite[] {
   const shares = Math.max(2, Math.round((limits.cpuWeight * 1024) / 100));
-  return [
+  const used = controllersOf(limits, 1);
+  const writes: CgroupWrite[] = [
     { controller: 'cpu', file: 'cpu.shares', value: `${shares}` },
     { controller: 'cpu', file: 'cpu.cfs_period_us', value: `${PERIOD_MICROS}` },
     { controller: 'cpu', file: 'cpu.cfs_quota_us', value: `${limits.cpuMax?.quotaMicros ?? -1}` },
@@ -82,4 +97,5 @@ export function cgroupV1Writes(limits: CgroupLimits): CgroupWrite[] {
     },
     { controller: 'pids', file: 'pids.max', value: `${limits.pidsMax}` },
   ];
+  return writes.filter((write) => used.includes(write.controller));
 }

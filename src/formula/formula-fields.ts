@@ -130,6 +130,14 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
         default: 512,
         doc: 'Processes and threads QEMU may have at once (cgroup pids.max): its vCPUs, I/O and 9p worker threads.',
       }),
+      diskBandwidth: value(z.number().min(0.1).max(100_000).nullable(), {
+        default: null,
+        doc: "MiB per second the portal's disks may read and write together (one QEMU throttle group over them all, enforced below the guest); null: no cap.",
+      }),
+      diskIops: value(z.number().int().min(10).max(10_000_000).nullable(), {
+        default: null,
+        doc: "Reads and writes per second the portal's disks may make together (the same throttle group); null: no cap.",
+      }),
       logs: value(z.number().int().min(1).max(1024), {
         default: 16,
         doc: "MiB for the portal's console log, status channel and QEMU log together, in a folder of that size (tmpfs); the console log is rotated so its latest output is kept.",

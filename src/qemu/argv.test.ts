@@ -22,6 +22,30 @@ describe('renderQemuArgs', () => {
     assert.equal(qemuOpts('file', { path: '/a,b', readonly: true }), 'file,path=/a,,b,readonly=on');
   });
 
+  it("puts every guest disk behind one throttle group when the formula caps its disks' rate", () => {
+    const manifest = manifestOf({}, 'application/console');
+    const capped = { ...manifest, limits: { ...manifest.limits, diskBandwidth: 2, diskIops: 100 } };
+    const preview = testInstance(capped);
+    const instance = { ...preview, artifacts: { ...preview.artifacts, layers: ['/s/minbase'] } };
+    const argv = toArgv(renderQemuArgs(capped, instance));
+    assert.deepEqual(
+      valuesAfter(argv, '-object').filter((o) => o.startsWith('throttle')),
+      ['throttle-group,id=disk-limits,x-bps-total=2097152,x-iops-total=100'],
+    );
+    const filters = valuesAfter(argv, '-blockdev').filter((b) => b.startsWith('driver=throttle'));
+    assert.deepEqual(filters, [
+      'driver=throttle,throttle-group=disk-limits,file=root,node-name=root-limited',
+      'driver=throttle,throttle-group=disk-limits,file=layer0,node-name=layer0-limited',
+    ]);
+    const drives = valuesAfter(argv, '-device').filter((d) => d.startsWith('virtio-blk'));
+    assert.ok(
+      drives.every((d) => /drive=[a-z0-9-]+-limited/.test(d)),
+      'no disk bypasses the group',
+    );
+    const uncapped = toArgv(renderQemuArgs(manifest, testInstance(manifest)));
+    assert.ok(!uncapped.some((a) => a.includes('throttle')));
+  });
+
   it('never opens the base image writable', () => {
     const manifest = manifestOf({}, 'application/console');
     const argv = toArgv(renderQemuArgs(manifest, testInstance(manifest)));

@@ -102,8 +102,42 @@ function blockdev(props: Readonly<Record<string, string | boolean>>): QemuArg {
   return arg('-blockdev', qemuOpts(null, props));
 }
 
+/** The throttle group every guest disk passes through when the formula caps its disks' rate. */
+const DISK_LIMITS = 'disk-limits';
+
+/**
+ * A guest-visible disk on block node `node`: behind a throttle filter in the portal's one throttle group
+ * when `limits.diskBandwidth` or `limits.diskIops` is set, so all its disks share the cap.
+ */
+function guestDisk(manifest: Manifest, node: string, props: Readonly<Record<string, string>>): QemuArg[] {
+  const { diskBandwidth, diskIops } = manifest.limits;
+  const blkDevice = (drive: string) => device(virtioDevice(manifest, 'blk'), { drive, ...props });
+  if (diskBandwidth === null && diskIops === null) return [blkDevice(node)];
+  const limited = `${node}-limited`;
+  return [
+    blockdev({ driver: 'throttle', 'throttle-group': DISK_LIMITS, file: node, 'node-name': limited }),
+    blkDevice(limited),
+  ];
+}
+
+/** The throttle group itself (QEMU's `x-` limits of a throttle-group object), or nothing. */
+function diskLimitArgs(manifest: Manifest): QemuArg[] {
+  const { diskBandwidth, diskIops } = manifest.limits;
+  if (diskBandwidth === null && diskIops === null) return [];
+  return [
+    arg(
+      '-object',
+      qemuOpts('throttle-group', {
+        id: DISK_LIMITS,
+        ...(diskBandwidth === null ? {} : { 'x-bps-total': `${Math.round(diskBandwidth * 1024 * 1024)}` }),
+        ...(diskIops === null ? {} : { 'x-iops-total': `${diskIops}` }),
+      }),
+    ),
+  ];
+}
+
 function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
-  const args: QemuArg[] = [];
+  const args: QemuArg[] = [...diskLimitArgs(manifest)];
   const base = instance.artifacts.base;
   if (base) {
     args.push(
@@ -112,7 +146,7 @@ function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
       blockdev({ driver: base.format, file: 'base-file', 'node-name': 'base', 'read-only': true }),
       blockdev({ driver: 'file', filename: instance.overlay, 'node-name': 'overlay-file' }),
       blockdev({ driver: 'qcow2', file: 'overlay-file', backing: 'base', 'node-name': 'root' }),
-      device(virtioDevice(manifest, 'blk'), { drive: 'root', id: 'root-disk', serial: 'root' }),
+      ...guestDisk(manifest, 'root', { id: 'root-disk', serial: 'root' }),
     );
   }
   instance.artifacts.layers.forEach((file, index) => {
@@ -125,8 +159,7 @@ function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
         'node-name': `layer${index}`,
         'read-only': true,
       }),
-      device(virtioDevice(manifest, 'blk'), {
-        drive: `layer${index}`,
+      ...guestDisk(manifest, `layer${index}`, {
         id: `layer${index}-disk`,
         serial: `${LAYER_SERIAL_PREFIX}${index}`,
       }),
@@ -137,7 +170,7 @@ function storageArgs(manifest: Manifest, instance: PortalInstance): QemuArg[] {
     args.push(
       blockdev({ driver: 'file', filename: file, 'node-name': `disk-${name}-file` }),
       blockdev({ driver: 'qcow2', file: `disk-${name}-file`, 'node-name': `disk-${name}` }),
-      device(virtioDevice(manifest, 'blk'), { drive: `disk-${name}`, id: `disk-${name}`, serial: name }),
+      ...guestDisk(manifest, `disk-${name}`, { id: `disk-${name}`, serial: name }),
     );
   }
   return args;

@@ -153,6 +153,7 @@ function disks(manifest: Manifest, instance: PortalInstance): XmlElement[] {
         ]),
         el('target', { dev: 'vda', bus: 'virtio' }),
         el('serial', {}, ['root']),
+        ...diskLimits(manifest),
       ]),
     );
   }
@@ -163,10 +164,26 @@ function disks(manifest: Manifest, instance: PortalInstance): XmlElement[] {
         el('source', { file: instance.disks[name] }),
         el('target', { dev: `vd${String.fromCharCode(98 + index)}`, bus: 'virtio' }),
         el('serial', {}, [name]),
+        ...diskLimits(manifest),
       ]),
     );
   }
   return out;
+}
+
+/** `limits.diskBandwidth` and `limits.diskIops` as libvirt's iotune, every disk in one named group (as QEMU's). */
+function diskLimits(manifest: Manifest): XmlElement[] {
+  const { diskBandwidth, diskIops } = manifest.limits;
+  if (diskBandwidth === null && diskIops === null) return [];
+  return [
+    el('iotune', {}, [
+      ...(diskBandwidth === null
+        ? []
+        : [el('total_bytes_sec', {}, [`${Math.round(diskBandwidth * 1024 * 1024)}`])]),
+      ...(diskIops === null ? [] : [el('total_iops_sec', {}, [`${diskIops}`])]),
+      el('group_name', {}, ['disk-limits']),
+    ]),
+  ];
 }
 
 function interfaces(manifest: Manifest, instance: PortalInstance): XmlElement[] {

@@ -16,6 +16,7 @@ import {
   type CgroupLimits,
   cgroupV1Writes,
   cgroupV2Writes,
+  controllersOf,
 } from '../limits.js';
 
 /** Where this daemon's own group sits in the cgroup hierarchies it uses. */
@@ -23,10 +24,16 @@ export type CgroupHost =
   | { readonly version: 2; readonly parent: string }
   | { readonly version: 1; readonly parents: Readonly<Record<CgroupController, string>> };
 
-/** One portal's group: its folder in each hierarchy used. */
+/** One portal's group: its folder in each hierarchy (v1: one per controller, in CGROUP_CONTROLLERS order). */
 export interface PortalCgroup {
   readonly version: 1 | 2;
   readonly dirs: readonly string[];
+}
+
+/** The folders of the hierarchies a portal under `limits` takes (controllersOf). */
+function usedDirs(group: PortalCgroup, limits: CgroupLimits): string[] {
+  if (group.version === 2) return [...group.dirs];
+  return controllersOf(limits, 1).map((c) => group.dirs[CGROUP_CONTROLLERS.indexOf(c)] ?? '');
 }
 
 interface CgroupMount {
@@ -118,7 +125,7 @@ export async function createPortalCgroup(
       return;
     }
     const dirOf = (controller: CgroupController) => group.dirs[CGROUP_CONTROLLERS.indexOf(controller)] ?? '';
-    for (const dir of group.dirs) await mkdir(dir, { recursive: true });
+    for (const dir of usedDirs(group, limits)) await mkdir(dir, { recursive: true });
     await writeLimits(dirOf, cgroupV1Writes(limits));
   } catch (error) {
     throw cgroupError('make', group, error);
@@ -168,17 +175,22 @@ export async function readCgroupUsage(group: PortalCgroup): Promise<CgroupUsage>
   };
 }
 
-/** Moves a process (all its threads) into the portal's group. */
-export async function joinPortalCgroup(group: PortalCgroup, pid: number): Promise<void> {
+/** Moves a process (all its threads) into the portal's group, in each hierarchy its limits take. */
+export async function joinPortalCgroup(
+  group: PortalCgroup,
+  limits: CgroupLimits,
+  pid: number,
+): Promise<void> {
   try {
-    for (const dir of group.dirs) await writeFile(path.join(dir, 'cgroup.procs'), `${pid}`);
+    for (const dir of usedDirs(group, limits)) await writeFile(path.join(dir, 'cgroup.procs'), `${pid}`);
   } catch (error) {
     throw cgroupError('join', group, error);
   }
 }
 
 /**
- * Removes a portal's group once its processes are gone; a group that is already gone is fine. The kernel
+ * Removes a portal's group once its processes are gone; a group that is already gone (or a hierarchy a
+ * real-time portal never took) is fine. The kernel
  * refuses to remove a group while an exiting process still counts in it, so that is waited out briefly.
  */
 export async function removePortalCgroup(group: PortalCgroup): Promise<void> {

@@ -85,7 +85,7 @@ export async function launchPortalQemu(
       log: config.log,
     });
   });
-  await joinPortalCgroup(cgroup.group, launched.pid);
+  await joinPortalCgroup(cgroup.group, plan.limits, launched.pid);
   return { pid: launched.pid, pidStart, monitor };
 }
 

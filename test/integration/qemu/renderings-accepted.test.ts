@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runFiles } from '../../../src/instance/index.js';
 import { renderLibvirtXml, renderQemuArgs, toArgv } from '../../../src/qemu/index.js';
 import { bundledCatalogue } from '../../support/catalogue.js';
 import { testInstance } from '../../support/instance.js';
@@ -23,6 +24,21 @@ describe('libvirt XML of every portal', () => {
       assert.equal(result.error, undefined, 'virt-xml-validate is missing: run scripts/setup.sh');
       assert.equal(result.status, 0, `${manifest.node}: ${result.stderr}${result.stdout}`);
     }
+  });
+
+  it("passes virt-xml-validate with the disks' rate capped (iotune in one group)", async () => {
+    const console_ = (await bundledCatalogue()).formulas.get('application/console');
+    assert.ok(console_);
+    const manifest = {
+      ...console_.manifest,
+      limits: { ...console_.manifest.limits, diskBandwidth: 2, diskIops: 100 },
+    };
+    const file = path.join(work, 'capped.xml');
+    const xml = renderLibvirtXml(manifest, testInstance(manifest), { hash: console_.hash });
+    assert.match(xml, /<iotune>\s*<total_bytes_sec>2097152<\/total_bytes_sec>/);
+    writeFileSync(file, xml);
+    const result = spawnSync('virt-xml-validate', [file, 'domain'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, `${result.stderr}${result.stdout}`);
   });
 });
 
@@ -67,6 +83,7 @@ describe('QEMU argv', () => {
         mkdirSync(path.dirname(file), { recursive: true });
       }
       mkdirSync(local(instance.shareDir), { recursive: true });
+      mkdirSync(local(runFiles(instance.runDir).logs), { recursive: true });
       for (const args of [
         ...rawImages.map((file) => ['create', '-q', '-f', 'raw', file, '16M']),
         ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'raw', local(instance.overlay)],

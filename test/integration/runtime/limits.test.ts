@@ -1,7 +1,7 @@
 /**
  * A portal's resource limits for real: its QEMU runs in a control group of its own with the formula's
  * limits in the kernel's files (cgroup v2, or v1 where the host has no v2 controllers, as here), charged
- * for its memory and threads; a guest that writes without end to its console and its status channel fills
+ * for its memory and threads; its disks read no faster than the formula's cap; a guest that writes without end to its console and its status channel fills
  * only its own size-capped log folder, the console log rotating so its latest lines are kept, while QEMU,
  * the daemon and its audit log carry on; stopping it removes the group and the folder.
  */
@@ -20,6 +20,10 @@ const USER_FORMULAS = {
   'application/bounded': `extends: application/console
 description: a console held to half a CPU, 128 MiB over its memory and 200 threads
 limits: { cpuWeight: 50, cpuMax: 0.5, memoryOverhead: 128, pids: 200 }
+`,
+  'application/slow-disks': `extends: application/console
+description: a console whose disks may read and write 2 MiB a second together
+limits: { diskBandwidth: 2 }
 `,
   'application/chatty': `extends: application/console
 description: a console with a log folder of 1 MiB
@@ -98,8 +102,31 @@ describe('resource limits and capped logs', { timeout: 600_000 }, () => {
     }
   });
 
-  it('caps what the guest writes to its console and status channel; everything else carries on', async () => {
+  it("holds the guest's disks to the formula's rate (a QEMU throttle group below the guest)", async () => {
+    // 6 MiB read straight from the root disk, the guest's page cache dropped first: at 2 MiB/s that takes
+    // about 3 s longer than without a cap, however fast this host is (a slower host only takes longer).
+    const timedRead = async (name: string) => {
+      const started = performance.now();
+      const read = await shell(
+        daemon,
+        name,
+        'echo 3 > /proc/sys/vm/drop_caches; busybox dd if=/dev/vda of=/dev/null bs=1048576 count=6',
+      );
+      assert.match(read.stderr, /^6\+0 records in/m, `${name} read all 6 MiB`);
+      return performance.now() - started;
+    };
+    const uncappedMs = await timedRead('bounded');
     await daemon.call('portal.down', { name: 'bounded', force: false });
+    await daemon.call('portal.up', { formula: 'application/slow-disks', name: 'slow-disks' });
+    const cappedMs = await timedRead('slow-disks');
+    assert.ok(
+      cappedMs - uncappedMs >= 2_000,
+      `capped ${Math.round(cappedMs)} ms against ${Math.round(uncappedMs)} ms uncapped: not held to 2 MiB/s`,
+    );
+    await daemon.call('portal.down', { name: 'slow-disks', force: false });
+  });
+
+  it('caps what the guest writes to its console and status channel; everything else carries on', async () => {
     await daemon.call('portal.up', { formula: 'application/chatty', name: 'chatty' });
     const files = runFiles(path.join(daemon.run, 'portals', 'chatty'));
     // 768 KiB through the serial console, 64 KiB a second: three times what the console log holds before it
