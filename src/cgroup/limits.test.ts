@@ -53,6 +53,13 @@ describe('cgroup limits', () => {
     assert.equal(cgroupV1Writes({ ...limits, cpuWeight: 1 })[0]?.value, '10');
   });
 
+  it("keeps a portal without CPU limits in the daemon's v1 cpu group, where each QEMU thread is one task", () => {
+    const plain = { ...limits, cpuWeight: 100, cpuMax: null };
+    assert.deepEqual(controllersOf(plain, 1), ['memory', 'pids']);
+    assert.deepEqual(controllersOf({ ...plain, cpuWeight: 200 }, 1), ['cpu', 'memory', 'pids']);
+    assert.deepEqual(controllersOf(plain, 2), ['cpu', 'memory', 'pids']);
+  });
+
   it("keeps a real-time portal in the daemon's v1 cpu group, where SCHED_FIFO is possible", () => {
     const realtime = { ...limits, realtime: true };
     assert.deepEqual(controllersOf(realtime, 1), ['memory', 'pids']);

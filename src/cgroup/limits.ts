@@ -55,14 +55,17 @@ export function cgroupLimitsOf(manifest: Manifest): CgroupLimits {
 }
 
 /**
- * The controllers a portal's group takes under each version. Under v1 a real-time portal keeps the daemon's
- * cpu group: the kernel's real-time group scheduling gives a new cpu group no real-time budget, so its vCPU
- * threads could not be made SCHED_FIFO there (and CPU weight and quota do not govern SCHED_FIFO threads).
+ * The controllers a portal's group takes under each version. Under v1 a portal takes a cpu group of its own
+ * only when its formula limits CPU (a weight other than 100, or a cap): v1 weighs a whole group against each
+ * single task of its parent, so a portal in a group of its own at the default weight would get less CPU than
+ * before, against every busy process of the host (an image build's, say), and its guest would fall behind;
+ * in its parent's group each QEMU thread counts as one task, as the default promises. A real-time portal
+ * keeps the daemon's cpu group too: real-time group scheduling gives a new cpu group no SCHED_FIFO budget
+ * (and weight and quota do not govern SCHED_FIFO threads).
  */
 export function controllersOf(limits: CgroupLimits, version: 1 | 2): readonly CgroupController[] {
-  return version === 1 && limits.realtime
-    ? CGROUP_CONTROLLERS.filter((c) => c !== 'cpu')
-    : CGROUP_CONTROLLERS;
+  const ownCpu = !limits.realtime && (limits.cpuWeight !== 100 || limits.cpuMax !== null);
+  return version === 1 && !ownCpu ? CGROUP_CONTROLLERS.filter((c) => c !== 'cpu') : CGROUP_CONTROLLERS;
 }
 
 /** The writes that put a fresh group under `limits` with cgroup v2's unified files. */
