@@ -7,11 +7,11 @@
  * there when someone needs it; the status channel is read from the start and never rotated.
  */
 import { constants } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
-import { openRegularFileNoFollow } from '../../files/host/index.js';
+import { isMountPoint, openRegularFileNoFollow } from '../../files/host/index.js';
 import { runFiles } from '../../instance/index.js';
 
 const MIB = 1024 * 1024;
@@ -31,15 +31,13 @@ export async function mountLogFolder(runDir: string, sizeMiB: number): Promise<v
 }
 
 /**
- * Unmounts a portal's log folder if it is one. Only an exact mount point of this name is unmounted: a
+ * Unmounts a portal's log folder if it is one. Only a folder that is itself a mount point is unmounted: a
  * mounted folder cannot be renamed or replaced, and a link the account made in its place is no mount point.
  * A folder still busy just after QEMU ended (a log being read) is waited for briefly, then detached.
  */
 export async function unmountLogFolder(runDir: string): Promise<void> {
   const { logs } = runFiles(runDir);
-  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-  const mounted = mountinfo.split('\n').some((line) => unescapeMountPoint(line.split(' ')[4] ?? '') === logs);
-  if (!mounted) return;
+  if (!(await isMountPoint(logs))) return;
   for (let attempt = 0; attempt < 20; attempt++) {
     const busy = await runCommand('umount', [logs]).then(
       () => false,
@@ -50,10 +48,6 @@ export async function unmountLogFolder(runDir: string): Promise<void> {
   }
   // Still held (a reader that has not closed yet): detached now, freed when the last file closes.
   await runCommand('umount', ['--lazy', logs]);
-}
-
-function unescapeMountPoint(text: string): string {
-  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
 
 /**

@@ -22,6 +22,7 @@ import { lstat, mkdir, readdir, rename, rm, rmdir, stat, truncate, writeFile } f
 import path from 'node:path';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
+import { isMountPoint } from '../../files/host/index.js';
 import {
   type HostDirs,
   type PortalPaths,
@@ -40,12 +41,6 @@ const MOUNT_OPTIONS = 'loop,nosuid,nodev,noexec';
 
 async function exists(file: string): Promise<boolean> {
   return (await lstat(file).catch(() => undefined)) !== undefined;
-}
-
-/** Whether `dir` is a mount point: it sits on another filesystem than its parent folder. */
-async function isMountPoint(dir: string): Promise<boolean> {
-  const [here, parent] = await Promise.all([lstat(dir), lstat(path.dirname(dir))]);
-  return here.isDirectory() && here.dev !== parent.dev;
 }
 
 /** Where an older version's plain-folder share waits while its image is made. */
@@ -162,7 +157,7 @@ export async function mountShareImage(folders: ShareFolders): Promise<void> {
  */
 export async function removeShareImage(folders: ShareFolders): Promise<void> {
   const { shareDir, shareImage } = folders;
-  if ((await exists(shareDir)) && (await isMountPoint(shareDir))) await runCommand('umount', [shareDir]);
+  if (await isMountPoint(shareDir)) await runCommand('umount', [shareDir]);
   await rm(shareDir, { recursive: true, force: true });
   await rm(shareImage, { force: true });
   await rm(`${shareImage}.new`, { force: true });

@@ -5,6 +5,7 @@ export {
   chownFolderNoFollow,
   chownTreeNoFollow,
   ensureFolderOf,
+  isMountPoint,
   openRegularFileNoFollow,
 } from './no-follow.js';
 export { readCheckedJson } from './read-checked-json.js';

@@ -6,7 +6,8 @@
  * Only the last path component is checked: callers keep every parent folder root's.
  */
 import { constants } from 'node:fs';
-import { type FileHandle, lchown, mkdir, open, readdir } from 'node:fs/promises';
+import { type FileHandle, lchown, lstat, mkdir, open, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { MvError } from '../../errors/index.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
@@ -114,4 +115,14 @@ export async function chownTreeNoFollow(
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Whether `dir` is a mount point: a folder (never a link to one) on another filesystem than its parent
+ * folder. A path that does not exist is none.
+ */
+export async function isMountPoint(dir: string): Promise<boolean> {
+  const here = await lstat(dir).catch(() => undefined);
+  if (!here?.isDirectory()) return false;
+  return here.dev !== (await lstat(path.dirname(dir))).dev;
 }
