@@ -19,6 +19,14 @@ export {
   verifyEnvelope,
 } from './envelope.js';
 export {
+  HOST_KEY_SEED_BYTES,
+  type HostKey,
+  type HostSignatureDomain,
+  hostKeyFingerprint,
+  hostKeyFromSeed,
+  verifyHostSignature,
+} from './host-key.js';
+export {
   type ImageSignature,
   imageSignatureDigest,
   parseImageSignature,
