@@ -4,7 +4,8 @@
  *   against qemu-system-x86_64 started by hand with the same argv, overlay and account, timed from spawn to
  *   the same marker (the guest's `ready` line on the status channel). Interleaved, 5 runs each. Target: < 10 %.
  * - Jail: the same raw QEMU started through the launcher's jail (qemu/host/launch.ts: namespaces, setpriv,
- *   chroot, the drop to the account) against started directly as the account, interleaved. Target: ≤ 5 %.
+ *   chroot, the drop to the account) and moved into a control group with the formula's limits, as the daemon
+ *   does, against started directly as the account, interleaved. Target: ≤ 5 %.
  * - Concurrency: 1, 4 and 8 portals started at once, time until all are ready.
  * - Memory: host RSS per portal minus its guest RAM.
  * Needs root, scripts/setup.sh, and a built CLI (npm run build). Run: npm run bench:boot
@@ -13,6 +14,14 @@ import { spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  createPortalCgroup,
+  hostCgroups,
+  joinPortalCgroup,
+  portalCgroupOf,
+  removePortalCgroup,
+} from '../src/cgroup/host/index.js';
+import { cgroupLimitsOf } from '../src/cgroup/index.js';
 import { createOverlay } from '../src/image/host/qemu-img.js';
 import { blobPath } from '../src/image/index.js';
 import { planInstance, runFiles } from '../src/instance/index.js';
@@ -79,15 +88,22 @@ async function rawBoot(
     logFile: '/dev/null',
   };
   const command = jailed ? launchCommand(launch) : { file: launch.binary, args: argv };
+  const cgroups = await hostCgroups();
+  if (!cgroups) throw new Error('this host offers no cgroup controllers');
+  const limits = cgroupLimitsOf(manifest);
+  const group = portalCgroupOf(cgroups, path.join(daemon.root, 'raw'), `raw${run}`);
   const started = performance.now();
+  if (jailed) await createPortalCgroup(cgroups, group, limits);
   const qemu = spawn(command.file, command.args, {
     ...(jailed ? {} : { uid: owner.uid, gid: owner.gid }),
     stdio: 'ignore',
   });
+  if (jailed && qemu.pid) await joinPortalCgroup(group, limits, qemu.pid);
   while (!(existsSync(status) && readFileSync(status, 'utf8').includes('ready'))) await sleep(20);
   const elapsed = performance.now() - started;
   qemu.kill('SIGKILL');
   await new Promise((resolve) => qemu.once('exit', resolve));
+  if (jailed) await removePortalCgroup(group);
   rmSync(runDir, { recursive: true, force: true });
   return elapsed;
 }
