@@ -4,6 +4,7 @@
  * the files and follows each name to its sysfs device; these functions only read text.
  * Pure: no I/O.
  */
+import { unescapeMountField } from '../files/index.js';
 
 /** Interfaces with an IPv4 default route, from /proc/net/route (destination and mask 0). */
 export function defaultRouteInterfaces(route: string, ipv6Route: string): string[] {
@@ -27,7 +28,7 @@ export function mountedDevices(mounts: string): { source: string; mountPoint: st
   for (const line of mounts.split('\n')) {
     const [source, mountPoint] = line.split(' ');
     if (source?.startsWith('/dev/') && mountPoint) {
-      found.push({ source: unescapeMount(source), mountPoint: unescapeMount(mountPoint) });
+      found.push({ source: unescapeMountField(source), mountPoint: unescapeMountField(mountPoint) });
     }
   }
   return found;
@@ -40,10 +41,5 @@ export function swapDevices(swaps: string): string[] {
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter(([source, type]) => source?.startsWith('/dev/') && type === 'partition')
-    .map(([source]) => unescapeMount(source ?? ''));
-}
-
-/** /proc/self/mounts writes space, tab, newline and backslash as octal escapes. */
-function unescapeMount(text: string): string {
-  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+    .map(([source]) => unescapeMountField(source ?? ''));
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sha256Hex } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
+import { unescapeMountField } from '../../files/index.js';
 import {
   CGROUP_CONTROLLERS,
   type CgroupController,
@@ -53,12 +54,8 @@ export function cgroupMountsOf(mountinfo: string): CgroupMount[] {
       const point = fields[4];
       if (dash < 0 || !point || (type !== 'cgroup' && type !== 'cgroup2')) return [];
       const options = (fields[dash + 3] ?? '').split(',');
-      return [{ point: unescapeMount(point), v2: type === 'cgroup2', controllers: options }];
+      return [{ point: unescapeMountField(point), v2: type === 'cgroup2', controllers: options }];
     });
-}
-
-function unescapeMount(text: string): string {
-  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
 
 /** This process's group per hierarchy from /proc/self/cgroup: `""` for v2's, else each v1 controller's. */
