@@ -18,7 +18,9 @@ export const DEFAULT_POLICY = `# ${DEFAULT_POLICY_FILE}: the rules every Multive
 # Files in policy.d/ are read in lexical order of name and the first matching rule wins, so put your own
 # rules in a file that sorts earlier (e.g. 30-user.policy). Fields:
 #   <verb-pattern> <source> <target-pattern> allow|deny [rate=N/s|N/m|N/h] [burst=N] [max-inflight=N]
-# Limits apply per key id, verb and target: one busy portal does not use up another's allowance.
+# Limits apply per key id and verb (an agent verb counts as its own verb): naming a new portal or formula
+# does not buy a fresh allowance. Each is sized for a person (or a test run) starting a chain of portals at
+# once, and stops a flood.
 
 # Daemon health and version checks are read-only and cheap; a monitor may poll them.
 system.*           @owner  *  allow  rate=5/s burst=10
@@ -28,27 +30,27 @@ portal.list        @owner  *  allow  rate=5/s burst=10
 portal.status      @owner  *  allow  rate=5/s burst=10
 # Logs are read-only but can be large, so they are fetched less often.
 portal.logs        @owner  *  allow  rate=2/s burst=5
-# Starting a portal boots a VM (seconds of CPU, memory, disk): slow, and at most two boots of one target at once.
-portal.up          @owner  *  allow  rate=10/m burst=3 max-inflight=2
+# Starting a portal boots a VM (seconds of CPU, memory, disk): a chain's worth at once, at most two boots at a time.
+portal.up          @owner  *  allow  rate=30/m burst=10 max-inflight=2
 # Stopping a portal drives a guest shutdown; as slow as starting one.
-portal.down        @owner  *  allow  rate=10/m burst=3 max-inflight=2
+portal.down        @owner  *  allow  rate=30/m burst=10 max-inflight=2
 # Removing a portal deletes its state; deliberate and rare.
-portal.remove      @owner  *  allow  rate=10/m burst=3
+portal.remove      @owner  *  allow  rate=30/m burst=10
 # Running a command in a portal is interactive use; in-flight is capped so a loop cannot pile up processes.
 portal.exec        @owner  *  allow  rate=5/s burst=10 max-inflight=4
 # A screenshot shows what the portal's display shows, sealed to the owner; cheap, but not for video.
-portal.screenshot  @owner  *  allow  rate=1/s burst=3 max-inflight=1
+portal.screenshot  @owner  *  allow  rate=1/s burst=3 max-inflight=2
 # A console is a long-lived session showing output only; a few attaches, a few at once.
-portal.console     @owner  *  allow  rate=1/s burst=3 max-inflight=2
+portal.console     @owner  *  allow  rate=1/s burst=5 max-inflight=4
 # Each step of an interactive shell (a batch of keystrokes, a poll for output) is one call: enough for typing
 # and for output at full speed. Opening and closing one is granted separately, as agent.shell below.
-portal.shell       @owner  *  allow  rate=50/s burst=100 max-inflight=2
-# Building an image is minutes of CPU and gigabytes of disk: a few an hour, one at a time per formula.
+portal.shell       @owner  *  allow  rate=50/s burst=100 max-inflight=4
+# Building an image is minutes of CPU and gigabytes of disk: a few an hour, one at a time.
 image.build        @owner  *  allow  rate=10/h burst=2 max-inflight=1
 # Preparing an image builds it when missing, but it is also the first step of every up: limited like a boot.
-image.prepare      @owner  *  allow  rate=10/m burst=3 max-inflight=2
+image.prepare      @owner  *  allow  rate=30/m burst=10 max-inflight=2
 # Storing the owner's signature of an image manifest; the daemon checks it against the owner's keys first.
-image.sign         @owner  *  allow  rate=10/m burst=3
+image.sign         @owner  *  allow  rate=30/m burst=10
 # Allowing an older image version to boot lowers rollback protection for one boot: deliberate and rare.
 image.allow-downgrade @owner  *  allow  rate=6/m burst=2
 # Listing images is read-only (each listed signature is checked, which is cheap).
@@ -75,9 +77,9 @@ identity.revoke    @owner  *  allow  rate=1/s burst=5
 # Agent verbs reach into a portal through its small, single-threaded guest agent, so every one of them is
 # heavily rate-limited: a flood must neither wedge the agent nor crowd out other portals.
 # A liveness probe: cheap, but each one still wakes the guest agent.
-agent.ping         @owner  *  allow  rate=1/s burst=5
-# A status probe, same reasoning as ping.
-agent.status       @owner  *  allow  rate=1/s burst=5
+agent.ping         @owner  *  allow  rate=2/s burst=10
+# A status probe, same reasoning as ping; portal.status asks it (without it, status shows no agent part).
+agent.status       @owner  *  allow  rate=2/s burst=10
 # Changing the hostname is configuration: rare.
 agent.hostname     @owner  *  allow  rate=6/m burst=2
 # Changing network settings is configuration: rare, and one change at a time.
@@ -85,9 +87,10 @@ agent.net-config   @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Mounting the share is configuration: rare, and one mount at a time.
 agent.mount-share  @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Starting an allow-listed program in the guest; a few a minute, two at once.
-agent.run          @owner  *  allow  rate=30/m burst=5 max-inflight=2
-# Powering a portal off ends its session: rare, one at a time.
-agent.poweroff     @owner  *  allow  rate=6/m burst=1 max-inflight=1
+agent.run          @owner  *  allow  rate=60/m burst=10 max-inflight=4
+# Powering a portal off is how portal.down asks the guest first (without it, down starts at the ACPI button):
+# limited like portal.down.
+agent.poweroff     @owner  *  allow  rate=30/m burst=10 max-inflight=2
 # Router verbs (README "Setting up the chain"). Fresh Tor circuits: Tor itself honours one NEWNYM per 10 s.
 agent.new-identity @owner  *  allow  rate=6/m burst=2 max-inflight=1
 # Moving the VPN tunnel to another server drops every connection through it: rare, one at a time.

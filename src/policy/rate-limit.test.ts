@@ -7,7 +7,7 @@ function clock(start = 1000) {
   return { now: () => now, advance: (ms: number) => (now += ms), set: (ms: number) => (now = ms) };
 }
 
-const KEY: RateKey = { kid: 'kaaaaaaaaaaaaaaaaaaaaaaaa', verb: 'portal.exec', target: 'web' };
+const KEY: RateKey = { kid: 'kaaaaaaaaaaaaaaaaaaaaaaaa', verb: 'portal.exec' };
 const FIVE_A_SECOND = { ratePerSecond: 5, burst: 10 };
 
 describe('RateLimiter.take', () => {
@@ -39,16 +39,15 @@ describe('RateLimiter.take', () => {
     assert.deepEqual(limiter.take(KEY, tenAnHour), { ok: false, retryAfterMs: 360_000 });
   });
 
-  it('keeps keys apart: flooding one key id, verb or target leaves the others untouched', () => {
+  it('keeps keys apart: flooding one key id or verb leaves the others untouched', () => {
     const limiter = new RateLimiter({ now: clock().now });
     for (let i = 0; i < 1000; i += 1) limiter.take(KEY, FIVE_A_SECOND);
     assert.equal(limiter.take(KEY, FIVE_A_SECOND).ok, false);
     for (const other of [
       { ...KEY, kid: 'kbbbbbbbbbbbbbbbbbbbbbbbb' },
       { ...KEY, verb: 'portal.logs' },
-      { ...KEY, target: 'mail' },
       // Parts are kept apart even when joining them naively would collide.
-      { kid: KEY.kid, verb: 'portal.exec","web', target: '' },
+      { kid: `${KEY.kid}","portal`, verb: 'exec' },
     ]) {
       assert.deepEqual(limiter.take(other, FIVE_A_SECOND), { ok: true }, JSON.stringify(other));
     }
@@ -79,7 +78,7 @@ describe('RateLimiter memory', () => {
     const time = clock();
     const limiter = new RateLimiter({ now: time.now });
     limiter.take(KEY, { ratePerSecond: 1, burst: 2 });
-    limiter.take({ ...KEY, target: 'slow' }, { ratePerSecond: 1 / 3600, burst: 1 });
+    limiter.take({ ...KEY, verb: 'slow' }, { ratePerSecond: 1 / 3600, burst: 1 });
     time.advance(1000);
     assert.equal(limiter.sweep(), 1);
     time.advance(3_600_000);
@@ -89,7 +88,7 @@ describe('RateLimiter memory', () => {
   it('sweeps by itself once sweepEveryMs has passed', () => {
     const time = clock();
     const limiter = new RateLimiter({ now: time.now, sweepEveryMs: 1000 });
-    for (let i = 0; i < 50; i += 1) limiter.take({ ...KEY, target: `t${i}` }, FIVE_A_SECOND);
+    for (let i = 0; i < 50; i += 1) limiter.take({ ...KEY, verb: `t${i}` }, FIVE_A_SECOND);
     assert.equal(limiter.size().buckets, 50);
     time.advance(1000);
     limiter.take(KEY, FIVE_A_SECOND);
@@ -100,13 +99,13 @@ describe('RateLimiter memory', () => {
     const time = clock();
     const limiter = new RateLimiter({ now: time.now, maxKeys: 3 });
     const one = { ratePerSecond: 1 / 3600, burst: 1 };
-    for (const target of ['a', 'b', 'c']) limiter.take({ ...KEY, target }, one);
-    assert.equal(limiter.take({ ...KEY, target: 'a' }, one).ok, false);
-    limiter.take({ ...KEY, target: 'd' }, one);
+    for (const verb of ['a', 'b', 'c']) limiter.take({ ...KEY, verb }, one);
+    assert.equal(limiter.take({ ...KEY, verb: 'a' }, one).ok, false);
+    limiter.take({ ...KEY, verb: 'd' }, one);
     assert.equal(limiter.size().buckets, 3);
     // "b" was the least recently used, so it was dropped and starts full; "a" was kept.
-    assert.equal(limiter.take({ ...KEY, target: 'a' }, one).ok, false);
-    assert.equal(limiter.take({ ...KEY, target: 'b' }, one).ok, true);
+    assert.equal(limiter.take({ ...KEY, verb: 'a' }, one).ok, false);
+    assert.equal(limiter.take({ ...KEY, verb: 'b' }, one).ok, true);
   });
 });
 
@@ -117,7 +116,7 @@ describe('RateLimiter.acquire', () => {
     const second = limiter.acquire(KEY, 2);
     assert.ok(first && second);
     assert.equal(limiter.acquire(KEY, 2), undefined);
-    assert.ok(limiter.acquire({ ...KEY, target: 'mail' }, 2), 'another target has its own count');
+    assert.ok(limiter.acquire({ ...KEY, verb: 'portal.logs' }, 2), 'another verb has its own count');
     first();
     const third = limiter.acquire(KEY, 2);
     assert.ok(third);

@@ -1,6 +1,7 @@
 /**
- * @module Token buckets and in-flight counters, one per (key id, verb, target), so a caller flooding one
- * verb or one portal cannot use up another's allowance. The clock is injected (`now()` in monotonic
+ * @module Token buckets and in-flight counters, one per (key id, verb), so a caller flooding one verb cannot
+ * use up another's allowance. The key holds nothing the caller chooses freely: a target (a portal name, say)
+ * in it would let one key multiply its allowance by naming new targets. The clock is injected (`now()` in monotonic
  * milliseconds) and nothing here sets a timer: buckets refill lazily when they are next used.
  *
  * Memory stays bounded:
@@ -13,11 +14,10 @@
  */
 import { MvError } from '../errors/index.js';
 
-/** What a limit is kept for: one key, one verb, one target. */
+/** What a limit is kept for: one key id and one verb (a daemon method, or `agent.<verb>`). */
 export interface RateKey {
   readonly kid: string;
   readonly verb: string;
-  readonly target: string;
 }
 
 /** A token-bucket limit: refill `ratePerSecond` tokens a second, hold at most `burst`. */
@@ -45,7 +45,7 @@ interface Bucket {
   limit: BucketLimit;
 }
 
-/** Per-(key, verb, target) token buckets and in-flight counters over an injected clock. */
+/** Per-(key id, verb) token buckets and in-flight counters over an injected clock. */
 export class RateLimiter {
   readonly #now: () => number;
   readonly #maxKeys: number;
@@ -131,7 +131,7 @@ function refill(bucket: Bucket, limit: BucketLimit, now: number): Bucket {
   return { tokens, last: Math.max(now, bucket.last), limit };
 }
 
-// JSON of an array keeps the three parts apart whatever characters they contain.
+// JSON of an array keeps the parts apart whatever characters they contain.
 function keyId(key: RateKey): string {
-  return JSON.stringify([key.kid, key.verb, key.target]);
+  return JSON.stringify([key.kid, key.verb]);
 }

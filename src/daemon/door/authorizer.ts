@@ -48,7 +48,8 @@ export class Authorizer {
     }
     const decision = evaluatePolicy(rules, request);
     if (decision.decision === 'deny') return this.refuse(decision.code, fields);
-    const key = { kid: request.source.kid, verb: request.verb, target: request.target };
+    // Keyed by who and what, never by the target: a caller names targets freely (a new portal name per call).
+    const key = { kid: request.source.kid, verb: request.verb };
     const { rate, maxInflight } = decision.rule;
     if (rate) {
       const taken = this.limiter.take(key, { ratePerSecond: rate.ratePerSecond, burst: rate.burst });
