@@ -14,7 +14,7 @@ import { portsOfInstance } from '../plan/index.js';
 import { METHODS, type MethodName, type MethodParams } from '../protocol/index.js';
 import type { DaemonConfig } from './config.js';
 import { storeRevocation } from './door/revocations.js';
-import { type Handler, requireCaller } from './door/server.js';
+import { type Caller, type Handler, requireCaller } from './door/server.js';
 import { readFormulaTreeFiles, readFormulaTreeInfo } from './formula-tree.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './images/image-handlers.js';
 import { PortalAgents } from './portals/portal-agent.js';
@@ -55,7 +55,21 @@ export function buildHandlers(
       revoked: storeRevocation(config.stateRoot, requireCaller(context).trust.owner().scrambleId, record),
     }),
     'portal.up': (params, context) => manager.up(params, { ...context, trust: requireCaller(context).trust }),
-    'portal.down': (params, context) => manager.down({ ...params, auth: context.caller?.envelope }, context),
+    'portal.down': async (params, context) => {
+      // The first step of a stop asks the guest's agent to power off: that is agent.poweroff, granted (and
+      // limited) by the policy and the certificate like any agent verb. Without the grant, the stop starts
+      // at the ACPI button; the portal still stops, as portal.down was granted.
+      const record = manager.get(params.name);
+      const grant =
+        params.force || !allows(record.state, 'agent')
+          ? undefined
+          : await agentGrant(requireCaller(context), 'agent.poweroff', params.name);
+      try {
+        return await manager.down({ ...params, auth: grant?.auth }, context);
+      } finally {
+        grant?.release();
+      }
+    },
     'portal.list': async () => ({ portals: manager.list() }),
     'portal.status': async ({ name }, context) => {
       const record = manager.get(name);
@@ -64,16 +78,18 @@ export function buildHandlers(
       const resources = await manager.resources(name).catch(() => null);
       if (!allows(record.state, 'agent'))
         return { portal: manager.summary(name), agent: null, agentError: null, vcpus, resources };
+      // The guest half is agent.status, the policy's and the certificate's to grant: without the grant the
+      // host's facts are still shown, and agentError says the agent was not asked (the refusal is audited).
+      const grant = await agentGrant(requireCaller(context), 'agent.status', name);
+      if (grant === undefined) {
+        return { vcpus, resources, portal: manager.summary(name), agent: null, agentError: NOT_ASKED };
+      }
       try {
         return {
           vcpus,
           resources,
           portal: manager.summary(name),
-          agent: await agents.request(
-            record,
-            { verb: 'status', args: [], auth: requireCaller(context).envelope },
-            10_000,
-          ),
+          agent: await agents.request(record, { verb: 'status', args: [], auth: grant.auth }, 10_000),
           agentError: null,
         };
       } catch (error) {
@@ -84,6 +100,8 @@ export function buildHandlers(
           agent: null,
           agentError: error instanceof Error ? error.message : String(error),
         };
+      } finally {
+        grant.release();
       }
     },
     'portal.exec': async ({ name, verb, args }, context) => {
@@ -180,6 +198,27 @@ export function buildHandlers(
     },
   };
   return handlers as unknown as Record<MethodName, Handler>;
+}
+
+/** What `portal.status` says in `agentError` when the policy or the certificate did not grant `agent.status`. */
+export const NOT_ASKED = 'not asked: agent.status is not granted to this key (see "scramble audit show")';
+
+/**
+ * The caller's grant of an agent verb on a portal (its envelope for the agent, and the in-flight release), or
+ * undefined when the policy, its limits or the certificate refuse it (already audited); other failures throw.
+ */
+async function agentGrant(
+  caller: Caller,
+  verb: string,
+  target: string,
+): Promise<{ auth: string; release: () => void } | undefined> {
+  try {
+    return { auth: caller.envelope, release: await caller.authorize(verb, target) };
+  } catch (error) {
+    if (error instanceof MvError && (error.code === 'auth.denied' || error.code === 'auth.rate-limited'))
+      return undefined;
+    throw error;
+  }
 }
 
 /** The policy target of a shell into a portal: its name, or `router.<name>` for a router. */

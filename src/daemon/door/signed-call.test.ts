@@ -237,6 +237,23 @@ describe('the signed door (handleSignedCall)', () => {
     assert.equal(door.reads(), 1);
   });
 
+  it("refuses an agent verb the session's certificate does not permit, though it permits the method (scramble.not-permitted)", async () => {
+    const door = openDoor();
+    const key = owner.sessionKey({ permissions: ['portal.exec'] });
+    const verdict = await door.send(envelope('portal.exec', { key, args: { name: 'work', verb: 'ping' } }));
+    assert.deepEqual(verdict, { ok: false, code: 'auth.denied' });
+    assert.deepEqual(
+      door.audit.map((e) => [e.decision, e.code, e.verb]),
+      [
+        ['allow', 'ok', 'portal.exec'],
+        ['deny', 'scramble.not-permitted', 'agent.ping'],
+      ],
+    );
+    const allowed = owner.sessionKey({ permissions: ['portal.exec', 'agent.ping'] });
+    const again = await door.send(envelope('portal.exec', { key: allowed, args: { name: 'work', verb: 'ping' } }));
+    assert.equal(again.ok, true);
+  });
+
   it('refuses text that is not base64url (scramble.decode), sealing the refusal all the same', async () => {
     const door = openDoor();
     const none = new Uint8Array(0);

@@ -32,6 +32,7 @@ import {
   type Sealed,
   sealTo,
   verifyCertificate,
+  verbPermitted,
   verifyEnvelope,
 } from '../../scramble/index.js';
 import type { ReplayStore } from '../state/replay-store.js';
@@ -150,8 +151,13 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
   const params = METHODS[method].params.safeParse(envelope.args);
   if (!params.success) return deps.authorizer.refuse('usage.invalid', { ...audit, verb: method });
   const source = { scrambleId: envelope.id, kid: envelope.kid, isOwner: envelope.id === owner };
-  const authorize = (verb: string, target: string) =>
-    deps.authorizer.authorize({ verb, target, source, trust }, audit);
+  const authorize = (verb: string, target: string) => {
+    // An agent verb a method relays must be permitted by the session's certificate itself, not only the
+    // method that carries it: a key certified for portal.exec alone runs no agent verb it was not given.
+    if (!verbPermitted(envelope.cert.permissions ?? [], verb))
+      return deps.authorizer.refuse('scramble.not-permitted', { ...audit, verb, target });
+    return deps.authorizer.authorize({ verb, target, source, trust }, audit);
+  };
   const release = await authorize(method, policyTargetOf(method, params.data, trust.hostId));
   try {
     const caller: Caller = {
