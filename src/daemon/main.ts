@@ -18,6 +18,7 @@ import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/index.js';
 import { chooseAccelerator, FALLBACK_TSC_KHZ, tscKhzOf } from '../probe/index.js';
 import type { DaemonConfig } from './config.js';
 import { Authorizer } from './door/authorizer.js';
+import { formulaTargets } from './door/call-targets.js';
 import { installDefaultPolicy } from './door/default-policy-file.js';
 import { readOrCreateHostId, registerOwner } from './door/host-identity.js';
 import { readHostTrust } from './door/host-trust-files.js';
@@ -178,6 +179,10 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
       new RateLimiter({ now: () => performance.now() }),
     ),
     handlers,
+    resolveTargets: formulaTargets({
+      formulasDir: config.formulasDir,
+      freeName: (base) => manager.freeName(base),
+    }),
     log,
   };
   const server = serve(

@@ -12,7 +12,9 @@ import type { PolicySource } from './rule.js';
 /** Receives one problem: its column, the field it concerns, a message and a hint. */
 export type Report = (column: number, field: string, message: string, hint: string) => void;
 
-const PATTERN_CHAR = /[a-z0-9._*-]/;
+const VERB_CHAR = /[a-z0-9._*-]/;
+// Targets include formula nodes (application/console), so "/" is one of their characters.
+const TARGET_CHAR = /[a-z0-9._*/-]/;
 const SCRAMBLE_ID = /^[a-z2-7]{56}$/;
 const KEY_ID = /^k[a-z2-7]{24}$/;
 
@@ -22,7 +24,8 @@ const SOURCE_HINT =
 
 /** Checks a verb or target `*`-glob; returns it, or undefined after reporting. */
 export function checkPattern(token: Token, field: 'verb' | 'target', report: Report): string | undefined {
-  const bad = [...token.text].findIndex((char) => !PATTERN_CHAR.test(char));
+  const allowed = field === 'verb' ? VERB_CHAR : TARGET_CHAR;
+  const bad = [...token.text].findIndex((char) => !allowed.test(char));
   if (bad === -1) return token.text;
   const what = field === 'verb' ? 'verb pattern' : 'target pattern';
   const example = field === 'verb' ? 'portal.* or agent.ping' : 'work-* or a host id';
@@ -30,7 +33,7 @@ export function checkPattern(token: Token, field: 'verb' | 'target', report: Rep
     token.column + bad,
     field,
     `Invalid ${what} "${token.text}": character "${[...token.text][bad]}" is not allowed`,
-    `Patterns use lower-case letters, digits, ".", "-", "_" and "*" (any run of characters), e.g. ${example}.`,
+    `Patterns use lower-case letters, digits, ".", "-", "_"${field === 'verb' ? '' : ', "/"'} and "*" (any run of characters), e.g. ${example}.`,
   );
   return undefined;
 }

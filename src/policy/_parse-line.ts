@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../errors/index.js';
 import { checkPattern, parseAction, parseSource, type Report } from './_fields.js';
+import { parseTargets } from './_targets.js';
 import { endColumn, type Token, tokenizeLine } from './_tokens.js';
 import { parseOptions } from './options.js';
 import type { PolicyRule } from './rule.js';
@@ -23,7 +24,7 @@ export interface LineResult {
 
 const FIELDS = ['verb', 'source', 'target', 'action'] as const;
 const SHAPE =
-  '<verb-pattern> <source> <target-pattern> allow|deny [rate=N/s|N/m|N/h] [burst=N] [max-inflight=N]';
+  '<verb-pattern> <source> <target-pattern|field=pattern ...> allow|deny [rate=N/s|N/m|N/h] [burst=N] [max-inflight=N]';
 
 /** Parses one line of a policy file; blank and comment-only lines give neither rule nor problem. */
 export function parsePolicyLine(text: string, origin: LineOrigin): LineResult {
@@ -38,22 +39,29 @@ export function parsePolicyLine(text: string, origin: LineOrigin): LineResult {
       hint,
     });
   };
-  const [verbToken, sourceToken, targetToken, actionToken, ...optionTokens] = tokens;
+  // The action is the first allow or deny after at least one target; without one, the fourth token is taken
+  // as the action, so a misspelt action is reported as such.
+  const found = tokens.findIndex((token, i) => i >= 3 && (token.text === 'allow' || token.text === 'deny'));
+  const actionIndex = found === -1 ? 3 : found;
+  const [verbToken, sourceToken] = tokens;
+  const targetTokens = tokens.slice(2, actionIndex);
+  const actionToken = tokens[actionIndex];
+  const optionTokens = tokens.slice(actionIndex + 1);
   const missing = FIELDS.find((_, i) => tokens[i] === undefined);
   if (missing !== undefined) {
     report(endColumn(tokens), missing, `Missing ${missing}: a rule has four fields`, `Write: ${SHAPE}`);
   }
   const verb = verbToken && checkPattern(verbToken, 'verb', report);
   const source = sourceToken && parseSource(sourceToken, report);
-  const target = targetToken && checkPattern(targetToken, 'target', report);
+  const targets = targetTokens.length > 0 ? parseTargets(targetTokens, verb, report) : undefined;
   const action = actionToken && parseAction(actionToken, report);
   const options = parseOptions(optionTokens, { action, report });
-  if (diagnostics.length > 0 || !verb || !source || !target || !action || !options) return { diagnostics };
+  if (diagnostics.length > 0 || !verb || !source || !targets || !action || !options) return { diagnostics };
   return {
     rule: {
       verb,
       source,
-      target,
+      ...targets,
       action,
       ...options,
       where: { file: origin.file, line: origin.line, column: 1 },

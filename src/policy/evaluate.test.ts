@@ -23,6 +23,47 @@ function decide(files: PolicyFile[], req: PolicyRequest): string {
   return `${result.decision}${result.decision === 'deny' ? ` ${result.code}` : ''}${where}`;
 }
 
+describe('evaluatePolicy: named fields', () => {
+  const files = (text: string): PolicyFile[] => [{ name: '30-user.policy', text }];
+  const owner = { isOwner: true };
+  const up = (fields: Record<string, string>): PolicyRequest => ({
+    ...request('portal.up', fields.formula ?? '', owner),
+    fields,
+  });
+  const policy = files('portal.up @owner formula=application/* name=app-* allow\n');
+
+  it('allows only when every named field matches', () => {
+    assert.equal(
+      decide(policy, up({ formula: 'application/console', name: 'app-x' })),
+      'allow 30-user.policy:1',
+    );
+    assert.equal(
+      decide(policy, up({ formula: 'service/router/universe', name: 'app-x' })),
+      'deny policy.no-match',
+      'an allowed name does not let another formula through',
+    );
+    assert.equal(decide(policy, up({ formula: 'application/console', name: 'web' })), 'deny policy.no-match');
+  });
+
+  it('matches a bare pattern against the primary field and named ones against theirs, both at once', () => {
+    const both = files('portal.up @owner application/* name=app-* allow\n');
+    assert.equal(
+      decide(both, up({ formula: 'application/console', name: 'app-x' })),
+      'allow 30-user.policy:1',
+    );
+    assert.equal(decide(both, up({ formula: 'app-x', name: 'app-x' })), 'deny policy.no-match');
+  });
+
+  it('never lets a missing field satisfy an allow rule, and always a deny rule', () => {
+    const deny = files('portal.up @owner name=app-* deny\nportal.up @owner * allow\n');
+    assert.equal(
+      decide(deny, request('portal.up', 'application/console', owner)),
+      'deny policy.denied 30-user.policy:1',
+    );
+    assert.equal(decide(policy, request('portal.up', 'application/console', owner)), 'deny policy.no-match');
+  });
+});
+
 describe('evaluatePolicy', () => {
   it('denies with policy.no-match when no rule matches, including with no rules at all', () => {
     assert.deepEqual(evaluatePolicy([], request('portal.up', 'web')), {

@@ -15,10 +15,14 @@ export interface RequestSource {
   readonly isOwner: boolean;
 }
 
-/** One request to decide: a verb (`portal.up`), a target (portal name or host id) and its source. */
+/**
+ * One request to decide: a verb (`portal.up`), its primary target (a portal name, a formula node or the host
+ * id), the values of its named fields (the daemon derives them: protocol/methods.ts) and its source.
+ */
 export interface PolicyRequest {
   readonly verb: string;
   readonly target: string;
+  readonly fields?: Readonly<Record<string, string>>;
   readonly source: RequestSource;
 }
 
@@ -43,8 +47,16 @@ function matches(rule: PolicyRule, request: PolicyRequest): boolean {
   return (
     sourceMatches(rule.source, request.source) &&
     globMatches(rule.verb, request.verb) &&
-    globMatches(rule.target, request.target)
+    globMatches(rule.target, request.target) &&
+    Object.entries(rule.fields).every(([field, pattern]) => fieldMatches(rule, request, field, pattern))
   );
+}
+
+// Parsing refuses a field the verb does not declare, so a missing value is a bug; it must not turn a deny into
+// a pass: it satisfies a deny rule and never an allow rule.
+function fieldMatches(rule: PolicyRule, request: PolicyRequest, field: string, pattern: string): boolean {
+  const value = request.fields?.[field];
+  return value === undefined ? rule.action === 'deny' : globMatches(pattern, value);
 }
 
 function sourceMatches(source: PolicySource, request: RequestSource): boolean {

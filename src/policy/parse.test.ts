@@ -40,6 +40,17 @@ describe('parsePolicy: valid rules', () => {
     },
     { line: 'portal.up @owner * allow #no space needed after the hash', expect: { action: 'allow' } },
     { line: 'portal.up @owner * allow\r', expect: { action: 'allow' } },
+    {
+      line: 'portal.up @owner formula=application/* name=app-* allow max-inflight=1',
+      expect: { target: '*', fields: { formula: 'application/*', name: 'app-*' }, maxInflight: 1 },
+    },
+    {
+      line: 'portal.logs @owner web-* name=web-1 deny',
+      expect: { target: 'web-*', fields: { name: 'web-1' } },
+    },
+    { line: 'portal.exec @owner verb=ping allow', expect: { target: '*', fields: { verb: 'ping' } } },
+    { line: 'agent.* @owner name=allow allow', expect: { fields: { name: 'allow' }, action: 'allow' } },
+    { line: 'portal.up @owner allow allow', expect: { target: 'allow', action: 'allow' } },
   ];
   for (const { line, expect } of table) {
     it(`accepts ${JSON.stringify(line)}`, () => {
@@ -101,6 +112,26 @@ describe('parsePolicy: problems with line and column', () => {
     { text: 'a @owner * deny rate=1/s', at: [1, 17, 'rate'], message: /only allowed on allow rules/ },
     { text: 'a @owner * deny max-inflight=1', at: [1, 17, 'max-inflight'], message: /only allowed on allow/ },
     { text: 'portal.up#x @owner * allow', at: [1, 10, 'verb'], message: /character "#"/ },
+    {
+      text: 'portal.up @owner image=x allow',
+      at: [1, 18, 'target'],
+      message: /Field "image" is not one of portal.up's fields/,
+      hint: /formula, name/,
+    },
+    { text: 'portal.* @owner name=x allow', at: [1, 17, 'target'], message: /not one of portal.list's/ },
+    {
+      text: 'portal.list @owner name=x allow',
+      at: [1, 20, 'target'],
+      message: /not one of/,
+      hint: /no named/,
+    },
+    { text: 'agent.ping @owner formula=x deny', at: [1, 19, 'target'], message: /not one of agent.ping's/ },
+    { text: 'portal.upp @owner name=x allow', at: [1, 19, 'target'], message: /matches no known verb/ },
+    { text: 'portal.up @owner name=a name=b allow', at: [1, 25, 'target'], message: /given twice/ },
+    { text: 'portal.up @owner a b allow', at: [1, 20, 'target'], message: /second bare target/ },
+    { text: 'portal.up @owner Name=a allow', at: [1, 18, 'target'], message: /Invalid field name/ },
+    { text: 'portal.up @owner name=A allow', at: [1, 23, 'target'], message: /Invalid target pattern/ },
+    { text: 'portal.up @owner name= allow', at: [1, 23, 'target'], message: /Empty pattern/ },
     {
       text: '# ok\n\nportal.up @owner * allow\n  x  @owner',
       at: [4, 12, 'target'],

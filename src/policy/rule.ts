@@ -25,11 +25,14 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-/** One rule: a verb pattern, a source, a target pattern, an action and (for allow rules) limits. */
+/** One rule: a verb pattern, a source, target patterns, an action and (for allow rules) limits. */
 export interface PolicyRule {
   readonly verb: string;
   readonly source: PolicySource;
+  /** The bare target pattern, matched against the primary field of the verb (`*` when only fields are named). */
   readonly target: string;
+  /** Patterns for named fields (`formula=application/*`): every one must match its field's value. */
+  readonly fields: Readonly<Record<string, string>>;
   readonly action: 'allow' | 'deny';
   readonly rate?: RateLimit;
   readonly maxInflight?: number;

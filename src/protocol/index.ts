@@ -22,6 +22,7 @@ export {
 } from './jsonrpc.js';
 export { DOOR_ERRORS, type DoorError } from './method-errors.js';
 export {
+  AGENT_TARGET,
   isActivePortal,
   isDeclaredError,
   isMethodName,
@@ -31,10 +32,13 @@ export {
   type MethodParams,
   type MethodParamsInput,
   type MethodResult,
+  POLICY_VERBS,
   PORTAL_NAME,
   PORTAL_STATES,
   PORTAL_SUMMARY,
+  type PolicyTargets,
   type PortalState,
   type PortalSummary,
-  policyTargetOf,
+  policyFieldsOf,
+  policyTargetsOf,
 } from './methods.js';

@@ -9,7 +9,8 @@ import {
   type MethodError,
   type MethodName,
   PORTAL_NAME,
-  policyTargetOf,
+  policyFieldsOf,
+  policyTargetsOf,
 } from './index.js';
 import { AGENT_ERRORS, QMP_ERRORS } from './method-errors.js';
 
@@ -86,19 +87,36 @@ describe('policy targets', () => {
     }
   });
 
-  it('matches the first declared parameter given, else the host', () => {
+  it('derives every declared field from the validated parameters, the first as the primary, else the host', () => {
     const host = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';
-    const target = (method: MethodName, params: Record<string, unknown>) =>
-      policyTargetOf(method, params, host);
-    assert.equal(target('portal.up', { formula: 'application/console', name: 'web' }), 'web');
-    assert.equal(target('portal.up', { formula: 'application/console' }), 'application/console');
-    assert.equal(target('portal.exec', { name: 'web', verb: 'run', args: ['/bin/busybox'] }), 'web');
-    assert.equal(
-      target('image.sign', { node: 'application/console', imageKey: 'sha256:0' }),
-      'application/console',
+    const targets = (method: MethodName, params: Record<string, unknown>, resolved = {}) =>
+      policyTargetsOf(method, params, { hostId: host, resolved });
+    assert.deepEqual(targets('portal.up', { formula: 'console.application.portal', name: 'app-x' }), {
+      primary: 'console.application.portal',
+      fields: { formula: 'console.application.portal', name: 'app-x' },
+    });
+    assert.deepEqual(
+      targets('portal.up', { formula: 'universe' }, { formula: 'service/router/universe', name: 'universe' }),
+      {
+        primary: 'service/router/universe',
+        fields: { formula: 'service/router/universe', name: 'universe' },
+      },
+      'the values the daemon resolved replace the parameters',
     );
-    assert.equal(target('image.verify', {}), host);
-    assert.equal(target('portal.list', {}), host);
+    assert.deepEqual(targets('portal.exec', { name: 'web', verb: 'run', args: ['/bin/busybox'] }), {
+      primary: 'web',
+      fields: { name: 'web', verb: 'run' },
+    });
+    assert.deepEqual(targets('image.verify', {}), { primary: '', fields: { image: '' } });
+    assert.deepEqual(targets('portal.list', {}), { primary: host, fields: {} });
+  });
+
+  it('names the fields of every method and agent verb, and none of an unknown verb', () => {
+    assert.deepEqual(policyFieldsOf('portal.up'), ['formula', 'name']);
+    assert.deepEqual(policyFieldsOf('agent.status'), ['name']);
+    assert.deepEqual(policyFieldsOf('portal.list'), []);
+    assert.equal(policyFieldsOf('agent.frobnicate'), undefined);
+    assert.equal(policyFieldsOf('portal.frobnicate'), undefined);
   });
 });
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { SESSION_ID, SHELL_LIMITS, SHELL_OPS, TERM_NAME } from '../agent/index.js';
 import type { ErrorCode } from '../errors/index.js';
+import { AGENT_VERBS, isAgentVerb } from '../guest-abi/index.js';
 import { SCHEDULING_POLICIES } from '../probe/index.js';
 import { FORMULA_METHODS } from './_formula-methods.js';
 import { AUDIT_METHODS } from './audit-methods.js';
@@ -82,7 +83,12 @@ const nameParam = z.strictObject({ name: PORTAL_NAME });
 
 /** What every method declares. */
 interface MethodSpec {
-  /** The parameters whose value a policy rule's target pattern is matched against, the first one given. */
+  /**
+   * The fields a policy rule may name for a call (`name=web-*`), each the value of the parameter of that name
+   * as validated (an optional one left out is ""), the first the primary one a bare target pattern matches;
+   * none: the bare pattern matches this host's id. The daemon resolves `formula` to the node it names, and
+   * `portal.up`'s `name` to the name it will use (`policyFieldsOf` is the whole vocabulary).
+   */
   readonly target: readonly string[];
   readonly params: z.ZodObject;
   readonly result: z.ZodType;
@@ -116,7 +122,7 @@ export const METHODS = {
     errors: [],
   },
   'portal.up': {
-    target: ['name', 'formula'],
+    target: ['formula', 'name'],
     params: z.strictObject({
       formula: z.string().min(1).max(300),
       name: PORTAL_NAME.optional(),
@@ -199,7 +205,7 @@ export const METHODS = {
     errors: ['portal.not-found'],
   },
   'portal.exec': {
-    target: ['name'],
+    target: ['name', 'verb'],
     params: z.strictObject({
       name: PORTAL_NAME,
       verb: z.string().min(1).max(32),
@@ -308,18 +314,48 @@ export const METHODS = {
 /** A method name. */
 export type MethodName = keyof typeof METHODS;
 
-/** What a policy rule's target pattern is matched against for a call: its declared target, else `hostId`. */
-export function policyTargetOf(
+/** The fields every `agent.<verb>` check declares: the portal the verb is relayed to. */
+export const AGENT_TARGET = ['name'] as const;
+
+/** What a policy rule is matched against for one call: the primary value and every named field's value. */
+export interface PolicyTargets {
+  /** What a bare target pattern matches: the first declared field's value, or the host id. */
+  readonly primary: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * The policy targets of a call from its validated parameters; `resolved` holds the values the daemon derived
+ * itself (the node a formula names, the name a portal will get), which replace the parameters' own.
+ */
+export function policyTargetsOf(
   method: MethodName,
   params: Readonly<Record<string, unknown>>,
-  hostId: string,
-): string {
-  for (const field of METHODS[method].target as readonly string[]) {
-    const value = params[field];
-    if (typeof value === 'string') return value;
-  }
-  return hostId;
+  context: { readonly hostId: string; readonly resolved?: Readonly<Record<string, string>> },
+): PolicyTargets {
+  const declared = METHODS[method].target as readonly string[];
+  const fields = Object.fromEntries(
+    declared.map((field) => {
+      const value = context.resolved?.[field] ?? params[field];
+      return [field, typeof value === 'string' ? value : ''];
+    }),
+  );
+  const [first] = declared;
+  return { primary: first === undefined ? context.hostId : (fields[first] ?? ''), fields };
 }
+
+/** The fields a policy rule may name for `verb` (a method, or `agent.<verb>`), or undefined for an unknown verb. */
+export function policyFieldsOf(verb: string): readonly string[] | undefined {
+  if (isMethodName(verb)) return METHODS[verb].target;
+  const agentVerb = verb.startsWith('agent.') ? verb.slice('agent.'.length) : undefined;
+  return agentVerb !== undefined && isAgentVerb(agentVerb) ? AGENT_TARGET : undefined;
+}
+
+/** Every verb a policy rule can match: the methods and the agent verbs. */
+export const POLICY_VERBS: readonly string[] = [
+  ...Object.keys(METHODS),
+  ...AGENT_VERBS.map((verb) => `agent.${verb}`),
+];
 
 /** The parameters a caller passes (defaults may be left out). */
 export type MethodParamsInput<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;

@@ -17,7 +17,10 @@ export type AuditContext = Omit<AuditFields, 'time' | 'decision' | 'code'>;
 /** One request to authorise, and the host's trust it is judged under (its policy). */
 export interface AuthRequest {
   readonly verb: string;
+  /** The primary target, matched by a bare pattern. */
   readonly target: string;
+  /** Every named field's value (the primary's included), as the method declares them. */
+  readonly fields?: Readonly<Record<string, string>>;
   readonly source: RequestSource;
   readonly trust: Pick<HostTrust, 'policy'>;
 }
@@ -36,9 +39,15 @@ export class Authorizer {
     throw deniedError();
   }
 
+  /** Records a refusal that has its own error for the caller (a formula that does not resolve) and throws it. */
+  async refuseWith(error: MvError, context: AuditContext): Promise<never> {
+    await this.audit.append({ ...context, time: this.options.clock(), decision: 'deny', code: error.code });
+    throw error;
+  }
+
   /** Allows the request (returning the in-flight release) or records why not and throws. */
   async authorize(request: AuthRequest, context: AuditContext): Promise<() => void> {
-    const fields = { ...context, verb: request.verb, target: request.target };
+    const fields = { ...context, verb: request.verb, target: auditTarget(request) };
     let rules: readonly PolicyRule[];
     try {
       rules = request.trust.policy();
@@ -83,4 +92,10 @@ export function deniedError(): MvError {
   return new MvError('auth.denied', 'Denied', {
     hint: 'The host refused this command; its owner can see why with "scramble audit show".',
   });
+}
+
+/** The target as the audit log shows it: the primary value, or every field as `name=value` when there are several. */
+function auditTarget(request: AuthRequest): string {
+  const entries = Object.entries(request.fields ?? {});
+  return entries.length > 1 ? entries.map(([field, value]) => `${field}=${value}`).join(' ') : request.target;
 }

@@ -17,6 +17,7 @@ import {
 } from '../../scramble/index.js';
 import { ReplayStore } from '../state/replay-store.js';
 import { Authorizer } from './authorizer.js';
+import type { ResolveTargets } from './call-targets.js';
 import { memoryHostTrust, type TrustWorld } from './host-trust-memory.js';
 import type { Caller, Handler, HandlerContext } from './server.js';
 import { handleSignedCall, UNDECLARED_ERROR } from './signed-call.js';
@@ -41,7 +42,7 @@ const HOST: TrustWorld = {
 };
 
 /** A door over an in-memory world, recording what got through. */
-function openDoor(world: TrustWorld = HOST) {
+function openDoor(world: TrustWorld = HOST, resolveTargets?: ResolveTargets) {
   const audit: AuditFields[] = [];
   let last: AuditEntry | undefined;
   const log = {
@@ -85,6 +86,7 @@ function openDoor(world: TrustWorld = HOST) {
       Handler
     >,
     log: (line: string) => logged.push(line),
+    ...(resolveTargets === undefined ? {} : { resolveTargets }),
   };
   const context: HandlerContext = {
     progress: () => undefined,
@@ -143,6 +145,36 @@ describe('the signed door (handleSignedCall)', () => {
     const door = openDoor();
     await door.send(envelope('portal.logs', { args: { name: 'work' } }));
     assert.equal(door.audit.at(-1)?.target, 'work');
+  });
+
+  it('matches portal.up on the formula node and the name the daemon resolved, and runs it with them', async () => {
+    const nodes: Record<string, string> = {
+      universe: 'service/router/universe',
+      console: 'application/console',
+    };
+    const resolve: ResolveTargets = async (method, params) => {
+      const node = nodes[String(params.formula)];
+      if (node === undefined)
+        throw new MvError('formula.not-found', `No formula "${String(params.formula)}"`);
+      return method === 'portal.up' ? { formula: node, name: String(params.name ?? 'picked') } : {};
+    };
+    const policy = 'portal.up @owner formula=application/* name=app-* allow\n* * * deny\n';
+    const door = openDoor({ ...HOST, policyFiles: [{ name: '30-user.policy', text: policy }] }, resolve);
+    const router = await door.send(envelope('portal.up', { args: { formula: 'universe', name: 'app-x' } }));
+    assert.deepEqual(router, { ok: false, code: 'auth.denied' });
+    assert.deepEqual(
+      [door.audit.at(-1)?.code, door.audit.at(-1)?.target],
+      ['policy.denied', 'formula=service/router/universe name=app-x'],
+    );
+    assert.equal(door.ran.length, 0);
+    const app = await door.send(envelope('portal.up', { args: { formula: 'console', name: 'app-y' } }));
+    assert.equal(app.ok, true);
+    assert.deepEqual(door.ran[0]?.params, { formula: 'application/console', name: 'app-y' });
+    const unnamed = await door.send(envelope('portal.up', { args: { formula: 'console' } }));
+    assert.deepEqual(unnamed, { ok: false, code: 'auth.denied' }, 'the picked name is matched too');
+    const unknown = await door.send(envelope('portal.up', { args: { formula: 'nothing', name: 'app-z' } }));
+    assert.deepEqual(unknown, { ok: false, code: 'formula.not-found' });
+    assert.deepEqual([door.audit.at(-1)?.decision, door.audit.at(-1)?.code], ['deny', 'formula.not-found']);
   });
 
   it('seals every reply to the owner alone: a stranger cannot open it', async () => {
@@ -230,7 +262,7 @@ describe('the signed door (handleSignedCall)', () => {
     assert.deepEqual(
       door.audit.map((e) => [e.decision, e.verb, e.target]),
       [
-        ['allow', 'portal.exec', 'work'],
+        ['allow', 'portal.exec', 'name=work verb=ping'],
         ['allow', 'agent.ping', 'work'],
       ],
     );
@@ -250,7 +282,9 @@ describe('the signed door (handleSignedCall)', () => {
       ],
     );
     const allowed = owner.sessionKey({ permissions: ['portal.exec', 'agent.ping'] });
-    const again = await door.send(envelope('portal.exec', { key: allowed, args: { name: 'work', verb: 'ping' } }));
+    const again = await door.send(
+      envelope('portal.exec', { key: allowed, args: { name: 'work', verb: 'ping' } }),
+    );
     assert.equal(again.ok, true);
   });
 

@@ -21,7 +21,7 @@ import {
   METHODS,
   type MethodName,
   PROBE_METHOD,
-  policyTargetOf,
+  policyTargetsOf,
   SEAL_INFO,
 } from '../../protocol/index.js';
 import { osRandom } from '../../scramble/host/index.js';
@@ -31,12 +31,13 @@ import {
   envelopeDigest,
   type Sealed,
   sealTo,
-  verifyCertificate,
   verbPermitted,
+  verifyCertificate,
   verifyEnvelope,
 } from '../../scramble/index.js';
 import type { ReplayStore } from '../state/replay-store.js';
 import type { Authorizer } from './authorizer.js';
+import type { ResolveTargets } from './call-targets.js';
 import type { HostTrust } from './host-trust.js';
 import type { Caller, Handler, HandlerContext } from './server.js';
 
@@ -48,6 +49,8 @@ export interface SignedCallDeps {
   readonly replay: ReplayStore;
   readonly authorizer: Authorizer;
   readonly handlers: Readonly<Record<MethodName, Handler>>;
+  /** The policy values the daemon derives itself (a formula's node, the name `up` will use); none if absent. */
+  readonly resolveTargets?: ResolveTargets;
   /** The daemon's log: where a broken error contract is reported. */
   readonly log: (line: string) => void;
 }
@@ -156,9 +159,19 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
     // method that carries it: a key certified for portal.exec alone runs no agent verb it was not given.
     if (!verbPermitted(envelope.cert.permissions ?? [], verb))
       return deps.authorizer.refuse('scramble.not-permitted', { ...audit, verb, target });
-    return deps.authorizer.authorize({ verb, target, source, trust }, audit);
+    return deps.authorizer.authorize({ verb, target, fields: { name: target }, source, trust }, audit);
   };
-  const release = await authorize(method, policyTargetOf(method, params.data, trust.hostId));
+  let resolved: Readonly<Record<string, string>>;
+  try {
+    resolved = (await deps.resolveTargets?.(method, params.data)) ?? {};
+  } catch (error) {
+    return deps.authorizer.refuseWith(asMvError(error), { ...audit, verb: method });
+  }
+  const targets = policyTargetsOf(method, params.data, { hostId: trust.hostId, resolved });
+  const release = await deps.authorizer.authorize(
+    { verb: method, target: targets.primary, fields: targets.fields, source, trust },
+    audit,
+  );
   try {
     const caller: Caller = {
       scrambleId: envelope.id,
@@ -167,13 +180,17 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
       authorize,
       trust,
     };
-    return await deps.handlers[method](params.data, {
-      ...run.context,
-      caller,
-      progress: (message) => {
-        void run.seal(SEAL_INFO.progress, { message }).then((sealed) => run.context.notify({ sealed }));
+    // The method runs with what the policy was matched against (the node, the name), not the caller's words.
+    return await deps.handlers[method](
+      { ...params.data, ...resolved },
+      {
+        ...run.context,
+        caller,
+        progress: (message) => {
+          void run.seal(SEAL_INFO.progress, { message }).then((sealed) => run.context.notify({ sealed }));
+        },
       },
-    });
+    );
   } catch (error) {
     throw declaredError(method, error, deps.log);
   } finally {

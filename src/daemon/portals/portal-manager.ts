@@ -171,7 +171,8 @@ export class PortalManager {
     return uid;
   }
 
-  private freeName(base: string): string {
+  /** The name `up` gives a portal of the formula named `base` when none is asked for. */
+  freeName(base: string): string {
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
       const existing = this.store.get(name);
