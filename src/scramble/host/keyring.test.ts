@@ -16,7 +16,6 @@ describe('the keyring on disk', () => {
     const root = await createIdentity({
       name: 'test',
       passphrase: 'unused with a random seed',
-      random: true,
       home,
     });
     const session = createSession(root, { now: Date.now(), lifetimeMs: 3_600_000, permissions: ['*'], home });
