@@ -34,7 +34,9 @@ const FINGERPRINT_BYTES = 4;
 const SHARE_BODY_BYTES = SEED_BYTES + 1;
 const CHECKSUM_BYTES = 6;
 const SHARE_BYTES = 3 + TAG_BYTES + FINGERPRINT_BYTES + SHARE_BODY_BYTES + CHECKSUM_BYTES;
-const GROUP = 5;
+/** 50 bytes are exactly 80 base32 characters (no padding bits), printed in groups of five. */
+const SHARE_CHARS = (SHARE_BYTES * 8) / 5;
+const GROUP = /.{1,5}/g;
 const WORD_NUMBERING = /^\d+[.):]?$/;
 
 async function bip39() {
@@ -149,7 +151,7 @@ export function encodeShares(options: {
   return bodies.map((body, index) => {
     const payload = Uint8Array.from([threshold, bodies.length, index + 1, ...tag, ...fingerprint, ...body]);
     const text = base32Lower(Uint8Array.from([...payload, ...shareChecksum(payload)]));
-    return `${SHARE_PREFIX}${text.match(/.{1,5}/g)?.join('-') ?? ''}`;
+    return `${SHARE_PREFIX}${text.match(GROUP)?.join('-') ?? ''}`;
   });
 }
 
@@ -159,8 +161,11 @@ export function decodeShare(text: string, label: string): RecoveryShare {
   const compact = text.trim().toLowerCase().replace(/[\s-]/g, '');
   const prefix = SHARE_PREFIX.replace('-', '');
   const bytes = compact.startsWith(prefix) ? base32Decode(compact.slice(prefix.length)) : undefined;
-  if (bytes === undefined || bytes.length !== SHARE_BYTES || compact.length !== prefix.length + 16 * GROUP) {
-    throw badRecovery(`${label} is not a Scramble share (${SHARE_PREFIX} and 80 base32 characters)`, hint);
+  if (bytes === undefined || compact.length !== prefix.length + SHARE_CHARS) {
+    throw badRecovery(
+      `${label} is not a Scramble share (${SHARE_PREFIX} and ${SHARE_CHARS} base32 characters)`,
+      hint,
+    );
   }
   const payload = bytes.subarray(0, SHARE_BYTES - CHECKSUM_BYTES);
   if (Buffer.compare(shareChecksum(payload), bytes.subarray(payload.length)) !== 0) {
