@@ -32,8 +32,8 @@ if [[ ! -f $SCRAMBLE_HOME/session.json ]]; then
     mkdir -p "$(dirname "$passfile")"
     (umask 077; head -c 24 /dev/urandom | base64 > "$passfile")
   fi
-  step "Create a Scramble ID and register it as this host's owner" "portalgun init --random-seed --passphrase-file $passfile"
-  pg init --random-seed --passphrase-file "$passfile"
+  step "Create a Scramble ID and register it as this host's owner" "portalgun init --passphrase-file $passfile"
+  pg init --passphrase-file "$passfile"
   echo "(the demo's passphrase is in $passfile; a real identity would use your own)"
 fi
 step "Your Scramble ID" "scramble id show"

@@ -1,6 +1,7 @@
 /**
  * @module Creating the user's Scramble ID and daily keys, shared by `scramble id new`, `scramble session
- * new` and `portalgun init`.
+ * new` and `portalgun init`. The root key is random unless `--derive-from-passphrase` asks for a "brain"
+ * key (Argon2id over the passphrase and a random salt of this identity's, or `--salt` to make one again).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import {
   scrambleHome,
   unlockRoot,
 } from '../scramble/host/index.js';
+import { parseRootSalt } from '../scramble/index.js';
 import { readPassphrase } from './passphrase.js';
 
 /** How long a session key lives by default. */
@@ -21,16 +23,24 @@ export const DEFAULT_SESSION_DAYS = 30;
 /** The command-line options of identity creation as commander hands them over. */
 export interface IdentityFlags {
   readonly name: string;
-  readonly randomSeed?: boolean;
+  readonly deriveFromPassphrase?: boolean;
+  readonly salt?: string;
   readonly passphraseFile?: string;
   readonly days: string;
 }
 
-/** Adds --name, --random-seed, --passphrase-file and --days to a command that creates an identity. */
+/** Adds --name, --derive-from-passphrase, --salt, --passphrase-file and --days to a command that creates an identity. */
 export function withIdentityOptions(command: Command): Command {
   return command
-    .option('--name <name>', 'identity name (part of the passphrase derivation)', 'owner')
-    .option('--random-seed', 'a random root key instead of one derived from the passphrase')
+    .option('--name <name>', 'a name for the identity (a label, shown by "scramble id show")', 'owner')
+    .option(
+      '--derive-from-passphrase',
+      'derive the root key from the passphrase (Argon2id, 2 GiB, random salt) instead of a random one',
+    )
+    .option(
+      '--salt <base64url>',
+      'with --derive-from-passphrase: the salt of an existing identity, to make it again',
+    )
     .option(
       '--passphrase-file <file>',
       'read the passphrase from this file (else $SCRAMBLE_PASSPHRASE, else ask)',
@@ -38,7 +48,7 @@ export function withIdentityOptions(command: Command): Command {
     .option('--days <n>', 'session key lifetime in days', String(DEFAULT_SESSION_DAYS));
 }
 
-/** The identity options of those flags, checked (exit 2 on a bad --days). */
+/** The identity options of those flags, checked (exit 2 on a bad --days or --salt). */
 export function identityOptions(flags: IdentityFlags): IdentityOptions {
   const days = Number(flags.days);
   if (!Number.isInteger(days) || days < 1 || days > 366) {
@@ -46,18 +56,24 @@ export function identityOptions(flags: IdentityFlags): IdentityOptions {
       hint: `Session keys live at most a year; the default is ${DEFAULT_SESSION_DAYS} days.`,
     });
   }
+  if (flags.salt !== undefined && flags.deriveFromPassphrase !== true) {
+    throw new MvError('usage.invalid', '--salt goes only with --derive-from-passphrase', {
+      hint: 'A random root key has no salt; to make a passphrase-derived one again, give both.',
+    });
+  }
+  const salt = flags.salt === undefined ? undefined : parseRootSalt(flags.salt);
   return {
     name: flags.name,
-    randomSeed: flags.randomSeed === true,
+    derive: flags.deriveFromPassphrase === true ? { salt } : undefined,
     passphraseFile: flags.passphraseFile,
     days,
   };
 }
 
-/** Options of identity creation. */
+/** Options of identity creation; `derive` asks for a passphrase-derived root (under `salt`, or a new one). */
 export interface IdentityOptions {
   readonly name: string;
-  readonly randomSeed: boolean;
+  readonly derive?: { readonly salt?: Uint8Array | undefined } | undefined;
   readonly passphraseFile?: string | undefined;
   readonly days: number;
 }
@@ -67,10 +83,23 @@ export async function ensureIdentityAndSession(
   options: IdentityOptions,
 ): Promise<{ session: Session; created: boolean }> {
   const exists = existsSync(path.join(scrambleHome(), 'identity.json'));
-  const passphrase = await readPassphrase({ file: options.passphraseFile, confirm: !exists });
+  if (exists && options.derive) {
+    throw new MvError('scramble.exists', `An identity already exists in ${scrambleHome()}`, {
+      hint: '--derive-from-passphrase makes a new identity: point SCRAMBLE_HOME at an empty folder for it.',
+    });
+  }
+  const fresh = { purpose: options.derive ? 'derived-root' : 'key-file', context: [options.name] } as const;
+  const passphrase = await readPassphrase({
+    file: options.passphraseFile,
+    fresh: exists ? undefined : fresh,
+  });
+  if (options.derive)
+    process.stderr.write(
+      'note: deriving the root key from the passphrase (Argon2id, 2 GiB of memory): a few seconds\n',
+    );
   const root = exists
     ? await unlockRoot(passphrase)
-    : await createIdentity({ name: options.name, passphrase, random: options.randomSeed });
+    : await createIdentity({ name: options.name, passphrase, derive: options.derive });
   const session = createSession(root, {
     now: Date.now(),
     lifetimeMs: options.days * 86_400_000,

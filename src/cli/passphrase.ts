@@ -1,10 +1,12 @@
 /**
  * @module Getting the passphrase without echoing it or leaving it in shell history: from a file
  * (`--passphrase-file`, first line), from `$SCRAMBLE_PASSPHRASE` (for automation), or typed at a terminal
- * with echo off. Never from a command-line argument, which other users can read in /proc.
+ * with echo off. Never from a command-line argument, which other users can read in /proc. A new passphrase
+ * is checked for strength as soon as it is read, before it is asked for again.
  */
 import { readFileSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
+import { checkPassphraseStrength, type PassphrasePurpose } from '../scramble/index.js';
 
 /** Shortest passphrase accepted (the KDF is strong, but a short passphrase is still guessable). */
 export const MIN_PASSPHRASE = 12;
@@ -53,39 +55,52 @@ const UNREADABLE: Readonly<Record<string, string>> = {
   ENOTDIR: 'is not a file (a part of its path is not a folder)',
 };
 
-/** The file's text; a path that is not a readable file is the caller's mistake (exit 2), named with its path. */
-function readPassphraseFile(file: string): string {
+/** A file named by `option`; a path that is not a readable file is the caller's mistake (exit 2), named. */
+export function readOptionFile(file: string, option: string, hint: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? '';
     const why = UNREADABLE[code] ?? `cannot be read (${code || String(cause)})`;
-    throw new MvError('usage.invalid', `--passphrase-file ${file} ${why}`, {
-      hint: 'Give a file whose first line is the passphrase (mode 0600), or set SCRAMBLE_PASSPHRASE.',
-      cause,
+    throw new MvError('usage.invalid', `${option} ${file} ${why}`, { hint, cause });
+  }
+}
+
+function readPassphraseFile(file: string): string {
+  return readOptionFile(
+    file,
+    '--passphrase-file',
+    'Give a file whose first line is the passphrase (mode 0600), or set SCRAMBLE_PASSPHRASE.',
+  );
+}
+
+function checkLength(passphrase: string): void {
+  if ([...passphrase].length < MIN_PASSPHRASE) {
+    throw new MvError('usage.invalid', `The passphrase is shorter than ${MIN_PASSPHRASE} characters`, {
+      hint: 'Use a longer passphrase; a few unrelated words work well.',
     });
   }
 }
 
-/** The passphrase, from the file, the environment or the terminal. */
+/**
+ * The passphrase, from the file, the environment or the terminal. A `fresh` one (a new identity's, or a
+ * restored one's) must be strong enough for its purpose, and is typed twice at a terminal.
+ */
 export async function readPassphrase(options: {
   file?: string | undefined;
-  confirm?: boolean;
+  fresh?: { readonly purpose: PassphrasePurpose; readonly context: readonly string[] } | undefined;
 }): Promise<string> {
-  let passphrase: string;
-  if (options.file) passphrase = (readPassphraseFile(options.file).split('\n')[0] ?? '').trimEnd();
-  else if (process.env.SCRAMBLE_PASSPHRASE) passphrase = process.env.SCRAMBLE_PASSPHRASE;
-  else {
-    passphrase = await prompt('Scramble passphrase: ');
-    if (options.confirm && (await prompt('Again, to confirm: ')) !== passphrase) {
-      throw new MvError('usage.invalid', 'The two passphrases differ', {
-        hint: 'Type the same passphrase twice.',
-      });
-    }
-  }
-  if ([...passphrase].length < MIN_PASSPHRASE) {
-    throw new MvError('usage.invalid', `The passphrase is shorter than ${MIN_PASSPHRASE} characters`, {
-      hint: 'Use a longer passphrase; a few unrelated words work well.',
+  const typed = !options.file && !process.env.SCRAMBLE_PASSPHRASE;
+  const passphrase = options.file
+    ? (readPassphraseFile(options.file).split('\n')[0] ?? '').trimEnd()
+    : process.env.SCRAMBLE_PASSPHRASE ||
+      (await prompt(options.fresh ? 'New Scramble passphrase: ' : 'Scramble passphrase: '));
+  checkLength(passphrase);
+  if (!options.fresh) return passphrase;
+  await checkPassphraseStrength(passphrase, options.fresh);
+  if (typed && (await prompt('Again, to confirm: ')) !== passphrase) {
+    throw new MvError('usage.invalid', 'The two passphrases differ', {
+      hint: 'Type the same passphrase twice.',
     });
   }
   return passphrase;

@@ -162,6 +162,11 @@ export const ERROR_CODES = {
   'scramble.no-identity': 'not-found',
   'scramble.no-owner': 'host-not-ready',
   'scramble.exists': 'conflict',
+  // Identities and the recovery kit: a new passphrase too easy to guess, a recovery phrase or share that
+  // does not decode, a key file others could read or replace.
+  'scramble.weak-passphrase': 'bad-input',
+  'scramble.bad-recovery': 'bad-input',
+  'scramble.loose-permissions': 'denied',
   'policy.syntax': 'denied',
   'policy.no-match': 'denied',
   'policy.denied': 'denied',

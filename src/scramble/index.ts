@@ -1,7 +1,8 @@
 /**
  * @module Public surface of the Scramble domain: Scramble IDs (onion-style Ed25519 root keys), passphrase
- * derivation, session and encryption keys with root certificates and revocations, signed command envelopes,
- * owner signatures of image manifests, HPKE-sealed replies and the encrypted root key file. Security failures
+ * derivation and its strength estimate, session and encryption keys with root certificates and revocations,
+ * signed command envelopes, owner signatures of image manifests, HPKE-sealed replies, the encrypted root key
+ * file and the recovery kit (phrase and Shamir shares). Security failures
  * carry precise `scramble.*` codes for the audit log; callers facing the network report them as `auth.denied`
  * (image signatures carry `image.*` codes: they are checked before a boot, not at the door).
  * Pure: no I/O; clocks, randomness and revocation lists are passed in.
@@ -34,7 +35,17 @@ export {
   type VerifyImageSignatureOptions,
   verifyImageSignature,
 } from './image-signature.js';
-export { ARGON2ID_PARAMS, type Argon2idParams, deriveFileKey, deriveRootSeed } from './kdf.js';
+export {
+  type Argon2idParams,
+  deriveFileKey,
+  deriveRootSeed,
+  FILE_KEY_PARAMS,
+  parseRootSalt,
+  ROOT_SEED_PARAMS,
+  type RootKdf,
+  rootKdfOf,
+  SALT_BYTES,
+} from './kdf.js';
 export { decryptRootSeed, encryptRootSeed, type RootKeyFile } from './key-file.js';
 export {
   type Certificate,
@@ -57,4 +68,24 @@ export {
   verifyRevocation,
 } from './keys.js';
 export { decodeBase64Url, publicKeyOfScrambleId, SCRAMBLE_ID_LENGTH, scrambleIdOf } from './onion.js';
+export {
+  checkPassphraseStrength,
+  MIN_SCORE,
+  type PassphrasePurpose,
+  passphraseScore,
+} from './passphrase-strength.js';
+export {
+  encodeShares,
+  MAX_SHARES,
+  PHRASE_WORDS,
+  parseRecoveryInput,
+  parseShareSpec,
+  type RecoveryInput,
+  recoveryPhraseOf,
+  renderRecoveryKit,
+  SHARE_PREFIX,
+  seedOfRecoveryInput,
+  seedOfRecoveryPhrase,
+  seedOfShares,
+} from './recovery.js';
 export { openSealed, type SealContext, type Sealed, sealTo } from './seal.js';

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { argon2id as hashWasmArgon2id } from 'hash-wasm';
 import { MvError } from '../errors/index.js';
-import { ARGON2ID_PARAMS, argon2idKey, deriveFileKey, deriveRootSeed, rootSeedSalt } from './kdf.js';
+import {
+  argon2idKey,
+  deriveFileKey,
+  deriveRootSeed,
+  FILE_KEY_PARAMS,
+  parseRootSalt,
+  ROOT_SEED_PARAMS,
+  rootKdfOf,
+} from './kdf.js';
 
 // hash-wasm, which ships, takes a secret (K) but no associated data (X), so it cannot run the RFC 9106
 // vectors itself. The proof is a chain: `referenceArgon2` below, a slow and literal transcription of
@@ -111,46 +118,73 @@ describe('argon2idKey (hash-wasm, shipped)', () => {
   });
 
   it('refuses an empty passphrase and a salt under 8 bytes', async () => {
-    await assert.rejects(argon2idKey('', { salt: new Uint8Array(16), params: ARGON2ID_PARAMS }), usage);
-    await assert.rejects(argon2idKey('x', { salt: new Uint8Array(7), params: ARGON2ID_PARAMS }), usage);
+    await assert.rejects(argon2idKey('', { salt: new Uint8Array(16), params: FILE_KEY_PARAMS }), usage);
+    await assert.rejects(argon2idKey('x', { salt: new Uint8Array(7), params: FILE_KEY_PARAMS }), usage);
   });
 });
 
-describe('ARGON2ID_PARAMS', () => {
-  it('is at least RFC 9106 §4 second recommended option (t=3, p=4, 64 MiB)', () => {
-    assert.ok(ARGON2ID_PARAMS.t >= 3);
-    assert.ok(ARGON2ID_PARAMS.m >= 65_536);
-    assert.equal(ARGON2ID_PARAMS.p, 4);
-    assert.ok(Object.isFrozen(ARGON2ID_PARAMS));
+describe('the shipped costs', () => {
+  it('derives a root seed with RFC 9106 §4 first recommended option (t=1, p=4, 2 GiB less 1 MiB)', () => {
+    assert.deepEqual({ ...ROOT_SEED_PARAMS }, { t: 1, m: 2 * 1024 * 1024 - 1024, p: 4 });
+    assert.ok(Object.isFrozen(ROOT_SEED_PARAMS));
+  });
+
+  it('opens key files with at least RFC 9106 §4 second recommended option (t=3, p=4, 64 MiB)', () => {
+    assert.ok(FILE_KEY_PARAMS.t >= 3);
+    assert.ok(FILE_KEY_PARAMS.m >= 65_536);
+    assert.equal(FILE_KEY_PARAMS.p, 4);
+    assert.ok(Object.isFrozen(FILE_KEY_PARAMS));
   });
 });
+
+// Root derivations here use tiny costs: the shipped 2 GiB run takes seconds and is exercised once, by
+// test/integration/scramble/identity.test.ts through the CLI.
+const TINY = { t: 1, m: 64, p: 4 };
 
 describe('deriveRootSeed', () => {
-  it('salts with the first 16 bytes of SHA-256("multiverse/scramble-id/v1\\0" + name)', () => {
-    const expected = createHash('sha256')
-      .update('multiverse/scramble-id/v1\u0000alice')
-      .digest()
-      .subarray(0, 16);
-    assert.deepEqual(rootSeedSalt('alice'), Uint8Array.from(expected));
-    assert.throws(() => rootSeedSalt(''), usage);
-  });
+  const salt = Uint8Array.from({ length: 16 }, (_, i) => i);
 
-  it('is Argon2id of the passphrase under that salt and the shipped parameters, and is stable', async () => {
-    const seed = await deriveRootSeed('correct horse battery staple', { name: 'alice' });
-    const direct = await argon2idKey('correct horse battery staple', {
-      salt: rootSeedSalt('alice'),
-      params: { t: 3, m: 65_536, p: 4 },
+  it("is Argon2id of the passphrase under the identity's own salt, and is stable", async () => {
+    const seed = await deriveRootSeed('correct horse battery staple', { salt, params: TINY });
+    const none = new Uint8Array(0);
+    const oracle = referenceArgon2({
+      type: 2,
+      password: Buffer.from('correct horse battery staple'),
+      salt,
+      secret: none,
+      ad: none,
+      ...TINY,
+      tagLength: 32,
     });
-    assert.deepEqual(seed, direct);
-    // Regression value from this implementation (not a published vector): a change here changes every
-    // passphrase-derived identity.
+    assert.equal(toHex(seed), toHex(oracle.tag));
+    // Regression value from this implementation: a change here changes every passphrase-derived identity.
     assert.equal(toHex(seed), PINNED_ROOT_SEED);
   });
 
-  it('treats composed and decomposed Unicode alike (NFC) in passphrase and name', async () => {
-    const composed = await deriveRootSeed('caf\u00e9 cr\u00e8me', { name: 'ren\u00e9' });
-    const decomposed = await deriveRootSeed('cafe\u0301 cre\u0300me', { name: 'rene\u0301' });
+  it('gives another seed under another salt: one guess tests one identity', async () => {
+    const other = Uint8Array.from({ length: 16 }, (_, i) => 16 - i);
+    const a = await deriveRootSeed('correct horse battery staple', { salt, params: TINY });
+    const b = await deriveRootSeed('correct horse battery staple', { salt: other, params: TINY });
+    assert.notDeepEqual(a, b);
+  });
+
+  it('needs a 16-byte salt, and treats composed and decomposed Unicode alike (NFC)', async () => {
+    await assert.rejects(deriveRootSeed('x', { salt: new Uint8Array(8), params: TINY }), usage);
+    const composed = await deriveRootSeed('caf\u00e9 cr\u00e8me', { salt, params: TINY });
+    const decomposed = await deriveRootSeed('cafe\u0301 cre\u0300me', { salt, params: TINY });
     assert.deepEqual(composed, decomposed);
+  });
+});
+
+describe('the root derivation record', () => {
+  it('names the algorithm, costs and salt, and reads the salt back from its text', () => {
+    const salt = Uint8Array.from({ length: 16 }, (_, i) => i * 3);
+    const record = rootKdfOf(salt);
+    assert.deepEqual(record, { alg: 'argon2id', ...ROOT_SEED_PARAMS, salt: 'AAMGCQwPEhUYGx4hJCcqLQ' });
+    assert.deepEqual(parseRootSalt(` ${record.salt}\n`), salt);
+    for (const bad of ['', 'AAMGCQwPEhUYGx4hJCcq', 'AAMGCQwPEhUYGx4hJCcqLQ==', '!!MGCQwPEhUYGx4hJCcqLQ']) {
+      assert.throws(() => parseRootSalt(bad), usage, bad);
+    }
   });
 });
 
@@ -158,12 +192,12 @@ describe('deriveFileKey', () => {
   it('is Argon2id with the shipped parameters and needs a 16-byte salt', async () => {
     const salt = Uint8Array.from({ length: 16 }, (_, i) => i);
     const key = await deriveFileKey('hunter2 hunter2', { salt });
-    assert.deepEqual(key, await argon2idKey('hunter2 hunter2', { salt, params: ARGON2ID_PARAMS }));
+    assert.deepEqual(key, await argon2idKey('hunter2 hunter2', { salt, params: FILE_KEY_PARAMS }));
     await assert.rejects(deriveFileKey('hunter2', { salt: new Uint8Array(8) }), usage);
   });
 });
 
-const PINNED_ROOT_SEED = 'c31599e6af71f28bae79332c6a1c2acea67c1b3c9496a1aeafe1594eb9cd93b9';
+const PINNED_ROOT_SEED = '06c846dd6563cbc55c9fba96160e3a639c22af22698587ed0640ce92da57e1de';
 
 // ---------------------------------------------------------------------------------------------------------
 // Test oracle. BLAKE2b (RFC 7693 §3) and Argon2 v0x13 (RFC 9106 §3), written from the RFC text with BigInt

@@ -1,20 +1,26 @@
 /**
- * @module Passphrase key derivation with Argon2id (RFC 9106, version 0x13) through hash-wasm. Two uses:
- * `deriveRootSeed` turns a passphrase and an identity name into the Ed25519 root seed (a "brain" identity
- * that can be recreated anywhere), and `deriveFileKey` turns a passphrase and a random salt into the key
- * that encrypts a root seed at rest.
+ * @module Passphrase key derivation with Argon2id (RFC 9106, version 0x13) through hash-wasm. Two uses, with
+ * two costs:
+ * - `deriveRootSeed` turns a passphrase and a random per-identity salt into the Ed25519 root seed (a "brain"
+ *   identity, made only on request: `--derive-from-passphrase`). Its public key is published as the Scramble
+ *   ID and its salt travels with the ID's export, so whoever knows the ID can test guesses offline for as
+ *   long as they like: it gets RFC 9106 §4's first recommended option (t=1, p=4, 2 GiB), less 1 MiB
+ *   (`ROOT_SEED_PARAMS`), because hash-wasm's WebAssembly memory stops at 2 GiB and its own state needs
+ *   room too. One derivation takes about 6 s and 2 GiB here (measured 4.2-6.2 s, Node 20, 2 cores; hash-wasm
+ *   fills the four lanes one after the other). The random salt means one guess tests one identity, never
+ *   all of them at once.
+ * - `deriveFileKey` turns a passphrase and a random salt into the key that encrypts a root seed at rest. It
+ *   keeps RFC 9106 §4's second option (t=3, p=4, 64 MiB, `FILE_KEY_PARAMS`, about 0.3 s): the file stays on
+ *   the user's machine (0600 in a 0700 folder), so an attacker must first steal it, and it is opened for
+ *   every revocation and session renewal, where 6 s and 2 GiB each time would be a burden for no gain.
  *
- * Cost: RFC 9106 §4's second recommended option (t=3, p=4, m=64 MiB). hash-wasm computes the four lanes one
- * after the other in WebAssembly, so one derivation takes about 0.3 s and 64 MiB on the development machine
- * (measured 0.29-0.32 s, Node 20, 2 cores). Tests never assert timings.
- *
- * Passphrases and names are Unicode-normalised (NFC) before use, so the same words typed on different
- * keyboards give the same key. hash-wasm cannot take Argon2's associated data (X); nothing here uses it.
+ * Passphrases are Unicode-normalised (NFC) before use, so the same words typed on different keyboards give
+ * the same key. hash-wasm cannot take Argon2's associated data (X); nothing here uses it.
  * Pure: no I/O, no clock, no randomness (salts are inputs). Passphrases never appear in errors.
  */
-import { createHash } from 'node:crypto';
 import { argon2id } from 'hash-wasm';
 import { MvError } from '../errors/index.js';
+import { decodeBase64Url, encodeBase64Url } from './onion.js';
 
 /** Argon2id cost parameters: passes `t`, memory `m` in KiB, lanes `p`. */
 export interface Argon2idParams {
@@ -23,8 +29,11 @@ export interface Argon2idParams {
   readonly p: number;
 }
 
+/** RFC 9106 §4 first recommended option (t=1, p=4, 2 GiB), less the 1 MiB hash-wasm's own state needs. */
+export const ROOT_SEED_PARAMS: Argon2idParams = Object.freeze({ t: 1, m: 2_096_128, p: 4 });
+
 /** RFC 9106 §4 second recommended option: t=3 passes, 64 MiB (65536 KiB), 4 lanes. */
-export const ARGON2ID_PARAMS: Argon2idParams = Object.freeze({ t: 3, m: 65_536, p: 4 });
+export const FILE_KEY_PARAMS: Argon2idParams = Object.freeze({ t: 3, m: 65_536, p: 4 });
 
 /** Salt length in bytes (RFC 9106 recommends 16). */
 export const SALT_BYTES = 16;
@@ -32,34 +41,55 @@ export const SALT_BYTES = 16;
 /** Derived key length in bytes (an Ed25519 seed or a ChaCha20-Poly1305 key). */
 export const KEY_BYTES = 32;
 
-const ROOT_SALT_PREFIX = 'multiverse/scramble-id/v1\0';
-
-/** The fixed salt of an identity name: the first 16 bytes of SHA-256("multiverse/scramble-id/v1\0" + name). */
-export function rootSeedSalt(name: string): Uint8Array {
-  if (name.length === 0) throw new MvError('usage.invalid', 'An identity name cannot be empty');
-  const digest = createHash('sha256')
-    .update(`${ROOT_SALT_PREFIX}${name.normalize('NFC')}`, 'utf8')
-    .digest();
-  return Uint8Array.from(digest.subarray(0, SALT_BYTES));
+/** How a passphrase-derived root seed was made: stored in identity.json and printed with the public ID. */
+export interface RootKdf {
+  readonly alg: 'argon2id';
+  readonly t: number;
+  readonly m: number;
+  readonly p: number;
+  /** base64url of the 16 random salt bytes. */
+  readonly salt: string;
 }
 
-/** The 32-byte Ed25519 root seed of a passphrase and identity name (same inputs, same identity). */
+/** The record of a derivation with `salt` and `params` (default `ROOT_SEED_PARAMS`). */
+export function rootKdfOf(salt: Uint8Array, params: Argon2idParams = ROOT_SEED_PARAMS): RootKdf {
+  checkSalt(salt, 'A root-seed salt');
+  return { alg: 'argon2id', t: params.t, m: params.m, p: params.p, salt: encodeBase64Url(salt) };
+}
+
+/** A salt given as text (`--salt`): 16 bytes of base64url, as `rootKdfOf` writes it. */
+export function parseRootSalt(text: string): Uint8Array {
+  const salt = decodeBase64Url(text.trim(), SALT_BYTES);
+  if (salt === undefined) {
+    throw new MvError('usage.invalid', `--salt must be ${SALT_BYTES} bytes of base64url (22 characters)`, {
+      hint: 'Copy the "salt" of the identity\'s rootKdf ("scramble id show --json" or its public export).',
+    });
+  }
+  return salt;
+}
+
+function checkSalt(salt: Uint8Array, what: string): void {
+  if (salt.length !== SALT_BYTES) {
+    throw new MvError('usage.invalid', `${what} has ${SALT_BYTES} bytes, not ${salt.length}`);
+  }
+}
+
+/** The 32-byte Ed25519 root seed of a passphrase and its identity's 16-byte salt (same inputs, same ID). */
 export async function deriveRootSeed(
   passphrase: string,
-  options: { readonly name: string },
+  options: { readonly salt: Uint8Array; readonly params?: Argon2idParams },
 ): Promise<Uint8Array> {
-  return await argon2idKey(passphrase, { salt: rootSeedSalt(options.name), params: ARGON2ID_PARAMS });
+  checkSalt(options.salt, 'A root-seed salt');
+  return await argon2idKey(passphrase, { salt: options.salt, params: options.params ?? ROOT_SEED_PARAMS });
 }
 
-/** The 32-byte key-file key of a passphrase and a 16-byte salt; `params` default to `ARGON2ID_PARAMS`. */
+/** The 32-byte key-file key of a passphrase and a 16-byte salt; `params` default to `FILE_KEY_PARAMS`. */
 export async function deriveFileKey(
   passphrase: string,
   options: { readonly salt: Uint8Array; readonly params?: Argon2idParams },
 ): Promise<Uint8Array> {
-  if (options.salt.length !== SALT_BYTES) {
-    throw new MvError('usage.invalid', `A key-file salt has ${SALT_BYTES} bytes, not ${options.salt.length}`);
-  }
-  return await argon2idKey(passphrase, { salt: options.salt, params: options.params ?? ARGON2ID_PARAMS });
+  checkSalt(options.salt, 'A key-file salt');
+  return await argon2idKey(passphrase, { salt: options.salt, params: options.params ?? FILE_KEY_PARAMS });
 }
 
 /** Argon2id v0x13 (no secret, no associated data) giving 32 bytes: the primitive under both derivations. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { MvError } from '../errors/index.js';
-import { ARGON2ID_PARAMS } from './kdf.js';
+import { FILE_KEY_PARAMS } from './kdf.js';
 import {
   chacha20Poly1305Open,
   chacha20Poly1305Seal,
@@ -70,7 +70,7 @@ describe('encryptRootSeed and decryptRootSeed', () => {
     assert.equal(file.cipher, 'chacha20-poly1305');
     assert.deepEqual(
       { ...file.kdf, salt: undefined },
-      { alg: 'argon2id', ...ARGON2ID_PARAMS, salt: undefined },
+      { alg: 'argon2id', ...FILE_KEY_PARAMS, salt: undefined },
     );
     assert.equal(decodeBase64Url(file.kdf.salt, 16)?.length, 16);
     assert.equal(decodeBase64Url(file.nonce, 12)?.length, 12);

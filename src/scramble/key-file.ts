@@ -1,9 +1,11 @@
 /**
  * @module The root seed at rest: encrypted under a passphrase as a JSON-safe record
  * `{v: 1, kdf: {alg: 'argon2id', t, m, p, salt}, cipher: 'chacha20-poly1305', nonce, ct}` (bytes in base64url).
- * The key is Argon2id(passphrase, salt) with `ARGON2ID_PARAMS`; the cipher is ChaCha20-Poly1305 (RFC 8439)
- * with a random 12-byte nonce, and the record's header (`v`, `kdf`, `cipher`, `nonce`) is its associated
- * data, so no field can be changed without the tag failing. `ct` is the 32-byte seed and the 16-byte tag.
+ * The key is Argon2id(passphrase, salt) with `FILE_KEY_PARAMS`: 64 MiB, cheaper than a passphrase-derived
+ * root's 2 GiB because this file never leaves the user's machine (see kdf.ts). The cipher is
+ * ChaCha20-Poly1305 (RFC 8439) with a random 12-byte nonce, and the record's header (`v`, `kdf`, `cipher`,
+ * `nonce`) is its associated data, so no field can be changed without the tag failing. `ct` is the 32-byte
+ * seed and the 16-byte tag.
  *
  * A wrong passphrase and a damaged `ct` look the same (`scramble.bad-passphrase`); a record that is not a key
  * file, or asks for Argon2 costs outside sane bounds, is `scramble.bad-key-file` before any work is done.
@@ -12,7 +14,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { canonicalJson } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
-import { ARGON2ID_PARAMS, type Argon2idParams, deriveFileKey, SALT_BYTES } from './kdf.js';
+import { type Argon2idParams, deriveFileKey, FILE_KEY_PARAMS, SALT_BYTES } from './kdf.js';
 import { fieldsProblem, isRecord, type RandomBytes, randomBytesOf, SEED_BYTES } from './keys.js';
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
 
@@ -35,7 +37,7 @@ const AAD_DOMAIN = 'multiverse/scramble-key-file/v1\0';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 /** Cost bounds a key file may ask for: never weaker than we write, never enough to exhaust the machine. */
-const BOUNDS = { t: [ARGON2ID_PARAMS.t, 32], m: [ARGON2ID_PARAMS.m, 1_048_576], p: [1, 16] } as const;
+const BOUNDS = { t: [FILE_KEY_PARAMS.t, 32], m: [FILE_KEY_PARAMS.m, 1_048_576], p: [1, 16] } as const;
 
 /** ChaCha20-Poly1305 (RFC 8439) encryption: ciphertext followed by the 16-byte tag. */
 export function chacha20Poly1305Seal(
@@ -83,7 +85,7 @@ export async function encryptRootSeed(
   if (seed.length !== SEED_BYTES) throw new MvError('usage.invalid', `A root seed has ${SEED_BYTES} bytes`);
   const salt = randomBytesOf(options.random, SALT_BYTES);
   const nonce = randomBytesOf(options.random, NONCE_BYTES);
-  const { t, m, p } = ARGON2ID_PARAMS;
+  const { t, m, p } = FILE_KEY_PARAMS;
   const header = {
     v: 1 as const,
     kdf: { alg: 'argon2id' as const, t, m, p, salt: encodeBase64Url(salt) },

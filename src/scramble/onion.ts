@@ -38,7 +38,7 @@ export function base32Lower(bytes: Uint8Array): string {
 }
 
 /** Decodes lowercase unpadded base32 whose length is a whole number of bytes; undefined if it is not. */
-function base32Decode(text: string): Uint8Array | undefined {
+export function base32Decode(text: string): Uint8Array | undefined {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
   let buffer = 0;
   let bits = 0;

@@ -21,7 +21,6 @@ export function testSession(): Promise<Session> {
     const created = await createIdentity({
       name: 'test-owner',
       passphrase: TEST_PASSPHRASE,
-      random: true,
       home,
     });
     root = created;

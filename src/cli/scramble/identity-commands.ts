@@ -1,9 +1,17 @@
 /**
  * @module `scramble id new | show | export-public`, `scramble session new`, `scramble revoke`: the user's
- * Scramble ID and daily keys, and revoking a lost session key on the host.
+ * Scramble ID and daily keys, and revoking a lost session key on the host. `id backup | restore` are in
+ * recovery-commands.ts.
  */
 import type { Command } from 'commander';
-import { loadSession, readIdentity, scrambleHome, unlockRoot } from '../../scramble/host/index.js';
+import { MvError } from '../../errors/index.js';
+import {
+  type IdentityInfo,
+  loadSession,
+  readIdentity,
+  scrambleHome,
+  unlockRoot,
+} from '../../scramble/host/index.js';
 import { signRevocation } from '../../scramble/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
@@ -16,6 +24,17 @@ import {
 } from '../identity-setup.js';
 import { writeJson, writeText } from '../output.js';
 import { readPassphrase } from '../passphrase.js';
+import { registerRecoveryCommands } from './recovery-commands.js';
+
+/** The identity's public side, or nothing where only the session keys were copied. */
+function publicIdentity(): Partial<IdentityInfo> {
+  try {
+    return readIdentity();
+  } catch (error) {
+    if (error instanceof MvError && error.code === 'scramble.no-identity') return {};
+    throw error;
+  }
+}
 
 /** Registers the identity commands. */
 export function registerIdentityCommands(program: Command): void {
@@ -23,7 +42,9 @@ export function registerIdentityCommands(program: Command): void {
   withIdentityOptions(
     id
       .command('new')
-      .description('Create your Scramble ID (root key from a passphrase, or random) and a first session key'),
+      .description(
+        'Create your Scramble ID (a random root key, or one derived from the passphrase) and a first session key',
+      ),
   ).action(async (flags: IdentityFlags, command: Command) => {
     const { session } = await ensureIdentityAndSession(identityOptions(flags));
     if (globalOptions(command).json)
@@ -42,20 +63,26 @@ export function registerIdentityCommands(program: Command): void {
         home: scrambleHome(),
       };
       if (globalOptions(command).json) return writeJson(info);
+      const salt = info.rootKdf ? `, salt ${info.rootKdf.salt}` : '';
       writeText(
-        `${info.scrambleId}\nname ${info.name} (${info.derivation} root)\nsession key ${info.sessionKey}, expires ${info.sessionExpires}`,
+        `${info.scrambleId}\nname ${info.name} (${info.derivation} root${salt})\nsession key ${info.sessionKey}, expires ${info.sessionExpires}`,
       );
     });
   id.command('export-public')
-    .description('Print your public identity: Scramble ID and certificates (no secrets)')
+    .description(
+      "Print your public identity: Scramble ID, certificates and a derived root's salt (no secrets)",
+    )
     .action(() => {
       const session = loadSession();
+      const { rootKdf } = publicIdentity();
       writeJson({
         scrambleId: session.scrambleId,
+        ...(rootKdf ? { rootKdf } : {}),
         sessionCertificate: session.signing.certificate,
         encryptionCertificate: session.encryption.certificate,
       });
     });
+  registerRecoveryCommands(id);
   program
     .command('session')
     .description('Daily keys')

@@ -4,10 +4,14 @@
 export {
   createIdentity,
   createSession,
+  type IdentityInfo,
   loadSession,
   osRandom,
+  type RootDerivation,
   readIdentity,
+  restoreIdentity,
   type Session,
   scrambleHome,
   unlockRoot,
 } from './keyring.js';
+export { splitRootSeed } from './recovery-split.js';

@@ -3,9 +3,14 @@
  * folder 0700, files 0600): `identity.json` holds the root seed only encrypted with a key from the
  * passphrase; `session.json` holds the daily session signing key and the X25519 encryption key with their
  * root-signed certificates, so everyday commands need no passphrase. Revoking or renewing needs the root.
+ *
+ * The root seed is random unless the caller asks for one derived from the passphrase, and then under a
+ * random salt of its own (recorded as `rootKdf`, with the costs). A new passphrase must pass the strength
+ * estimate first. Either file is refused if its folder or itself lets group or others in, or is not the
+ * user's own: keys others can read are spent, and keys others can replace are not the user's.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -13,6 +18,7 @@ import { MvError } from '../../errors/index.js';
 import { writeFileAtomicSync } from '../../files/host/index.js';
 import {
   type Certificate,
+  checkPassphraseStrength,
   decodeBase64Url,
   decryptRootSeed,
   deriveRootSeed,
@@ -22,9 +28,12 @@ import {
   newEncryptionKey,
   newRootSeed,
   newSessionKey,
+  type RootKdf,
   type RootKey,
   type RootKeyFile,
+  rootKdfOf,
   rootKeyFromSeed,
+  SALT_BYTES,
   type SessionKey,
   sessionKeyFromSeed,
 } from '../index.js';
@@ -40,12 +49,25 @@ export function scrambleHome(): string {
   );
 }
 
+/** How the root seed came to be: drawn at random, derived from the passphrase, or read from a recovery kit. */
+export type RootDerivation = 'random' | 'passphrase' | 'restored';
+
 interface IdentityFile {
   readonly v: 1;
   readonly name: string;
   readonly scrambleId: string;
-  readonly derivation: 'passphrase' | 'random';
+  readonly derivation: RootDerivation;
+  /** Only for a passphrase-derived root: how to derive it again (public, like the ID). */
+  readonly rootKdf?: RootKdf;
   readonly root: RootKeyFile;
+}
+
+/** The public side of the identity. */
+export interface IdentityInfo {
+  readonly name: string;
+  readonly scrambleId: string;
+  readonly derivation: RootDerivation;
+  readonly rootKdf?: RootKdf;
 }
 
 interface SessionFile {
@@ -74,7 +96,10 @@ const KEY_FILE_SHAPES = {
     v: z.literal(1),
     name: z.string(),
     scrambleId: z.string(),
-    derivation: z.enum(['passphrase', 'random']),
+    derivation: z.enum(['passphrase', 'random', 'restored']),
+    rootKdf: z
+      .object({ alg: z.literal('argon2id'), t: z.number(), m: z.number(), p: z.number(), salt: z.string() })
+      .optional(),
     root: z.looseObject({}),
   }),
   session: z.looseObject({
@@ -85,16 +110,43 @@ const KEY_FILE_SHAPES = {
   }),
 } as const;
 
+/** Refuses a key file, or its folder, that group or others may use, or that is not the user's own. */
+function checkPrivate(file: string): void {
+  const folder = path.dirname(file);
+  const uid = process.getuid?.();
+  for (const where of [folder, file]) {
+    const stat = statSync(where);
+    if (uid !== undefined && stat.uid !== uid) {
+      throw new MvError(
+        'scramble.loose-permissions',
+        `${where} belongs to uid ${stat.uid}, not to you (uid ${uid})`,
+        {
+          hint: `Keys must be your own: chown -R ${uid} ${folder}, or run as the user whose keys these are.`,
+        },
+      );
+    }
+    if ((stat.mode & 0o077) !== 0) {
+      const octal = (stat.mode & 0o777).toString(8).padStart(3, '0');
+      throw new MvError(
+        'scramble.loose-permissions',
+        `${where} is open to group or others (mode ${octal}); Scramble keys must be yours alone`,
+        { hint: `chmod 700 ${folder} && chmod 600 ${file}; if others could read it, revoke its keys.` },
+      );
+    }
+  }
+}
+
 function readJson<T>(file: string, what: string, shape: keyof typeof KEY_FILE_SHAPES): T {
   if (!existsSync(file)) {
     throw new MvError('scramble.no-identity', `No ${what} in ${path.dirname(file)}`, {
       hint: 'Create one with "scramble id new" (or "portalgun init"), then "scramble session new".',
     });
   }
+  checkPrivate(file);
   const damaged = (cause?: unknown) =>
     new MvError('scramble.bad-key-file', `${file} is damaged: it is not a ${what} file`, {
       cause,
-      hint: 'Restore it from a backup, or make a new one ("scramble session new"; for the identity, "scramble id new" with the same passphrase).',
+      hint: 'Restore it from a backup, or make a new one: "scramble session new"; for the identity, "scramble id restore" from its recovery kit.',
     });
   let json: unknown;
   try {
@@ -117,43 +169,80 @@ function keyBytes(file: string, text: string): Uint8Array {
   return bytes;
 }
 
-/** Creates the identity: from a passphrase (re-derivable anywhere) or from a random seed. */
-export async function createIdentity(options: {
-  name: string;
-  passphrase: string;
-  random: boolean;
-  home?: string;
-}): Promise<RootKey> {
-  const home = options.home ?? scrambleHome();
+function identityPath(home: string): string {
   const file = path.join(home, 'identity.json');
   if (existsSync(file)) {
     throw new MvError('scramble.exists', `An identity already exists in ${home}`, {
       hint: 'Use it ("scramble id show"), or point SCRAMBLE_HOME elsewhere.',
     });
   }
-  const seed = options.random
-    ? newRootSeed(osRandom)
-    : await deriveRootSeed(options.passphrase, { name: options.name });
+  return file;
+}
+
+async function writeIdentity(
+  file: string,
+  seed: Uint8Array,
+  fields: { name: string; passphrase: string; derivation: RootDerivation; rootKdf?: RootKdf },
+): Promise<RootKey> {
   const root = rootKeyFromSeed(seed);
   const identity: IdentityFile = {
     v: 1,
-    name: options.name,
+    name: fields.name,
     scrambleId: root.scrambleId,
-    derivation: options.random ? 'random' : 'passphrase',
-    root: await encryptRootSeed(seed, options.passphrase, { random: osRandom }),
+    derivation: fields.derivation,
+    ...(fields.rootKdf ? { rootKdf: fields.rootKdf } : {}),
+    root: await encryptRootSeed(seed, fields.passphrase, { random: osRandom }),
   };
+  seed.fill(0);
   writePrivate(file, identity);
   return root;
 }
 
-/** The public side of the identity (no passphrase needed). */
-export function readIdentity(home = scrambleHome()): {
+/**
+ * Creates the identity: a random root seed, or with `derive` one derived from the passphrase (2 GiB
+ * Argon2id) under `derive.salt` (to make an existing one again) or a new random salt.
+ */
+export async function createIdentity(options: {
   name: string;
-  scrambleId: string;
-  derivation: string;
-} {
+  passphrase: string;
+  derive?: { readonly salt?: Uint8Array | undefined } | undefined;
+  home?: string;
+}): Promise<RootKey> {
+  const file = identityPath(options.home ?? scrambleHome());
+  const { name, passphrase, derive } = options;
+  await checkPassphraseStrength(passphrase, {
+    purpose: derive ? 'derived-root' : 'key-file',
+    context: [name],
+  });
+  if (!derive)
+    return await writeIdentity(file, newRootSeed(osRandom), { name, passphrase, derivation: 'random' });
+  const salt = derive.salt ?? osRandom(SALT_BYTES);
+  const seed = await deriveRootSeed(passphrase, { salt });
+  return await writeIdentity(file, seed, {
+    name,
+    passphrase,
+    derivation: 'passphrase',
+    rootKdf: rootKdfOf(salt),
+  });
+}
+
+/** Re-creates the identity from its root seed (read from a recovery kit), under a new passphrase. */
+export async function restoreIdentity(options: {
+  seed: Uint8Array;
+  name: string;
+  passphrase: string;
+  home?: string;
+}): Promise<RootKey> {
+  const file = identityPath(options.home ?? scrambleHome());
+  await checkPassphraseStrength(options.passphrase, { purpose: 'key-file', context: [options.name] });
+  return await writeIdentity(file, Uint8Array.from(options.seed), { ...options, derivation: 'restored' });
+}
+
+/** The public side of the identity (no passphrase needed). */
+export function readIdentity(home = scrambleHome()): IdentityInfo {
   const identity = readJson<IdentityFile>(path.join(home, 'identity.json'), 'Scramble identity', 'identity');
-  return { name: identity.name, scrambleId: identity.scrambleId, derivation: identity.derivation };
+  const { name, scrambleId, derivation, rootKdf } = identity;
+  return { name, scrambleId, derivation, ...(rootKdf ? { rootKdf } : {}) };
 }
 
 /** The root key, unlocked with the passphrase. */

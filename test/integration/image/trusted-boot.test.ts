@@ -114,7 +114,6 @@ describe('trusted images: signed, verified before every boot', { timeout: 600_00
       const strangerRoot = await createIdentity({
         name: 'stranger',
         passphrase: TEST_PASSPHRASE,
-        random: true,
         home,
       });
       const stranger = createSession(strangerRoot, {

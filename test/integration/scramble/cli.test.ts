@@ -43,7 +43,7 @@ describe('portalgun init and the scramble CLI', { timeout: 120_000 }, () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('makes a passphrase-derived identity, registers it as owner, and signs every command', () => {
+  it('makes an identity with a random root, registers it as owner, and signs every command', () => {
     const init = run('portalgun', ['init', '--state', daemon.state, '--force', '--json'], env);
     assert.equal(init.status, 0, init.stderr);
     const { scrambleId } = JSON.parse(init.stdout) as { scrambleId: string };
@@ -52,7 +52,7 @@ describe('portalgun init and the scramble CLI', { timeout: 120_000 }, () => {
       scrambleId: string;
       derivation: string;
     };
-    assert.deepEqual([show.scrambleId, show.derivation], [scrambleId, 'passphrase']);
+    assert.deepEqual([show.scrambleId, show.derivation], [scrambleId, 'random']);
     const identity = readFileSync(path.join(home, 'identity.json'), 'utf8');
     assert.ok(!identity.includes('"seed"'), 'the root seed is only stored encrypted');
     assert.equal(run('portalgun', ['ps'], env).status, 0);
@@ -62,7 +62,7 @@ describe('portalgun init and the scramble CLI', { timeout: 120_000 }, () => {
   it('refuses everything to a session that is not the owner', () => {
     const stranger = mkdtempSync('/tmp/mv-scramble-stranger-');
     try {
-      const made = run('scramble', ['id', 'new', '--random-seed'], { ...env, SCRAMBLE_HOME: stranger });
+      const made = run('scramble', ['id', 'new'], { ...env, SCRAMBLE_HOME: stranger });
       assert.equal(made.status, 0, made.stderr);
       const denied = run('portalgun', ['ps'], { ...env, SCRAMBLE_HOME: stranger });
       assert.equal(denied.status, 5);
