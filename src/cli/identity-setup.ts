@@ -6,13 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MvError } from '../errors/index.js';
-import {
-  createIdentity,
-  createSession,
-  type Session,
-  scrambleHome,
-  unlockRoot,
-} from '../scramble/host/index.js';
+import type { Session } from '../scramble/host/index.js';
 import { readPassphrase } from './passphrase.js';
 
 /** How long a session key lives by default. */
@@ -66,6 +60,10 @@ export interface IdentityOptions {
 export async function ensureIdentityAndSession(
   options: IdentityOptions,
 ): Promise<{ session: Session; created: boolean }> {
+  // Loaded here, not at the top: commands register these options at every start (see program.ts).
+  const { createIdentity, createSession, scrambleHome, unlockRoot } = await import(
+    '../scramble/host/index.js'
+  );
   const exists = existsSync(path.join(scrambleHome(), 'identity.json'));
   const passphrase = await readPassphrase({ file: options.passphraseFile, confirm: !exists });
   const root = exists

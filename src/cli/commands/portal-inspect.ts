@@ -5,10 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { renderPortalTable } from '../render/portal-table.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `ps`, `status` and `logs`. */
@@ -17,6 +14,8 @@ export function registerInspect(program: Command): void {
     .command('ps')
     .description('List portals: name, formula, state, uptime, memory, accelerator')
     .action(async (_options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderPortalTable } = await import('../render/portal-table.js');
       const global = globalOptions(command);
       const { portals } = await callDaemon('portal.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(portals);
@@ -28,6 +27,8 @@ export function registerInspect(program: Command): void {
     .description('Show one portal and what its agent reports')
     .argument('<portal>', 'portal name')
     .action(async (name: string, _options: unknown, command: Command) => {
+      const { yamlText } = await import('../render/yaml-text.js');
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const status = await callDaemon(
         'portal.status',
@@ -35,7 +36,7 @@ export function registerInspect(program: Command): void {
         { socketPath: daemonSocketPath(global.run) },
       );
       if (global.json) return writeJson(status);
-      writeText(stringify(status));
+      writeText(yamlText(status));
     });
 
   program
@@ -44,6 +45,7 @@ export function registerInspect(program: Command): void {
     .argument('<portal>', 'portal name')
     .option('-f, --follow', 'keep printing new output until Ctrl-C')
     .action(async (name: string, options: { follow?: boolean }, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       let chunk = await callDaemon('portal.logs', { name, tailBytes: 65_536 }, { socketPath });

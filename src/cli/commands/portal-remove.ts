@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import { askYesNo, confirmationFor, onTerminal } from '../confirm.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { globalOptions } from './global-options.js';
 
@@ -24,6 +23,7 @@ export function registerRemove(program: Command): void {
     .option('--force', 'stop it first if it is running')
     .option('-y, --yes', 'delete the share without asking, even when it holds files')
     .action(async (name: string, options: RemoveOptions, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       const force = options.force === true;

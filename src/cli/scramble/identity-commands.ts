@@ -3,10 +3,7 @@
  * Scramble ID and daily keys, and revoking a lost session key on the host.
  */
 import type { Command } from 'commander';
-import { loadSession, readIdentity, scrambleHome, unlockRoot } from '../../scramble/host/index.js';
-import { signRevocation } from '../../scramble/index.js';
 import { globalOptions } from '../commands/global-options.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import {
   DEFAULT_SESSION_DAYS,
   ensureIdentityAndSession,
@@ -25,6 +22,7 @@ export function registerIdentityCommands(program: Command): void {
       .command('new')
       .description('Create your Scramble ID (root key from a passphrase, or random) and a first session key'),
   ).action(async (flags: IdentityFlags, command: Command) => {
+    const { scrambleHome } = await import('../../scramble/host/index.js');
     const { session } = await ensureIdentityAndSession(identityOptions(flags));
     if (globalOptions(command).json)
       return writeJson({ scrambleId: session.scrambleId, sessionKey: session.signing.kid });
@@ -32,7 +30,8 @@ export function registerIdentityCommands(program: Command): void {
   });
   id.command('show')
     .description('Show your Scramble ID and current session key')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
+      const { loadSession, readIdentity, scrambleHome } = await import('../../scramble/host/index.js');
       const identity = readIdentity();
       const session = loadSession();
       const info = {
@@ -48,7 +47,8 @@ export function registerIdentityCommands(program: Command): void {
     });
   id.command('export-public')
     .description('Print your public identity: Scramble ID and certificates (no secrets)')
-    .action(() => {
+    .action(async () => {
+      const { loadSession } = await import('../../scramble/host/index.js');
       const session = loadSession();
       writeJson({
         scrambleId: session.scrambleId,
@@ -64,6 +64,7 @@ export function registerIdentityCommands(program: Command): void {
     .option('--days <n>', 'lifetime in days', String(DEFAULT_SESSION_DAYS))
     .option('--passphrase-file <file>', 'read the passphrase from this file')
     .action(async (options: { days: string; passphraseFile?: string }) => {
+      const { readIdentity } = await import('../../scramble/host/index.js');
       const { session } = await ensureIdentityAndSession(
         identityOptions({ ...options, name: readIdentity().name }),
       );
@@ -76,6 +77,9 @@ export function registerIdentityCommands(program: Command): void {
     .option('--reason <text>', 'why', 'revoked by the owner')
     .option('--passphrase-file <file>', 'read the passphrase from this file')
     .action(async (kid: string, options: { reason: string; passphraseFile?: string }, command: Command) => {
+      const { unlockRoot } = await import('../../scramble/host/index.js');
+      const { signRevocation } = await import('../../scramble/index.js');
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const root = await unlockRoot(await readPassphrase({ file: options.passphraseFile }));
       const record = signRevocation(root, { kid, now: Date.now(), reason: options.reason });
       const result = await callDaemon(
