@@ -27,6 +27,7 @@ export function summaryOf(resolved: ResolvedFormula) {
   };
 }
 
+/** The formula tree as table rows: a portal's machine, size, networks and name; a layer marked as such. */
 export function treeRows(formulas: readonly ResolvedFormula[]): string[][] {
   const byNode = new Map(formulas.map((f) => [f.manifest.node, f.manifest]));
   return treeLines([...byNode.keys()].sort(compareText)).map(({ node, label }) => {
@@ -55,6 +56,7 @@ export interface AddressRow {
   readonly node: string;
 }
 
+/** Every fixed address of the plan with its MAC, role and formula, in chain order. */
 export function addressRows(formulas: readonly ResolvedFormula[]): AddressRow[] {
   const rows: AddressRow[] = [];
   for (const { manifest } of formulas) {
