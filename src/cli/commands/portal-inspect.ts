@@ -3,7 +3,6 @@
  * portal's details with what its agent reports; its serial console log (`-f` follows it).
  */
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { writeJson, writeText } from '../output.js';
 import { globalOptions } from './global-options.js';
@@ -51,7 +50,7 @@ export function registerInspect(program: Command): void {
       let chunk = await callDaemon('portal.logs', { name, tailBytes: 65_536 }, { socketPath });
       process.stdout.write(chunk.text);
       while (options.follow && chunk.live) {
-        await sleep(250);
+        await new Promise((resolve) => setTimeout(resolve, 250));
         chunk = await callDaemon('portal.logs', { name, offset: chunk.offset }, { socketPath });
         process.stdout.write(chunk.text);
       }

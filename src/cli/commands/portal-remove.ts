@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { askYesNo, confirmationFor, onTerminal } from '../confirm.js';
 import { writeJson, writeText } from '../output.js';
 import { globalOptions } from './global-options.js';
 
@@ -27,6 +26,7 @@ export function registerRemove(program: Command): void {
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       const force = options.force === true;
+      const { askYesNo, confirmationFor, onTerminal } = await import('../confirm.js');
       const mode = confirmationFor({ yes: options.yes === true, json: global.json, terminal: onTerminal() });
       const remove = (ifShareEmpty: boolean) =>
         callDaemon('portal.remove', { name, force, ifShareEmpty }, { socketPath });
