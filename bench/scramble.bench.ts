@@ -1,7 +1,8 @@
 /**
  * Benchmark: the signed path without the socket — sign an envelope, verify it, evaluate the default policy,
- * seal the reply with HPKE and open it — as a round trip (p50/p99), and policy evaluation alone (p99,
- * target under 1 ms). Baseline in the same run: one plain Ed25519 sign + verify of the same bytes.
+ * seal the reply with HPKE and open it — as a round trip (targets p50 ≤ 2 ms, p99 ≤ 5 ms), and policy
+ * evaluation alone (p99, target under 1 ms). Baseline in the same run: one plain Ed25519 sign + verify.
+ * The end-to-end `portalgun exec <portal> ping` (process start included) is in cli-start.bench.ts.
  * Run: npm run bench:scramble
  */
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
@@ -93,8 +94,10 @@ console.log(
 console.log(
   `| policy evaluation, default policy, last allow rule | ${us(percentile(evaluations, 0.5))} | ${us(percentile(evaluations, 0.99))} |`,
 );
-const p99 = percentile(evaluations, 0.99);
+const policyMet = percentile(evaluations, 0.99) < 1;
+const tripMet = percentile(trips, 0.5) <= 2 && percentile(trips, 0.99) <= 5;
+const verdict = (met: boolean) => (met ? 'meets' : 'MISSES');
 console.log(
-  `ratio round trip / baseline (p50): ${(percentile(trips, 0.5) / percentile(baseline, 0.5)).toFixed(1)}×; policy p99 ${p99 < 1 ? 'meets' : 'MISSES'} the 1 ms target`,
+  `ratio round trip / baseline (p50): ${(percentile(trips, 0.5) / percentile(baseline, 0.5)).toFixed(1)}×; round trip ${verdict(tripMet)} p50 ≤ 2 ms, p99 ≤ 5 ms; policy p99 ${verdict(policyMet)} the 1 ms target`,
 );
-process.exitCode = p99 < 1 ? 0 : 1;
+process.exitCode = policyMet && tripMet ? 0 : 1;

@@ -7,14 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MvError } from '../errors/index.js';
-import {
-  createIdentity,
-  createSession,
-  type Session,
-  scrambleHome,
-  unlockRoot,
-} from '../scramble/host/index.js';
-import { parseRootSalt } from '../scramble/index.js';
+import type { Session } from '../scramble/host/index.js';
 import { readPassphrase } from './passphrase.js';
 
 /** How long a session key lives by default. */
@@ -61,19 +54,18 @@ export function identityOptions(flags: IdentityFlags): IdentityOptions {
       hint: 'A random root key has no salt; to make a passphrase-derived one again, give both.',
     });
   }
-  const salt = flags.salt === undefined ? undefined : parseRootSalt(flags.salt);
   return {
     name: flags.name,
-    derive: flags.deriveFromPassphrase === true ? { salt } : undefined,
+    derive: flags.deriveFromPassphrase === true ? { salt: flags.salt } : undefined,
     passphraseFile: flags.passphraseFile,
     days,
   };
 }
 
-/** Options of identity creation; `derive` asks for a passphrase-derived root (under `salt`, or a new one). */
+/** Options of identity creation; `derive` asks for a passphrase-derived root (under `salt`, base64url, or a new one). */
 export interface IdentityOptions {
   readonly name: string;
-  readonly derive?: { readonly salt?: Uint8Array | undefined } | undefined;
+  readonly derive?: { readonly salt?: string | undefined } | undefined;
   readonly passphraseFile?: string | undefined;
   readonly days: number;
 }
@@ -82,6 +74,13 @@ export interface IdentityOptions {
 export async function ensureIdentityAndSession(
   options: IdentityOptions,
 ): Promise<{ session: Session; created: boolean }> {
+  // Loaded here, not at the top: commands register these options at every start (see program.ts).
+  const { createIdentity, createSession, scrambleHome, unlockRoot } = await import(
+    '../scramble/host/index.js'
+  );
+  const { parseRootSalt } = await import('../scramble/index.js');
+  // Checked before any prompt, so a bad --salt is bad input (exit 2) without asking for a passphrase.
+  const salt = options.derive?.salt === undefined ? undefined : parseRootSalt(options.derive.salt);
   const exists = existsSync(path.join(scrambleHome(), 'identity.json'));
   if (exists && options.derive) {
     throw new MvError('scramble.exists', `An identity already exists in ${scrambleHome()}`, {
@@ -99,7 +98,7 @@ export async function ensureIdentityAndSession(
     );
   const root = exists
     ? await unlockRoot(passphrase)
-    : await createIdentity({ name: options.name, passphrase, derive: options.derive });
+    : await createIdentity({ name: options.name, passphrase, derive: options.derive ? { salt } : undefined });
   const session = createSession(root, {
     now: Date.now(),
     lifetimeMs: options.days * 86_400_000,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { MvError } from '../errors/index.js';
-import { checkPassphraseStrength, type PassphrasePurpose } from '../scramble/index.js';
+import type { PassphrasePurpose } from '../scramble/index.js';
 
 /** Shortest passphrase accepted (the KDF is strong, but a short passphrase is still guessable). */
 export const MIN_PASSPHRASE = 12;
@@ -97,6 +97,7 @@ export async function readPassphrase(options: {
       (await prompt(options.fresh ? 'New Scramble passphrase: ' : 'Scramble passphrase: '));
   checkLength(passphrase);
   if (!options.fresh) return passphrase;
+  const { checkPassphraseStrength } = await import('../scramble/index.js');
   await checkPassphraseStrength(passphrase, options.fresh);
   if (typed && (await prompt('Again, to confirm: ')) !== passphrase) {
     throw new MvError('usage.invalid', 'The two passphrases differ', {

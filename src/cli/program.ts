@@ -1,5 +1,13 @@
 /**
  * @module The `portalgun` command tree: global options and every command group.
+ *
+ * Lazy loading (BENCHMARKS.md "CLI start"): every start builds this whole tree, so a command file imports
+ * at its top only commander, `./global-options.js`, `../output.js`, `../progress.js` and other cheap
+ * definitions. Whatever its action needs (the daemon client, formula/, scramble/, yaml, renderers) it loads
+ * inside the action: `const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');`, and a
+ * module-level helper that needs them does the same (or moves to a sibling file the action imports).
+ * scripts/bundle-cli.mjs makes each such import a chunk of its own and fails the build when the start
+ * would load zod, yaml, hash-wasm, hpke or the XML packages.
  */
 import { Command, Help } from 'commander';
 import { registerCompletion } from './commands/completion.js';

@@ -39,15 +39,11 @@ let estimator: Promise<Estimator> | undefined;
 
 function loadEstimator(): Promise<Estimator> {
   estimator ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
-      import('@zxcvbn-ts/core'),
-      import('@zxcvbn-ts/language-common'),
-      import('@zxcvbn-ts/language-en'),
-    ]);
-    const factory = new ZxcvbnFactory({
-      translations: en.translations,
-      graphs: common.adjacencyGraphs,
-      dictionary: { ...common.dictionary, ...en.dictionary },
+    const zxcvbn = await import('./_zxcvbn.js');
+    const factory = new zxcvbn.ZxcvbnFactory({
+      translations: zxcvbn.translations,
+      graphs: zxcvbn.adjacencyGraphs,
+      dictionary: { ...zxcvbn.commonDictionary, ...zxcvbn.englishDictionary },
     });
     return (passphrase, userInputs) => factory.check(passphrase, userInputs);
   })();

@@ -15,6 +15,9 @@
  * Pure: no I/O, no randomness (the split comes in already made), no clock.
  */
 import { createHash } from 'node:crypto';
+import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39';
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { combine } from 'shamir-secret-sharing';
 import { MvError } from '../errors/index.js';
 import { rootKeyFromSeed, SEED_BYTES } from './keys.js';
 import { base32Decode, base32Lower } from './onion.js';
@@ -39,14 +42,6 @@ const SHARE_CHARS = (SHARE_BYTES * 8) / 5;
 const GROUP = /.{1,5}/g;
 const WORD_NUMBERING = /^\d+[.):]?$/;
 
-async function bip39() {
-  const [codec, english] = await Promise.all([
-    import('@scure/bip39'),
-    import('@scure/bip39/wordlists/english.js'),
-  ]);
-  return { ...codec, wordlist: english.wordlist };
-}
-
 function badRecovery(message: string, hint: string): MvError {
   return new MvError('scramble.bad-recovery', message, { hint });
 }
@@ -56,7 +51,6 @@ function badRecovery(message: string, hint: string): MvError {
 /** The 24 words of a 32-byte root seed. */
 export async function recoveryPhraseOf(seed: Uint8Array): Promise<string[]> {
   if (seed.length !== SEED_BYTES) throw new MvError('usage.invalid', `A root seed has ${SEED_BYTES} bytes`);
-  const { entropyToMnemonic, wordlist } = await bip39();
   return entropyToMnemonic(seed, wordlist).split(' ');
 }
 
@@ -71,7 +65,6 @@ function phraseWords(text: string): string[] {
 
 /** The root seed of a recovery phrase; `scramble.bad-recovery` names the first word that is wrong. */
 export async function seedOfRecoveryPhrase(text: string): Promise<Uint8Array> {
-  const { mnemonicToEntropy, wordlist } = await bip39();
   const words = phraseWords(text);
   if (words.length !== PHRASE_WORDS) {
     throw badRecovery(
@@ -227,7 +220,6 @@ export async function seedOfShares(
   given: readonly { readonly text: string; readonly label: string }[],
 ): Promise<Uint8Array> {
   const shares = oneSplit(given.map(({ text, label }) => ({ share: decodeShare(text, label), label })));
-  const { combine } = await import('shamir-secret-sharing');
   const seed = await combine(shares.map((share) => share.body));
   if (
     Buffer.from(fingerprintOf(rootKeyFromSeed(seed).publicKey)).toString('hex') !== shares[0]?.fingerprint

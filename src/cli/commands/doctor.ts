@@ -6,16 +6,14 @@
  */
 import type { Command } from 'commander';
 import { agentBundlePath } from '../../install/host/index.js';
-import { DEFAULT_DIRS } from '../../instance/index.js';
-import { type DoctorCheck, runDoctorChecks } from '../../probe/host/index.js';
-import { checkLevel, doctorPasses } from '../../probe/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
+import type { DoctorCheck } from '../../probe/host/index.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
 import { globalOptions } from './global-options.js';
 
 async function daemonCheck(socketPath: string): Promise<DoctorCheck> {
   try {
+    const { callDaemon } = await import('../daemon-client.js');
     const { version, formulas } = await callDaemon('system.version', {}, { socketPath });
     const tree = `formulas ${formulas.dir}${formulas.digest ? '' : ' (cannot be read)'}`;
     return { name: 'daemon', ok: true, detail: `portalgun ${version} at ${socketPath}, ${tree}` };
@@ -38,6 +36,10 @@ export function registerDoctor(program: Command): void {
     )
     .option('--state <dir>', 'state folder to check (default: $PORTALGUN_STATE or /var/lib/multiverse)')
     .action(async (options: { state?: string }, command: Command) => {
+      const { DEFAULT_DIRS } = await import('../../instance/index.js');
+      const { runDoctorChecks } = await import('../../probe/host/index.js');
+      const { checkLevel, doctorPasses } = await import('../../probe/index.js');
+      const { daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const stateRoot = options.state ?? process.env.PORTALGUN_STATE ?? DEFAULT_DIRS.stateRoot;
       const checks = [

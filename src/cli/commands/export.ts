@@ -9,15 +9,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { findFormula, requireStartable } from '../../formula/index.js';
-import { copyBootImage, writeLibvirtExport } from '../../plan/host/index.js';
-import { planPortal } from '../../plan/index.js';
-import { readCpuFacts } from '../../probe/host/index.js';
-import { chooseAccelerator, FALLBACK_TSC_KHZ, tscKhzOf } from '../../probe/index.js';
-import { renderLibvirtXml } from '../../qemu/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `export`. */
@@ -29,6 +21,14 @@ export function registerExport(program: Command): void {
     .argument('<dir>', 'a new or empty folder for the domain and its files')
     .option('--name <instance>', 'instance name (default: the formula name)')
     .action(async (node: string, dir: string, options: { name?: string }, command: Command) => {
+      const { findFormula, requireStartable } = await import('../../formula/index.js');
+      const { copyBootImage, writeLibvirtExport } = await import('../../plan/host/index.js');
+      const { planPortal } = await import('../../plan/index.js');
+      const { readCpuFacts } = await import('../../probe/host/index.js');
+      const { chooseAccelerator, FALLBACK_TSC_KHZ, tscKhzOf } = await import('../../probe/index.js');
+      const { renderLibvirtXml } = await import('../../qemu/index.js');
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { loadTreeInUse } = await import('../tree-in-use.js');
       const global = globalOptions(command);
       const { catalogue, daemon } = await loadTreeInUse(global);
       const { manifest, hash } = findFormula(catalogue, node);

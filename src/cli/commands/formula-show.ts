@@ -3,13 +3,8 @@
  * with its content hash, or every field with the file and line that set it.
  */
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { sortKeysDeep } from '../../digest/index.js';
-import { formatLocation } from '../../errors/index.js';
-import { compareText, findFormula, formatPath, originOf, type ResolvedFormula } from '../../formula/index.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
-import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `formula show`. */
@@ -20,6 +15,11 @@ export function registerFormulaShow(formula: Command): void {
     .argument('<node>', 'node path (application/console) or portal name (console.application.portal)')
     .option('--provenance', 'show which file and line set every field')
     .action(async (node: string, options: { provenance?: boolean }, command: Command) => {
+      const { yamlText } = await import('../render/yaml-text.js');
+      const { sortKeysDeep } = await import('../../digest/index.js');
+      const { findFormula } = await import('../../formula/index.js');
+      const { loadTreeInUse } = await import('../tree-in-use.js');
+      const { provenanceRows } = await import('./formula-show-rows.js');
       const global = globalOptions(command);
       const resolved = findFormula((await loadTreeInUse(global, 'named')).catalogue, node);
       const rows = options.provenance ? provenanceRows(resolved) : undefined;
@@ -34,36 +34,7 @@ export function registerFormulaShow(formula: Command): void {
       }
       if (rows) return writeText(renderColumns([['FIELD', 'VALUE', 'SET BY'], ...rows]));
       writeText(
-        `# ${resolved.manifest.portalName}\n# hash: ${resolved.hash}\n${stringify(sortKeysDeep(resolved.manifest))}`,
+        `# ${resolved.manifest.portalName}\n# hash: ${resolved.hash}\n${yamlText(sortKeysDeep(resolved.manifest))}`,
       );
     });
-}
-
-const DERIVED = new Set(['schemaVersion', 'node', 'name', 'portalName', 'lineage']);
-
-/** Every leaf field of the settings with its value and origin (`(default)` or `file:line:column`). */
-function provenanceRows(resolved: ResolvedFormula): [string, string, string][] {
-  const rows: [string, string, string][] = [];
-  const walk = (value: unknown, path: (string | number)[]) => {
-    const children =
-      value !== null && typeof value === 'object'
-        ? Array.isArray(value)
-          ? value.map((item, index) => [index, item] as const)
-          : Object.entries(value).sort(([a], [b]) => compareText(a, b))
-        : [];
-    if (children.length > 0) {
-      for (const [key, inner] of children) walk(inner, [...path, key]);
-      return;
-    }
-    const origin = originOf(resolved.provenance, path);
-    rows.push([
-      formatPath(path),
-      JSON.stringify(value),
-      origin === 'default' ? '(default)' : formatLocation(origin),
-    ]);
-  };
-  for (const [key, value] of Object.entries(resolved.manifest).sort(([a], [b]) => compareText(a, b))) {
-    if (!DERIVED.has(key)) walk(value, [key]);
-  }
-  return rows;
 }

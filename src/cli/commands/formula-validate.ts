@@ -4,10 +4,7 @@
  */
 import type { Command } from 'commander';
 import { errorFromDiagnostics } from '../../errors/index.js';
-import { renderFormulaJsonSchema } from '../../formula/index.js';
-import { readCatalogue } from '../catalogue.js';
 import { writeJson, writeText } from '../output.js';
-import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `formula validate` and `formula schema`. */
@@ -20,6 +17,8 @@ export function registerFormulaValidate(formula: Command): void {
       "formula tree to check (default: the one you name, else the daemon's, else the bundled one)",
     )
     .action(async (dir: string | undefined, _options: unknown, command: Command) => {
+      const { readCatalogue } = await import('../catalogue.js');
+      const { loadTreeInUse } = await import('../tree-in-use.js');
       const global = globalOptions(command);
       const catalogue =
         dir !== undefined ? await readCatalogue(dir) : (await loadTreeInUse(global, 'named')).catalogue;
@@ -33,5 +32,5 @@ export function registerFormulaValidate(formula: Command): void {
   formula
     .command('schema')
     .description('Print the JSON Schema of a formula file (for editors)')
-    .action(() => writeJson(renderFormulaJsonSchema()));
+    .action(async () => writeJson((await import('../../formula/index.js')).renderFormulaJsonSchema()));
 }

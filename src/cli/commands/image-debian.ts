@@ -5,11 +5,8 @@
  * sources, and the host's proxy), noting where this shell's setting differs.
  */
 import type { Command } from 'commander';
-import { archiveOverrideFrom, planOverrideMismatches } from '../../debian/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
-import { renderArchive, renderOutdated } from '../render/debian-views.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `image outdated` and `image sources`. */
@@ -23,6 +20,8 @@ export function registerImageDebian(image: Command): void {
     )
     .option('--fetch', 'fetch the package indices now, even if the last fetch is less than an hour old')
     .action(async (reference: string | undefined, options: { fetch?: boolean }, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderOutdated } = await import('../render/debian-views.js');
       const global = globalOptions(command);
       const result = await callDaemon(
         'image.outdated',
@@ -37,6 +36,9 @@ export function registerImageDebian(image: Command): void {
     .command('sources')
     .description('Show the Debian archive the daemon builds images from, and where it comes from')
     .action(async (_options: unknown, command: Command) => {
+      const { archiveOverrideFrom, planOverrideMismatches } = await import('../../debian/index.js');
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderArchive } = await import('../render/debian-views.js');
       const global = globalOptions(command);
       const shown = await callDaemon('image.sources', {}, { socketPath: daemonSocketPath(global.run) });
       const mismatches = planOverrideMismatches(archiveOverrideFrom(process.env), shown);

@@ -5,10 +5,8 @@
  */
 import type { Command } from 'commander';
 import { ERROR_CODES, type ErrorCode, exitCodeOf, MvError } from '../../errors/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
-import { renderFreed, renderVerifyReport } from '../render/image-views.js';
 import { globalOptions } from './global-options.js';
 
 /** A problem's code as an ErrorCode (the daemon only sends known ones; anything else counts as tampering). */
@@ -33,6 +31,8 @@ export function registerImageMaintenance(image: Command): void {
     .description('Re-hash every artifact and check the signature of one image, or of all')
     .argument('[image]', 'a formula (its current image) or an image key prefix; default: every image')
     .action(async (reference: string | undefined, _options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderVerifyReport } = await import('../render/image-views.js');
       const global = globalOptions(command);
       const report = await callDaemon('image.verify', reference === undefined ? {} : { image: reference }, {
         socketPath: daemonSocketPath(global.run),
@@ -59,6 +59,8 @@ export function registerImageMaintenance(image: Command): void {
     .description('Remove an image and the blobs only it uses (refused while a running portal uses it)')
     .argument('<image>', 'an image key prefix (portalgun image ls), or a formula (its current image)')
     .action(async (reference: string, _options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderFreed } = await import('../render/image-views.js');
       const global = globalOptions(command);
       const result = await callDaemon(
         'image.remove',
@@ -73,6 +75,8 @@ export function registerImageMaintenance(image: Command): void {
     .command('gc')
     .description("Remove every image that is neither a node's current image nor used by a running portal")
     .action(async (_options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderFreed } = await import('../render/image-views.js');
       const global = globalOptions(command);
       const result = await callDaemon('image.gc', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(result);
@@ -85,6 +89,7 @@ export function registerImageMaintenance(image: Command): void {
     .argument('<node>', 'formula node path, e.g. application/console')
     .argument('<version>', 'the older version to allow (portalgun image ls)')
     .action(async (node: string, versionText: string, _options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const result = await callDaemon(
         'image.allow-downgrade',

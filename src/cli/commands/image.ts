@@ -5,11 +5,8 @@
  * manifest (artifacts, digests, packages, sources) and who signed it.
  */
 import type { Command } from 'commander';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
-import { renderImageDetail, renderImageTable, shortKey } from '../render/image-views.js';
-import { prepareSignedImage } from '../signed-images.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `image build`, `image ls` and `image show`. */
@@ -23,6 +20,9 @@ export function registerImageCommands(image: Command): void {
       "build its Debian layers again from today's archive (security and point-release fixes)",
     )
     .action(async (formula: string, options: { refresh?: boolean }, command: Command) => {
+      const { daemonSocketPath } = await import('../daemon-client.js');
+      const { shortKey } = await import('../render/image-views.js');
+      const { prepareSignedImage } = await import('../signed-images.js');
       const global = globalOptions(command);
       const refresh = options.refresh === true;
       const { prepared, signedNow } = await prepareSignedImage(formula, {
@@ -46,6 +46,8 @@ export function registerImageCommands(image: Command): void {
       'List images: node, version, key, size, build date, outdated packages, signature, portals using it (* = current)',
     )
     .action(async (_options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderImageTable } = await import('../render/image-views.js');
       const global = globalOptions(command);
       const { images } = await callDaemon('image.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(images);
@@ -57,6 +59,8 @@ export function registerImageCommands(image: Command): void {
     .description("Show an image's manifest (artifacts, digests, packages) and its signature")
     .argument('<image>', 'a formula (its current image) or an image key (a prefix of 6+ hex digits)')
     .action(async (reference: string, _options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderImageDetail } = await import('../render/image-views.js');
       const global = globalOptions(command);
       const shown = await callDaemon(
         'image.show',

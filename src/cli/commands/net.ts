@@ -4,21 +4,14 @@
  * the router chain drawn as text, DOT or SVG.
  */
 import { type Command, Option } from 'commander';
-import { manifestsOf } from '../../formula/index.js';
-import { renderChainDot, renderChainText } from '../../net/index.js';
-import { daemonRunDir, daemonSocketPath } from '../daemon-client.js';
-import { runGraphvizSvg } from '../graphviz.js';
-import { noteMissingDaemon, readLiveState } from '../live-state.js';
-import { planNetworkDetail, renderNetworkDetail } from '../net/network-detail.js';
-import { planNetworkList, renderNetworkTable } from '../net/network-table.js';
-import { parseNetworkName, planNetworkView, planNetworkViews } from '../net/network-view.js';
 import { writeJson, writeText } from '../output.js';
-import { loadTreeInUse } from '../tree-in-use.js';
 import { type GlobalOptions, globalOptions } from './global-options.js';
 
 const GRAPH_FORMATS = ['text', 'dot', 'svg'] as const;
 
 async function manifestsFor(global: GlobalOptions) {
+  const { manifestsOf } = await import('../../formula/index.js');
+  const { loadTreeInUse } = await import('../tree-in-use.js');
   return manifestsOf((await loadTreeInUse(global)).catalogue);
 }
 
@@ -32,6 +25,10 @@ export function registerNet(program: Command): void {
     .command('ls')
     .description('List the portal networks: range, router formula, whether it runs, running members')
     .action(async (_options: unknown, command: Command) => {
+      const { daemonSocketPath } = await import('../daemon-client.js');
+      const { noteMissingDaemon, readLiveState } = await import('../live-state.js');
+      const { planNetworkList, renderNetworkTable } = await import('../net/network-table.js');
+      const { planNetworkViews } = await import('../net/network-view.js');
       const global = globalOptions(command);
       const views = planNetworkViews(await manifestsFor(global));
       const socket = daemonSocketPath(global.run);
@@ -47,6 +44,10 @@ export function registerNet(program: Command): void {
     .description('Show one network: range, router, upstream, bridge, member formulas, running portals')
     .argument('<net>', 'network name (universe, galaxy, star, app)')
     .action(async (name: string, _options: unknown, command: Command) => {
+      const { daemonRunDir, daemonSocketPath } = await import('../daemon-client.js');
+      const { noteMissingDaemon, readLiveState } = await import('../live-state.js');
+      const { planNetworkDetail, renderNetworkDetail } = await import('../net/network-detail.js');
+      const { parseNetworkName, planNetworkView } = await import('../net/network-view.js');
       const global = globalOptions(command);
       const network = parseNetworkName(name);
       const view = planNetworkView(await manifestsFor(global), network);
@@ -63,6 +64,8 @@ export function registerNet(program: Command): void {
     .description('Draw the router chain: an ASCII tree, Graphviz DOT, or SVG (needs graphviz)')
     .addOption(new Option('--format <format>', 'how to draw it').choices(GRAPH_FORMATS).default('text'))
     .action(async (options: { format: (typeof GRAPH_FORMATS)[number] }, command: Command) => {
+      const { renderChainDot, renderChainText } = await import('../../net/index.js');
+      const { runGraphvizSvg } = await import('../graphviz.js');
       const global = globalOptions(command);
       const manifests = await manifestsFor(global);
       const drawn =

@@ -7,15 +7,8 @@
  */
 import { type Command, Option } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { findFormula, requireStartable } from '../../formula/index.js';
-import { DEFAULT_DIRS } from '../../instance/index.js';
-import { type BootImage, planPortal, standInBootImage } from '../../plan/index.js';
-import { FALLBACK_TSC_KHZ } from '../../probe/index.js';
-import { renderLibvirtXml } from '../../qemu/index.js';
-import { renderFstab } from '../../share/index.js';
-import { callDaemon, daemonRunDir, daemonSocketPath } from '../daemon-client.js';
+import type { BootImage } from '../../plan/index.js';
 import { writeJson, writeText } from '../output.js';
-import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 const FORMATS = ['qemu', 'libvirt', 'fstab'] as const;
@@ -29,6 +22,7 @@ const PREVIEW_HOST_ID = 'haaaaaaaaaaaaaaaaaaaaaaaaaa';
  */
 async function currentImageFiles(run: string | undefined, node: string): Promise<BootImage | string> {
   try {
+    const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
     const shown = await callDaemon('image.show', { image: node }, { socketPath: daemonSocketPath(run) });
     return shown.boot;
   } catch (error) {
@@ -42,7 +36,7 @@ interface PlanOptions {
   readonly format: (typeof FORMATS)[number];
   readonly name?: string;
   readonly accel: 'tcg' | 'kvm';
-  readonly tscKhz: string;
+  readonly tscKhz?: string;
 }
 
 /** Registers `plan`. */
@@ -56,14 +50,22 @@ export function registerPlan(program: Command): void {
     .addOption(
       new Option('--accel <accel>', 'accelerator to render for').choices(['tcg', 'kvm']).default('tcg'),
     )
-    .option('--tsc-khz <khz>', 'host TSC rate for microvm under TCG', String(FALLBACK_TSC_KHZ))
+    .option('--tsc-khz <khz>', "host TSC rate for microvm under TCG (default: the daemon's fallback rate)")
     .action(async (node: string, options: PlanOptions, command: Command) => {
+      const { findFormula, requireStartable } = await import('../../formula/index.js');
+      const { DEFAULT_DIRS } = await import('../../instance/index.js');
+      const { planPortal, standInBootImage } = await import('../../plan/index.js');
+      const { renderLibvirtXml } = await import('../../qemu/index.js');
+      const { renderFstab } = await import('../../share/index.js');
+      const { daemonRunDir } = await import('../daemon-client.js');
+      const { loadTreeInUse } = await import('../tree-in-use.js');
       const global = globalOptions(command);
       const { catalogue, daemon } = await loadTreeInUse(global);
       const resolved = findFormula(catalogue, node);
       const { manifest, hash } = resolved;
       requireStartable(manifest, 'Plan');
-      const tscKhz = Number(options.tscKhz);
+      const { FALLBACK_TSC_KHZ } = await import('../../probe/index.js');
+      const tscKhz = Number(options.tscKhz ?? FALLBACK_TSC_KHZ);
       if (!Number.isInteger(tscKhz) || tscKhz <= 0) {
         throw new MvError(
           'usage.invalid',

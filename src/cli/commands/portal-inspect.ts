@@ -3,12 +3,8 @@
  * portal's details with what its agent reports; its serial console log (`-f` follows it).
  */
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { renderPortalTable } from '../render/portal-table.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `ps`, `status` and `logs`. */
@@ -17,6 +13,8 @@ export function registerInspect(program: Command): void {
     .command('ps')
     .description('List portals: name, formula, state, uptime, memory, accelerator')
     .action(async (_options: unknown, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderPortalTable } = await import('../render/portal-table.js');
       const global = globalOptions(command);
       const { portals } = await callDaemon('portal.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(portals);
@@ -28,6 +26,8 @@ export function registerInspect(program: Command): void {
     .description('Show one portal and what its agent reports')
     .argument('<portal>', 'portal name')
     .action(async (name: string, _options: unknown, command: Command) => {
+      const { yamlText } = await import('../render/yaml-text.js');
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const status = await callDaemon(
         'portal.status',
@@ -35,7 +35,7 @@ export function registerInspect(program: Command): void {
         { socketPath: daemonSocketPath(global.run) },
       );
       if (global.json) return writeJson(status);
-      writeText(stringify(status));
+      writeText(yamlText(status));
     });
 
   program
@@ -44,12 +44,13 @@ export function registerInspect(program: Command): void {
     .argument('<portal>', 'portal name')
     .option('-f, --follow', 'keep printing new output until Ctrl-C')
     .action(async (name: string, options: { follow?: boolean }, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       let chunk = await callDaemon('portal.logs', { name, tailBytes: 65_536 }, { socketPath });
       process.stdout.write(chunk.text);
       while (options.follow && chunk.live) {
-        await sleep(250);
+        await new Promise((resolve) => setTimeout(resolve, 250));
         chunk = await callDaemon('portal.logs', { name, offset: chunk.offset }, { socketPath });
         process.stdout.write(chunk.text);
       }

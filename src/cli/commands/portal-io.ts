@@ -4,11 +4,6 @@
  * the agent's `shell` verb, one signed call per keystroke batch (`shell-client.ts`).
  */
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { TERM_NAME } from '../../agent/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
-import { writeJson, writeText } from '../output.js';
-import { runShellClient } from '../shell-client.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `exec`, `console` and `shell`. */
@@ -27,6 +22,8 @@ export function registerPortalIo(program: Command): void {
     .allowUnknownOption(false)
     .action(async (name: string, verb: string, args: string[], _options: unknown, command: Command) => {
       const global = globalOptions(command);
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { writeJson, writeText } = await import('../output.js');
       const { result } = await callDaemon(
         'portal.exec',
         { name, verb, args },
@@ -39,7 +36,9 @@ export function registerPortalIo(program: Command): void {
         process.exitCode = typeof result.exitCode === 'number' ? result.exitCode : 1;
         return;
       }
-      writeText(typeof result === 'string' ? result : stringify(result));
+      writeText(
+        typeof result === 'string' ? result : (await import('../render/yaml-text.js')).yamlText(result),
+      );
     });
 
   program
@@ -50,6 +49,7 @@ export function registerPortalIo(program: Command): void {
     .argument('<portal>', 'portal name')
     .action(async (name: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       await new Promise<void>((resolve, reject) => {
         callDaemon(
           'portal.console',
@@ -76,6 +76,9 @@ export function registerPortalIo(program: Command): void {
     .argument('<portal>', 'portal name')
     .action(async (name: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { runShellClient } = await import('../shell-client.js');
+      const { TERM_NAME } = await import('../../agent/index.js');
       const socketPath = daemonSocketPath(global.run);
       const terminal = process.stdin.isTTY === true;
       if (terminal) {
@@ -88,7 +91,7 @@ export function registerPortalIo(program: Command): void {
           input: process.stdin,
           output: (bytes) => process.stdout.write(bytes),
           size: () => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 }),
-          term: shellTerm(process.env.TERM),
+          term: shellTerm(process.env.TERM, TERM_NAME),
           escapes: terminal,
           onResize: (callback) => {
             process.stdout.on('resize', callback);
@@ -103,8 +106,8 @@ export function registerPortalIo(program: Command): void {
 }
 
 /** The `TERM` the portal's shell gets: the caller's when it is a plain name, else vt100. */
-function shellTerm(term: string | undefined): string {
-  return term !== undefined && TERM_NAME.test(term) ? term : 'vt100';
+function shellTerm(term: string | undefined, plainName: RegExp): string {
+  return term !== undefined && plainName.test(term) ? term : 'vt100';
 }
 
 function isRunResult(value: unknown): value is { stdout: string; stderr: string; exitCode: unknown } {

@@ -6,11 +6,8 @@
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { progressPrinter } from '../progress.js';
-import { upPortal } from '../signed-images.js';
-import { upChain, upRoute } from './chain-up.js';
 import { globalOptions } from './global-options.js';
 
 interface UpOptions {
@@ -43,6 +40,7 @@ export function registerLifecycle(program: Command): void {
     )
     .action(async (formula: string | undefined, options: UpOptions, command: Command) => {
       const global = globalOptions(command);
+      const { upChain, upRoute } = await import('./chain-up.js');
       if (options.chain) {
         if (formula !== undefined || options.name !== undefined) {
           throw new MvError(
@@ -61,6 +59,8 @@ export function registerLifecycle(program: Command): void {
         });
       }
       const onProgress = progressPrinter();
+      const { daemonSocketPath } = await import('../daemon-client.js');
+      const { upPortal } = await import('../signed-images.js');
       await upRoute(formula, global, onProgress);
       const summary = await upPortal(
         {
@@ -82,6 +82,7 @@ export function registerLifecycle(program: Command): void {
     .option('--force', 'skip the graceful steps')
     .action(async (name: string, options: { force?: boolean }, command: Command) => {
       const global = globalOptions(command);
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const summary = await callDaemon(
         'portal.down',
         { name, force: options.force === true },

@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { askYesNo, confirmationFor, onTerminal } from '../confirm.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { globalOptions } from './global-options.js';
 
@@ -24,9 +22,11 @@ export function registerRemove(program: Command): void {
     .option('--force', 'stop it first if it is running')
     .option('-y, --yes', 'delete the share without asking, even when it holds files')
     .action(async (name: string, options: RemoveOptions, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       const force = options.force === true;
+      const { askYesNo, confirmationFor, onTerminal } = await import('../confirm.js');
       const mode = confirmationFor({ yes: options.yes === true, json: global.json, terminal: onTerminal() });
       const remove = (ifShareEmpty: boolean) =>
         callDaemon('portal.remove', { name, force, ifShareEmpty }, { socketPath });

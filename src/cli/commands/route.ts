@@ -6,13 +6,8 @@
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import type { Catalogue, Manifest } from '../../formula/index.js';
-import { lookupFormula, manifestsOf } from '../../formula/index.js';
 import type { PortalSummary } from '../../protocol/index.js';
-import { daemonSocketPath } from '../daemon-client.js';
-import { readLiveState } from '../live-state.js';
-import { planRoute } from '../net/route-view.js';
 import { writeJson, writeText } from '../output.js';
-import { loadTreeInUse } from '../tree-in-use.js';
 import { globalOptions } from './global-options.js';
 
 interface RouteStart {
@@ -34,6 +29,8 @@ function portalFormula(catalogue: Catalogue, portal: PortalSummary): Manifest {
 
 /** A formula of the tree, else a portal the daemon knows (an abstract layer's name may be a portal's too). */
 async function findRouteStart(catalogue: Catalogue, name: string, socket: string): Promise<RouteStart> {
+  const { lookupFormula } = await import('../../formula/index.js');
+  const { readLiveState } = await import('../live-state.js');
   const formula = lookupFormula(catalogue, name);
   if (formula && !formula.manifest.abstract) return { manifest: formula.manifest };
   const live = await readLiveState(socket);
@@ -59,6 +56,10 @@ export function registerRoute(program: Command): void {
     .description("Show the way a portal's packets leave: each router on the way, then the uplink")
     .argument('<portal-or-formula>', 'a portal name (as "portalgun ps" shows) or a formula node path')
     .action(async (name: string, _options: unknown, command: Command) => {
+      const { manifestsOf } = await import('../../formula/index.js');
+      const { daemonSocketPath } = await import('../daemon-client.js');
+      const { planRoute } = await import('../net/route-view.js');
+      const { loadTreeInUse } = await import('../tree-in-use.js');
       const global = globalOptions(command);
       const { catalogue } = await loadTreeInUse(global);
       const start = await findRouteStart(catalogue, name, daemonSocketPath(global.run));

@@ -8,9 +8,7 @@ import { accessSync, constants, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { renderViewHelp, viewerUri } from '../render/display.js';
 import { globalOptions } from './global-options.js';
 
 const VIEWER = 'remote-viewer';
@@ -35,6 +33,8 @@ export function registerView(program: Command): void {
     .argument('<portal>', 'portal name')
     .option('--print', 'only print how to connect, even when remote-viewer is installed')
     .action(async (name: string, options: { print?: boolean }, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
+      const { renderViewHelp, viewerUri } = await import('../render/display.js');
       const global = globalOptions(command);
       const { portal } = await callDaemon(
         'portal.status',
@@ -74,6 +74,7 @@ export function registerView(program: Command): void {
     .argument('<portal>', 'portal name')
     .option('-o, --output <file>', 'where to write it (default: <portal>.png)')
     .action(async (name: string, options: { output?: string }, command: Command) => {
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const shot = await callDaemon(
         'portal.screenshot',

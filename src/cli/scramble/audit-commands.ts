@@ -4,12 +4,11 @@
  * The chain is always verified here, over the log's own bytes. Reads only.
  */
 import type { Command } from 'commander';
-import { parseLogText, verifyLogText } from '../../audit/index.js';
 import { MvError } from '../../errors/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
-import { type LogOptions, readAuditLog } from './audit-source.js';
+import type { LogOptions } from './audit-source.js';
 
 const FILE_HELP = "read this log file, not the daemon's log";
 const STATE_HELP =
@@ -24,6 +23,8 @@ export function registerAuditCommands(program: Command): void {
     .option('--file <file>', FILE_HELP)
     .option('--state <dir>', STATE_HELP)
     .action(async (options: LogOptions, command: Command) => {
+      const { verifyLogText } = await import('../../audit/index.js');
+      const { readAuditLog } = await import('./audit-source.js');
       const global = globalOptions(command);
       const { name, text } = await readAuditLog(options, global.run);
       if (text === undefined) {
@@ -56,6 +57,8 @@ export function registerAuditCommands(program: Command): void {
     .option('--state <dir>', STATE_HELP)
     .option('--tail <n>', 'how many', '20')
     .action(async (options: LogOptions & { tail: string }, command: Command) => {
+      const { parseLogText } = await import('../../audit/index.js');
+      const { readAuditLog } = await import('./audit-source.js');
       const tail = Number(options.tail);
       if (!Number.isInteger(tail) || tail < 1) {
         throw new MvError(

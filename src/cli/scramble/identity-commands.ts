@@ -5,16 +5,8 @@
  */
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import {
-  type IdentityInfo,
-  loadSession,
-  readIdentity,
-  scrambleHome,
-  unlockRoot,
-} from '../../scramble/host/index.js';
-import { signRevocation } from '../../scramble/index.js';
+import type { IdentityInfo } from '../../scramble/host/index.js';
 import { globalOptions } from '../commands/global-options.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import {
   DEFAULT_SESSION_DAYS,
   ensureIdentityAndSession,
@@ -27,7 +19,8 @@ import { readPassphrase } from '../passphrase.js';
 import { registerRecoveryCommands } from './recovery-commands.js';
 
 /** The identity's public side, or nothing where only the session keys were copied. */
-function publicIdentity(): Partial<IdentityInfo> {
+async function publicIdentity(): Promise<Partial<IdentityInfo>> {
+  const { readIdentity } = await import('../../scramble/host/index.js');
   try {
     return readIdentity();
   } catch (error) {
@@ -46,6 +39,7 @@ export function registerIdentityCommands(program: Command): void {
         'Create your Scramble ID (a random root key, or one derived from the passphrase) and a first session key',
       ),
   ).action(async (flags: IdentityFlags, command: Command) => {
+    const { scrambleHome } = await import('../../scramble/host/index.js');
     const { session } = await ensureIdentityAndSession(identityOptions(flags));
     if (globalOptions(command).json)
       return writeJson({ scrambleId: session.scrambleId, sessionKey: session.signing.kid });
@@ -53,7 +47,8 @@ export function registerIdentityCommands(program: Command): void {
   });
   id.command('show')
     .description('Show your Scramble ID and current session key')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
+      const { loadSession, readIdentity, scrambleHome } = await import('../../scramble/host/index.js');
       const identity = readIdentity();
       const session = loadSession();
       const info = {
@@ -72,9 +67,10 @@ export function registerIdentityCommands(program: Command): void {
     .description(
       "Print your public identity: Scramble ID, certificates and a derived root's salt (no secrets)",
     )
-    .action(() => {
+    .action(async () => {
+      const { loadSession } = await import('../../scramble/host/index.js');
       const session = loadSession();
-      const { rootKdf } = publicIdentity();
+      const { rootKdf } = await publicIdentity();
       writeJson({
         scrambleId: session.scrambleId,
         ...(rootKdf ? { rootKdf } : {}),
@@ -91,6 +87,7 @@ export function registerIdentityCommands(program: Command): void {
     .option('--days <n>', 'lifetime in days', String(DEFAULT_SESSION_DAYS))
     .option('--passphrase-file <file>', 'read the passphrase from this file')
     .action(async (options: { days: string; passphraseFile?: string }) => {
+      const { readIdentity } = await import('../../scramble/host/index.js');
       const { session } = await ensureIdentityAndSession(
         identityOptions({ ...options, name: readIdentity().name }),
       );
@@ -103,6 +100,9 @@ export function registerIdentityCommands(program: Command): void {
     .option('--reason <text>', 'why', 'revoked by the owner')
     .option('--passphrase-file <file>', 'read the passphrase from this file')
     .action(async (kid: string, options: { reason: string; passphraseFile?: string }, command: Command) => {
+      const { unlockRoot } = await import('../../scramble/host/index.js');
+      const { signRevocation } = await import('../../scramble/index.js');
+      const { callDaemon, daemonSocketPath } = await import('../daemon-client.js');
       const root = await unlockRoot(await readPassphrase({ file: options.passphraseFile }));
       const record = signRevocation(root, { kid, now: Date.now(), reason: options.reason });
       const result = await callDaemon(

@@ -1,6 +1,7 @@
 /**
  * @module The `scramble` command tree: the user's Scramble ID and keys, signed commands (`run`), the
  * Scramble Shell, and the host's audit log. Failures map to exit codes like portalgun's (5 = denied).
+ * Command files load their code inside the action (`await import()`), as in ../program.ts.
  */
 import { Command } from 'commander';
 import { registerCompletion } from '../commands/completion.js';

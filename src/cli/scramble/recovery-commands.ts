@@ -7,20 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
-import {
-  readIdentity,
-  restoreIdentity,
-  scrambleHome,
-  splitRootSeed,
-  unlockRoot,
-} from '../../scramble/host/index.js';
-import {
-  parseRecoveryInput,
-  parseShareSpec,
-  recoveryPhraseOf,
-  renderRecoveryKit,
-  seedOfRecoveryInput,
-} from '../../scramble/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
 import { readOptionFile, readPassphrase } from '../passphrase.js';
@@ -74,6 +60,9 @@ async function readRecoveryText(from: string | undefined): Promise<string> {
 }
 
 async function backup(flags: BackupFlags, command: Command): Promise<void> {
+  // Loaded here, not at the top: commands are registered at every start (see ../program.ts).
+  const { readIdentity, splitRootSeed, unlockRoot } = await import('../../scramble/host/index.js');
+  const { parseShareSpec, recoveryPhraseOf, renderRecoveryKit } = await import('../../scramble/index.js');
   const spec = flags.shares === undefined ? undefined : parseShareSpec(flags.shares);
   const identity = readIdentity();
   const root = await unlockRoot(await readPassphrase({ file: flags.passphraseFile }));
@@ -98,6 +87,8 @@ async function backup(flags: BackupFlags, command: Command): Promise<void> {
 }
 
 async function restore(flags: RestoreFlags, command: Command): Promise<void> {
+  const { restoreIdentity, scrambleHome } = await import('../../scramble/host/index.js');
+  const { parseRecoveryInput, seedOfRecoveryInput } = await import('../../scramble/index.js');
   const home = scrambleHome();
   const seed = await seedOfRecoveryInput(parseRecoveryInput(await readRecoveryText(flags.from)));
   const passphrase = await readPassphrase({

@@ -8,19 +8,16 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { styleText } from 'node:util';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { asMvError } from '../../errors/index.js';
 import type { MethodParamsInput, PortalSummary } from '../../protocol/index.js';
-import { scrambleHome } from '../../scramble/host/index.js';
 import { globalOptions } from '../commands/global-options.js';
-import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
-import { renderPortalTable } from '../render/portal-table.js';
-import { upPortal } from '../signed-images.js';
 import { completeLine, SHELL_COMMANDS, type ShellCall, shellCall } from './shell-commands.js';
 import { tokenize } from './tokenize.js';
 
 async function perform(call: ShellCall, socketPath: string): Promise<unknown> {
+  const { callDaemon } = await import('../daemon-client.js');
+  const { upPortal } = await import('../signed-images.js');
   const options = { socketPath, onProgress: (m: string) => process.stderr.write(`${styleText('dim', m)}\n`) };
   // A boot needs its image signed by the owner first, the same way `portalgun up` does it.
   if (call.method === 'portal.up') return upPortal(call.params as MethodParamsInput<'portal.up'>, options);
@@ -28,7 +25,7 @@ async function perform(call: ShellCall, socketPath: string): Promise<unknown> {
 }
 
 /** Prints a result: run output with stderr in red, everything else as YAML; returns a run's exit status. */
-function show(result: unknown): number {
+async function show(result: unknown): Promise<number> {
   const inner = (result as { result?: unknown }).result ?? result;
   if (typeof inner === 'object' && inner !== null && 'stdout' in inner && 'stderr' in inner) {
     const run = inner as { stdout: string; stderr: string; exitCode: unknown };
@@ -39,10 +36,11 @@ function show(result: unknown): number {
   }
   const portals = (inner as { portals?: PortalSummary[] }).portals;
   if (portals) {
+    const { renderPortalTable } = await import('../render/portal-table.js');
     writeText(renderPortalTable(portals));
     return 0;
   }
-  writeText(typeof inner === 'string' ? inner : stringify(inner));
+  writeText(typeof inner === 'string' ? inner : (await import('../render/yaml-text.js')).yamlText(inner));
   return 0;
 }
 
@@ -57,7 +55,7 @@ function showError(error: unknown): void {
 async function runLine(line: string, socketPath: string): Promise<string[] | undefined> {
   try {
     const result = await perform(shellCall(tokenize(line)), socketPath);
-    show(result);
+    await show(result);
     return (result as { portals?: { name: string }[] }).portals?.map((p) => p.name);
   } catch (error) {
     showError(error);
@@ -74,19 +72,22 @@ export function registerRunCommands(program: Command): void {
     )
     .argument('<words...>', 'the command; put -- before arguments that start with -')
     .action(async (words: string[], _options: unknown, command: Command) => {
+      const { daemonSocketPath } = await import('../daemon-client.js');
       const global = globalOptions(command);
       const call = Object.hasOwn(SHELL_COMMANDS, words[0] ?? '')
         ? shellCall(words)
         : shellCall(['exec', ...words]);
       const result = await perform(call, daemonSocketPath(global.run));
       if (global.json) return writeJson(result);
-      process.exitCode = show(result);
+      process.exitCode = await show(result);
     });
 
   program
     .command('shell')
     .description('The Scramble Shell: a REPL that signs every command and decrypts every reply')
     .action(async (_options: unknown, command: Command) => {
+      const { scrambleHome } = await import('../../scramble/host/index.js');
+      const { daemonSocketPath } = await import('../daemon-client.js');
       const socketPath = daemonSocketPath(globalOptions(command).run);
       // The history sits beside the keys; a user without keys yet still gets a private folder for it.
       mkdirSync(scrambleHome(), { recursive: true, mode: 0o700 });

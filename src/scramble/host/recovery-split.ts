@@ -2,6 +2,7 @@
  * @module Splitting a root seed into Shamir shares with the OS's randomness (shamir-secret-sharing draws the
  * polynomials and share coordinates itself, from the platform's CSPRNG), printed by the pure `encodeShares`.
  */
+import { split } from 'shamir-secret-sharing';
 import { encodeShares, type RootKey } from '../index.js';
 import { osRandom } from './keyring.js';
 
@@ -13,7 +14,6 @@ export async function splitRootSeed(
   root: RootKey,
   options: { readonly threshold: number; readonly count: number },
 ): Promise<string[]> {
-  const { split } = await import('shamir-secret-sharing');
   const seed = root.exportSeed();
   try {
     const bodies = await split(seed, options.count, options.threshold);
