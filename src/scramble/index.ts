@@ -63,5 +63,11 @@ export {
   verifyCertificate,
   verifyRevocation,
 } from './keys.js';
-export { decodeBase64Url, encodeBase64Url, publicKeyOfScrambleId, SCRAMBLE_ID_LENGTH, scrambleIdOf } from './onion.js';
+export {
+  decodeBase64Url,
+  encodeBase64Url,
+  publicKeyOfScrambleId,
+  SCRAMBLE_ID_LENGTH,
+  scrambleIdOf,
+} from './onion.js';
 export { openSealed, type SealContext, type Sealed, sealTo } from './seal.js';

@@ -86,7 +86,8 @@ function checkSigned(
 ): void {
   if (!host) return;
   const binding = { kind, hostId: host.hostId, envelopeDigest: envelopeDigest(bytes) };
-  if (!verifyHostReply(host.publicKey, binding, signed)) throw new Error(`the ${kind} is not signed by the host`);
+  if (!verifyHostReply(host.publicKey, binding, signed))
+    throw new Error(`the ${kind} is not signed by the host`);
 }
 
 /** Opens a sealed reply to `bytes`; with `host`, its signature must be that host's. */

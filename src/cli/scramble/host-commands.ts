@@ -21,9 +21,13 @@ export function registerHostCommands(program: Command): void {
         pinnedAt: new Date(h.pinnedAt).toISOString(),
       }));
       if (globalOptions(command).json) return writeJson(hosts);
-      if (hosts.length === 0) return writeText('no pinned hosts (portalgun init, as root on a host, pins it)');
+      if (hosts.length === 0)
+        return writeText('no pinned hosts (portalgun init, as root on a host, pins it)');
       writeText(
-        renderColumns([['HOST', 'KEY', 'PINNED'], ...hosts.map((h) => [h.hostId, h.fingerprint, h.pinnedAt])]),
+        renderColumns([
+          ['HOST', 'KEY', 'PINNED'],
+          ...hosts.map((h) => [h.hostId, h.fingerprint, h.pinnedAt]),
+        ]),
       );
     });
   host

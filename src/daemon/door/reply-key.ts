@@ -25,7 +25,10 @@ export function ownerReplyKey(trust: HostTrust, now: number): Uint8Array {
   try {
     key = verifyCertificate(certificate, { owner: owner.scrambleId, now, type: 'encryption' });
   } catch (error) {
-    const code = error instanceof MvError && error.code === 'scramble.expired' ? 'scramble.expired' : 'scramble.untrusted';
+    const code =
+      error instanceof MvError && error.code === 'scramble.expired'
+        ? 'scramble.expired'
+        : 'scramble.untrusted';
     throw new MvError(
       code,
       `This host can seal no reply to its owner: their encryption certificate ${code === 'scramble.expired' ? 'has expired (or is not valid yet)' : 'does not verify'}`,

@@ -1,14 +1,7 @@
 /**
  * @module The scramble domain's adapters as other domains may use them: everything here touches the OS.
  */
-export {
-  forgetHost,
-  type KnownHost,
-  knownHosts,
-  type PinnedHost,
-  pinHost,
-  pinnedHost,
-} from './known-hosts.js';
+
 export {
   createIdentity,
   createSession,
@@ -19,3 +12,11 @@ export {
   scrambleHome,
   unlockRoot,
 } from './keyring.js';
+export {
+  forgetHost,
+  type KnownHost,
+  knownHosts,
+  type PinnedHost,
+  pinHost,
+  pinnedHost,
+} from './known-hosts.js';

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { callDaemon } from '../../../src/cli/daemon-client.js';
 import { readOrCreateHostKey } from '../../../src/daemon/door/host-identity.js';
-import { errorToRpc, SEAL_INFO } from '../../../src/protocol/index.js';
 import { MvError } from '../../../src/errors/index.js';
+import { errorToRpc, SEAL_INFO } from '../../../src/protocol/index.js';
 import { osRandom, type Session } from '../../../src/scramble/host/keyring.js';
 import {
   decodeBase64Url,
