@@ -139,7 +139,9 @@ export async function callPinnedHost<M extends Exclude<MethodName, typeof PROBE_
     return JSON.parse(signed.body) as unknown;
   };
   const open = async (sealed: unknown, kind: 'reply' | 'progress') => {
-    const plaintext = await openSealed(session.encryption.privateKey, SEALED.parse(sealed), {
+    const parsed = SEALED.safeParse(sealed);
+    if (!parsed.success) throw unsignedAnswer(socketPath, host, kind);
+    const plaintext = await openSealed(session.encryption.privateKey, parsed.data, {
       info: encoder.encode(SEAL_INFO[kind]),
       aad: encoder.encode(digest),
     }).catch((cause: unknown) => {
