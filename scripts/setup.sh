@@ -26,7 +26,8 @@ for_tests=false
 # zsh, fish: the completion tests load the generated completion scripts into each shell.
 # rt-tests: cyclictest, copied into the portal of the real-time benchmark (bench/realtime.bench.ts).
 # wireguard-go: the router tests' VPN server (a userspace WireGuard: the host kernel may lack the module).
-PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils libvirt-daemon-system tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck rt-tests)
+# libfaketime: the replay test steps a test daemon's wall clock (test/integration/scramble/host-auth.test.ts).
+PACKAGES=(qemu-system-x86 qemu-utils busybox-static e2fsprogs xz-utils nftables iproute2 tor wireguard-tools libvirt-clients libxml2-utils libvirt-daemon-system tmux graphviz wireguard-go passt debootstrap debian-archive-keyring erofs-utils ovmf seabios swtpm zsh fish shellcheck rt-tests libfaketime)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -1,8 +1,10 @@
 /**
  * @module The CLI's only way to the daemon. Every call but the version probe is a signed envelope: made
- * with the user's session key (from `$SCRAMBLE_HOME`), addressed to the daemon's host id, with a fresh nonce
- * and a rising sequence number; the sealed reply and progress are opened with the user's encryption key and
- * the result and any error code are checked against the method table.
+ * with the user's session key (from `$SCRAMBLE_HOME`), addressed to the host the owner pinned (the probe
+ * names it; a host not pinned, or answering with another key, is refused: host-check.ts), with a fresh nonce
+ * and a rising sequence number; the sealed reply and progress are opened with the user's encryption key,
+ * their host signature checked against the pinned key (bound to this envelope), and the result and any error
+ * code checked against the method table. A refusal the host could not seal must carry its signature too.
  */
 import type { Socket } from 'node:net';
 import { MvError } from '../errors/index.js';
@@ -18,7 +20,9 @@ import {
   SEAL_INFO,
   SEALED,
   SEALED_REPLY,
+  SIGNED_BODY,
   SIGNED_CALL,
+  SIGNED_CALL_RESULT,
 } from '../protocol/index.js';
 import { loadSession, osRandom } from '../scramble/host/index.js';
 import {
@@ -26,8 +30,11 @@ import {
   envelopeDigest,
   type JsonValue,
   openSealed,
+  type SignedHostReply,
   signEnvelope,
+  verifyHostReply,
 } from '../scramble/index.js';
+import { type TrustedHost, trustedHost, unsignedAnswer } from './host-check.js';
 import { rpcCall } from './rpc-connection.js';
 
 /** The daemon's run folder: `--run`, else `$PORTALGUN_RUN`, else /run/multiverse. */
@@ -97,12 +104,27 @@ export async function callDaemon<M extends MethodName>(
   options: CallOptions,
 ): Promise<MethodResult<M>> {
   if (method === PROBE_METHOD) return parseProbe(await rpcCall(method, params, options)) as MethodResult<M>;
+  const signed = method as Exclude<M, typeof PROBE_METHOD>;
+  return (await callPinnedHost(signed, params as MethodParamsInput<typeof signed>, options))
+    .result as MethodResult<M>;
+}
+
+/**
+ * Calls a signed method and returns its result with the pinned host whose key signed it (image signing
+ * signs only what such a reply carried).
+ */
+export async function callPinnedHost<M extends Exclude<MethodName, typeof PROBE_METHOD>>(
+  method: M,
+  params: MethodParamsInput<M>,
+  options: CallOptions,
+): Promise<{ result: MethodResult<M>; host: TrustedHost }> {
   const session = loadSession();
-  const { hostId } = parseProbe(await rpcCall(PROBE_METHOD, {}, { socketPath: options.socketPath }));
+  const { socketPath } = options;
+  const host = trustedHost(socketPath, parseProbe(await rpcCall(PROBE_METHOD, {}, { socketPath })));
   const now = Date.now();
   sequence = (sequence + 1) % 1000;
   const fields = draftEnvelope(session.signing, {
-    target: hostId,
+    target: host.hostId,
     verb: method,
     args: params as JsonValue,
     seq: now * 1000 + sequence,
@@ -110,34 +132,19 @@ export async function callDaemon<M extends MethodName>(
     random: osRandom,
   });
   const bytes = signEnvelope(fields, session.signing);
-  const aad = encoder.encode(envelopeDigest(bytes));
-  const open = async (sealed: unknown, info: string) =>
-    JSON.parse(
-      decoder.decode(
-        await openSealed(session.encryption.privateKey, SEALED.parse(sealed), {
-          info: encoder.encode(info),
-          aad,
-        }),
-      ),
-    ) as unknown;
-  let progress: Promise<void> = Promise.resolve();
-  const reply = await rpcCall(
-    SIGNED_CALL,
-    { envelope: Buffer.from(bytes).toString('base64url') },
-    {
-      socketPath: options.socketPath,
-      ...(options.onTakeOver ? { onTakeOver: options.onTakeOver } : {}),
-      onNotification: (notification) => {
-        // Opening is asynchronous; chaining keeps progress lines in the order they were sent.
-        progress = progress
-          .then(() => open(notification.sealed, SEAL_INFO.progress))
-          .then((p) => options.onProgress?.(String((p as { message?: unknown }).message ?? '')));
-      },
-    },
-  );
-  await progress;
-  const opened = SEALED_REPLY.parse(
-    await open((reply as { sealed?: unknown }).sealed, SEAL_INFO.reply).catch((cause: unknown) => {
+  const digest = envelopeDigest(bytes);
+  const verified = (signed: SignedHostReply, kind: 'reply' | 'progress' | 'refusal'): unknown => {
+    if (!verifyHostReply(host.publicKey, { kind, hostId: host.hostId, envelopeDigest: digest }, signed))
+      throw unsignedAnswer(socketPath, host, kind);
+    return JSON.parse(signed.body) as unknown;
+  };
+  const open = async (sealed: unknown, kind: 'reply' | 'progress') => {
+    const parsed = SEALED.safeParse(sealed);
+    if (!parsed.success) throw unsignedAnswer(socketPath, host, kind);
+    const plaintext = await openSealed(session.encryption.privateKey, parsed.data, {
+      info: encoder.encode(SEAL_INFO[kind]),
+      aad: encoder.encode(digest),
+    }).catch((cause: unknown) => {
       throw new MvError(
         'scramble.sealed',
         "The daemon's reply is sealed to this host's owner, and this session is not the owner's",
@@ -146,11 +153,38 @@ export async function callDaemon<M extends MethodName>(
           cause,
         },
       );
-    }),
+    });
+    const signed = SIGNED_BODY.safeParse(JSON.parse(decoder.decode(plaintext)));
+    if (!signed.success) throw unsignedAnswer(socketPath, host, kind);
+    return verified(signed.data, kind);
+  };
+  let progress: Promise<void> = Promise.resolve();
+  const reply = await rpcCall(
+    SIGNED_CALL,
+    { envelope: Buffer.from(bytes).toString('base64url') },
+    {
+      socketPath,
+      ...(options.onTakeOver ? { onTakeOver: options.onTakeOver } : {}),
+      bareError: () => unsignedAnswer(socketPath, host, 'answer'),
+      onNotification: (notification) => {
+        // Opening is asynchronous; chaining keeps progress lines in the order they were sent.
+        progress = progress
+          .then(() => open(notification.sealed, 'progress'))
+          .then((p) => options.onProgress?.(String((p as { message?: unknown }).message ?? '')));
+      },
+    },
   );
+  await progress;
+  const answer = SIGNED_CALL_RESULT.safeParse(reply);
+  if (!answer.success) throw unsignedAnswer(socketPath, host, 'answer');
+  if ('refused' in answer.data) {
+    const refusal = verified(answer.data.refused, 'refusal') as { message: string; data: { code: string } };
+    throw declaredReplyError(method, errorFromRpc(refusal));
+  }
+  const opened = SEALED_REPLY.parse(await open(answer.data.sealed, 'reply'));
   if (!opened.ok) throw declaredReplyError(method, errorFromRpc(opened.error));
   const result = METHODS[method].result.safeParse(opened.result);
   if (!result.success)
     throw new MvError('daemon.protocol', `The daemon's reply to ${method} does not match the protocol`);
-  return result.data as MethodResult<M>;
+  return { result: result.data as MethodResult<M>, host };
 }

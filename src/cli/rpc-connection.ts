@@ -13,6 +13,11 @@ export interface RpcOptions {
   readonly onNotification?: (params: Record<string, unknown>) => void;
   /** Called with the raw socket after a successful reply, for methods that take the connection over. */
   readonly onTakeOver?: (socket: Socket) => void;
+  /**
+   * What a JSON-RPC error answer stands for. A signed call's answers are all signed, so a bare error is not
+   * the host's word (daemon-client.ts refuses it); by default it is the error it says.
+   */
+  readonly bareError?: (error: MvError) => MvError;
 }
 
 function connectSocket(socketPath: string): Promise<Socket> {
@@ -61,7 +66,10 @@ export async function rpcCall(method: string, params: unknown, options: RpcOptio
         const reply = RESPONSE.safeParse(message);
         if (!reply.success)
           return reject(new MvError('daemon.protocol', 'The daemon sent a malformed reply'));
-        if ('error' in reply.data) return reject(errorFromRpc(reply.data.error));
+        if ('error' in reply.data) {
+          const error = errorFromRpc(reply.data.error);
+          return reject(options.bareError ? options.bareError(error) : error);
+        }
         if (options.onTakeOver) {
           if (rest) socket.unshift(Buffer.from(rest));
           options.onTakeOver(socket);

@@ -1,7 +1,8 @@
 /**
  * @module Booting goes prepare → sign → up, and this is the one place that does it. The daemon builds the
  * image if it is missing and returns its manifest; if the store holds no signature of it that the host
- * accepts, the CLI checks the manifest, signs its digest with the user's session key (no prompt: the session
+ * accepts, the CLI checks the manifest (which must come in a reply signed by the host the owner pinned:
+ * daemon-client.ts refuses any other), signs its digest with the user's session key (no prompt: the session
  * is the owner's day-to-day authority) and hands the signature back. Then `portal.up` boots it, and the daemon
  * verifies the signature and every artifact right before QEMU starts. The daemon never holds a signing key.
  * A shell that names a Debian archive of its own is first checked against the daemon's (archive-check.ts).
@@ -12,7 +13,7 @@ import type { MethodParamsInput, MethodResult } from '../protocol/index.js';
 import { loadSession } from '../scramble/host/index.js';
 import { type JsonValue, signImageManifest } from '../scramble/index.js';
 import { requireDaemonArchiveAgrees } from './archive-check.js';
-import { type CallOptions, callDaemon } from './daemon-client.js';
+import { type CallOptions, callDaemon, callPinnedHost } from './daemon-client.js';
 
 /** A prepared image, signed by the owner. */
 export interface SignedImage {
@@ -29,7 +30,11 @@ export interface PrepareOptions extends CallOptions {
 /** Builds the formula's image if needed and makes sure it carries the owner's signature. */
 export async function prepareSignedImage(formula: string, options: PrepareOptions): Promise<SignedImage> {
   await requireDaemonArchiveAgrees(options);
-  const prepared = await callDaemon('image.prepare', { formula, refresh: options.refresh === true }, options);
+  const { result: prepared, host } = await callPinnedHost(
+    'image.prepare',
+    { formula, refresh: options.refresh === true },
+    options,
+  );
   if (prepared.signed) return { prepared, signedNow: false };
   const { manifest } = prepared;
   const digest = imageManifestDigest(manifest);
@@ -43,7 +48,9 @@ export async function prepareSignedImage(formula: string, options: PrepareOption
       },
     );
   }
-  options.onProgress?.(`signing ${manifest.node} version ${manifest.version} (${digest.slice(0, 19)})`);
+  options.onProgress?.(
+    `signing ${manifest.node} version ${manifest.version} (${digest.slice(0, 19)}) from host ${host.hostId} (${host.fingerprint})`,
+  );
   const signature = signImageManifest(digest, loadSession().signing, { now: Date.now() });
   const signed = await callDaemon(
     'image.sign',

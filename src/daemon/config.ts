@@ -5,12 +5,15 @@
  */
 import type { ArchiveOverride } from '../debian/index.js';
 import type { AcceleratorChoice } from '../probe/index.js';
+import type { HostKey } from '../scramble/index.js';
 
 /** Everything the daemon was started with. */
 export interface DaemonConfig {
   readonly version: string;
   /** This host's id: the target every envelope for this daemon must name. */
   readonly hostId: string;
+  /** This host's key: it signs every reply (the owner pinned its public half at `portalgun init`). */
+  readonly hostKey: HostKey;
   readonly stateRoot: string;
   readonly runRoot: string;
   readonly socketPath: string;

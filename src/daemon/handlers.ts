@@ -12,6 +12,7 @@ import { isRouterPortal } from '../formula/index.js';
 import { type PortalPaths, portalPaths } from '../instance/index.js';
 import { portsOfInstance } from '../plan/index.js';
 import { METHODS, type MethodName, type MethodParams } from '../protocol/index.js';
+import { encodeBase64Url } from '../scramble/index.js';
 import type { DaemonConfig } from './config.js';
 import { storeRevocation } from './door/revocations.js';
 import { type Caller, type Handler, requireCaller } from './door/server.js';
@@ -49,6 +50,10 @@ export function buildHandlers(
       version: config.version,
       protocol: 1,
       hostId: config.hostId,
+      hostKey: {
+        publicKey: encodeBase64Url(config.hostKey.publicKey),
+        fingerprint: config.hostKey.fingerprint,
+      },
       formulas: await readFormulaTreeInfo(config.formulasDir),
     }),
     'identity.revoke': async ({ record }, context) => ({

@@ -16,11 +16,12 @@ import { accountsInPortalRange, DEFAULT_DIRS, PORTAL_UIDS, socketPathIn } from '
 import { RateLimiter } from '../policy/index.js';
 import { lookupUser, QEMU_USER, readCpuFacts } from '../probe/host/index.js';
 import { chooseAccelerator, FALLBACK_TSC_KHZ, tscKhzOf } from '../probe/index.js';
+import { encodeBase64Url } from '../scramble/index.js';
 import type { DaemonConfig } from './config.js';
 import { Authorizer } from './door/authorizer.js';
 import { formulaTargets } from './door/call-targets.js';
 import { installDefaultPolicy } from './door/default-policy-file.js';
-import { readOrCreateHostId, registerOwner } from './door/host-identity.js';
+import { readOrCreateHostId, readOrCreateHostKey, registerOwner } from './door/host-identity.js';
 import { readHostTrust } from './door/host-trust-files.js';
 import { isListening, serve } from './door/server.js';
 import { handleSignedCall } from './door/signed-call.js';
@@ -35,7 +36,7 @@ import { PortalManager } from './portals/portal-manager.js';
 import { mountEveryShareImage } from './portals/share-image.js';
 import { ImageState } from './state/image-state.js';
 import { PortalStore } from './state/portal-store.js';
-import { ReplayStore } from './state/replay-store.js';
+import { ReplayStore, systemMonotonicClock } from './state/replay-store.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -106,6 +107,7 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
   return {
     version,
     hostId: readOrCreateHostId(dirs.state),
+    hostKey: readOrCreateHostKey(dirs.state),
     stateRoot: dirs.state,
     runRoot: dirs.run,
     socketPath: socketPathIn(dirs.run),
@@ -172,7 +174,8 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   const signedDeps = {
     readTrust: () => readHostTrust(config),
     clock: config.clock,
-    replay: new ReplayStore(store.db),
+    replay: new ReplayStore(store.db, systemMonotonicClock()),
+    hostKey: config.hostKey,
     authorizer: new Authorizer(
       { clock: config.clock },
       audit,
@@ -240,8 +243,14 @@ async function main(argv: readonly string[]): Promise<number> {
     async (options: { state: string; force?: boolean }) => {
       const request = JSON.parse(await readStdin()) as { scrambleId: string; encryptionCertificate: unknown };
       const owner = registerOwner(options.state, request, { force: options.force === true, now: Date.now() });
+      // The host key as read here, as root: what `portalgun init` pins (trust on first use).
+      const hostKey = readOrCreateHostKey(options.state);
       process.stdout.write(
-        `${JSON.stringify({ owner: owner.scrambleId, hostId: readOrCreateHostId(options.state) })}\n`,
+        `${JSON.stringify({
+          owner: owner.scrambleId,
+          hostId: readOrCreateHostId(options.state),
+          hostKey: { publicKey: encodeBase64Url(hostKey.publicKey), fingerprint: hostKey.fingerprint },
+        })}\n`,
       );
     },
   );

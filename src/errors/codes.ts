@@ -159,6 +159,8 @@ export const ERROR_CODES = {
   'scramble.bad-passphrase': 'denied',
   'scramble.bad-key-file': 'bad-input',
   'scramble.sealed': 'denied',
+  // An answer not signed by the host key the owner pinned: something else may be answering the socket.
+  'scramble.host-mismatch': 'denied',
   'scramble.no-identity': 'not-found',
   'scramble.no-owner': 'host-not-ready',
   'scramble.exists': 'conflict',

@@ -18,7 +18,9 @@ export {
   SEAL_INFO,
   SEALED,
   SEALED_REPLY,
+  SIGNED_BODY,
   SIGNED_CALL,
+  SIGNED_CALL_RESULT,
 } from './jsonrpc.js';
 export { DOOR_ERRORS, type DoorError } from './method-errors.js';
 export {

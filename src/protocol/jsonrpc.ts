@@ -77,7 +77,10 @@ export function errorFromRpc(error: {
 /** The only method that carries commands: a signed envelope (base64url of its canonical bytes). */
 export const SIGNED_CALL = 'scramble.call';
 
-/** The only method answered without a signature: a probe that reveals the version and host id. */
+/**
+ * The only method answered without a signature: a probe that reveals the version, the host id and the host's
+ * public key (which the CLI compares with the key the owner pinned before it signs anything for that host).
+ */
 export const PROBE_METHOD = 'system.version';
 
 /** HPKE `info` strings: replies and progress are sealed to the owner, bound to the envelope's digest. */
@@ -89,7 +92,22 @@ export const SEAL_INFO = {
 /** A sealed payload on the wire. */
 export const SEALED = z.strictObject({ enc: z.string(), ct: z.string() });
 
-/** What a sealed reply contains once opened. */
+/**
+ * What a seal holds (and what a refusal the host cannot seal is): the answer's JSON text and the host key's
+ * signature over it, bound to the call (scramble/host-reply.ts).
+ */
+export const SIGNED_BODY = z.strictObject({ body: z.string(), hostSignature: z.string() });
+
+/**
+ * The daemon's answer to a signed call: sealed to the owner, or, when no encryption key of the owner's can
+ * be used (none registered, expired, revoked), a signed refusal that carries no results.
+ */
+export const SIGNED_CALL_RESULT = z.union([
+  z.strictObject({ sealed: SEALED }),
+  z.strictObject({ refused: SIGNED_BODY }),
+]);
+
+/** What a sealed reply's body is: the result, or the error. */
 export const SEALED_REPLY = z.union([
   z.strictObject({ ok: z.literal(true), result: z.unknown() }),
   z.strictObject({

@@ -10,8 +10,8 @@ import type { ErrorCode } from '../errors/index.js';
 
 /**
  * What any signed call may be answered with, whatever its method: a request line the server cannot read;
- * a host whose owner record cannot seal a reply (no owner, or their encryption certificate unusable, answered
- * unsealed); every refusal of the envelope, its method or parameters and the policy as `auth.denied` (the
+ * a host whose owner record cannot seal a reply (no owner, or their encryption certificate unusable:
+ * expired, revoked or not theirs), answered with a host-signed refusal that carries no results; every refusal of the envelope, its method or parameters and the policy as `auth.denied` (the
  * audit log has the exact reason); rate limits; an audit log that cannot take the decision; the caller
  * leaving (the request is aborted); and a bug.
  */
@@ -19,6 +19,7 @@ export const DOOR_ERRORS = [
   'daemon.protocol',
   'scramble.no-owner',
   'scramble.expired',
+  'scramble.revoked',
   'scramble.untrusted',
   'scramble.bad-id',
   'auth.denied',

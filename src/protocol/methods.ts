@@ -108,6 +108,8 @@ export const METHODS = {
       version: z.string(),
       protocol: z.literal(1),
       hostId: z.string(),
+      /** The host's public key (base64url) and its fingerprint: `portalgun init` pins it, every call checks it. */
+      hostKey: z.strictObject({ publicKey: z.string(), fingerprint: z.string() }),
       /** The formula tree the daemon boots from (absolute), and its digest (null when it cannot be read). */
       formulas: z.strictObject({ dir: z.string(), digest: z.string().nullable() }),
     }),

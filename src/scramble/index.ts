@@ -28,6 +28,13 @@ export {
   verifyHostSignature,
 } from './host-key.js';
 export {
+  type HostReplyBinding,
+  type HostReplyKind,
+  type SignedHostReply,
+  signHostReply,
+  verifyHostReply,
+} from './host-reply.js';
+export {
   type ImageSignature,
   imageSignatureDigest,
   parseImageSignature,
@@ -67,7 +74,13 @@ export {
   verifyCertificate,
   verifyRevocation,
 } from './keys.js';
-export { decodeBase64Url, publicKeyOfScrambleId, SCRAMBLE_ID_LENGTH, scrambleIdOf } from './onion.js';
+export {
+  decodeBase64Url,
+  encodeBase64Url,
+  publicKeyOfScrambleId,
+  SCRAMBLE_ID_LENGTH,
+  scrambleIdOf,
+} from './onion.js';
 export {
   checkPassphraseStrength,
   MIN_SCORE,

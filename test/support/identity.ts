@@ -3,7 +3,12 @@
  * CLI children the tests start use it too), and registered as the owner of each test daemon's state folder.
  */
 import { mkdtempSync } from 'node:fs';
-import { registerOwner } from '../../src/daemon/door/host-identity.js';
+import {
+  readOrCreateHostId,
+  readOrCreateHostKey,
+  registerOwner,
+} from '../../src/daemon/door/host-identity.js';
+import { pinHost } from '../../src/scramble/host/index.js';
 import { createIdentity, createSession, type Session } from '../../src/scramble/host/keyring.js';
 import type { RootKey } from '../../src/scramble/index.js';
 
@@ -29,13 +34,22 @@ export function testSession(): Promise<Session> {
   return session;
 }
 
-/** Registers the test identity as the owner of a daemon state folder. */
+/**
+ * Registers the test identity as the owner of a daemon state folder and pins the host's key in its
+ * SCRAMBLE_HOME, as `portalgun init` does.
+ */
 export async function registerTestOwner(stateRoot: string): Promise<Session> {
   const current = await testSession();
   registerOwner(
     stateRoot,
     { scrambleId: current.scrambleId, encryptionCertificate: current.encryption.certificate },
     { force: true, now: Date.now() },
+  );
+  pinHost(
+    String(process.env.SCRAMBLE_HOME),
+    readOrCreateHostId(stateRoot),
+    readOrCreateHostKey(stateRoot).publicKey,
+    Date.now(),
   );
   return current;
 }

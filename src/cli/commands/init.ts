@@ -71,16 +71,27 @@ export function registerInit(program: Command): void {
           { scrambleId: session.scrambleId, encryptionCertificate: session.encryption.certificate },
           { state: options.state, force: options.force === true },
         ),
-      ) as { owner: string; hostId: string };
+      ) as { owner: string; hostId: string; hostKey: { publicKey: string; fingerprint: string } };
+      // Trust on first use: the key as the privileged step read it on this host, as root.
+      const { pinHost, scrambleHome } = await import('../../scramble/host/index.js');
+      const { decodeBase64Url } = await import('../../scramble/index.js');
+      const hostKey = decodeBase64Url(registered.hostKey.publicKey, 32);
+      if (!hostKey) throw new MvError('internal.bug', 'The host key registering gave is not 32 bytes');
+      const { previous } = pinHost(scrambleHome(), registered.hostId, hostKey, Date.now());
+      const changed =
+        previous && previous.fingerprint !== registered.hostKey.fingerprint
+          ? `\nnote: host ${registered.hostId} had the key ${previous.fingerprint} pinned; it is replaced`
+          : '';
       if (global.json)
         return writeJson({
           scrambleId: session.scrambleId,
           created,
           sessionKey: session.signing.kid,
           hostId: registered.hostId,
+          hostKey: registered.hostKey.fingerprint,
         });
       writeText(
-        `${created ? 'created' : 'using'} Scramble ID ${session.scrambleId}\nsession key ${session.signing.kid} (valid ${identity.days} days)\nregistered as the owner of host ${registered.hostId}`,
+        `${created ? 'created' : 'using'} Scramble ID ${session.scrambleId}\nsession key ${session.signing.kid} (valid ${identity.days} days)\nregistered as the owner of host ${registered.hostId}\nhost key ${registered.hostKey.fingerprint} (pinned: every reply must carry its signature)${changed}`,
       );
     });
 }

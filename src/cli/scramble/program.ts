@@ -1,11 +1,12 @@
 /**
  * @module The `scramble` command tree: the user's Scramble ID and keys, signed commands (`run`), the
- * Scramble Shell, and the host's audit log. Failures map to exit codes like portalgun's (5 = denied).
- * Command files load their code inside the action (`await import()`), as in ../program.ts.
+ * Scramble Shell, the host's audit log and the pinned host keys. Failures map to exit codes like portalgun's
+ * (5 = denied). Command files load their code inside the action (`await import()`), as in ../program.ts.
  */
 import { Command } from 'commander';
 import { registerCompletion } from '../commands/completion.js';
 import { registerAuditCommands } from './audit-commands.js';
+import { registerHostCommands } from './host-commands.js';
 import { registerIdentityCommands } from './identity-commands.js';
 import { registerRunCommands } from './run-commands.js';
 
@@ -21,6 +22,7 @@ export function buildScrambleProgram(version: string): Command {
   registerIdentityCommands(program);
   registerRunCommands(program);
   registerAuditCommands(program);
+  registerHostCommands(program);
   registerCompletion(program);
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();

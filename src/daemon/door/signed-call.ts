@@ -4,8 +4,11 @@
  * checked against replay (SQLite, surviving restarts), authorised by the policy with its rate limits, and
  * audited; only then does its method run. Owner, revocations and policy come from one snapshot of the
  * host's trust, read as the call arrives; the method runs under the same snapshot (`Caller.trust`). The
- * reply — result, error or refusal alike — is sealed with HPKE to the owner's encryption key and bound to
- * the envelope's digest, so only the owner can read any of it.
+ * reply — result, error or refusal alike — and every progress message is signed with the host key (bound to
+ * the host id, the envelope's digest and its kind, scramble/host-reply.ts), then sealed with HPKE to the
+ * owner's encryption key and bound to the envelope's digest: only the owner can read any of it, and the
+ * owner's CLI knows this host wrote it. With no valid encryption key to seal to (none registered, expired,
+ * revoked) nothing runs and the answer is a host-signed refusal, never a plaintext result (reply-key.ts).
  *
  * A method's handler may fail only with the codes its method declares (protocol/methods.ts) or the door's:
  * any other is a broken contract, logged and answered as `internal.bug` with the original message, so a
@@ -29,8 +32,11 @@ import {
   decodeBase64Url,
   type EnvelopeFields,
   envelopeDigest,
+  type HostKey,
   type Sealed,
+  type SignedHostReply,
   sealTo,
+  signHostReply,
   verbPermitted,
   verifyCertificate,
   verifyEnvelope,
@@ -39,6 +45,7 @@ import type { ReplayStore } from '../state/replay-store.js';
 import type { Authorizer } from './authorizer.js';
 import type { ResolveTargets } from './call-targets.js';
 import type { HostTrust } from './host-trust.js';
+import { ownerReplyKey } from './reply-key.js';
 import type { Caller, Handler, HandlerContext } from './server.js';
 
 /** What the signed path needs. */
@@ -46,6 +53,8 @@ export interface SignedCallDeps {
   /** Reads the host's trust; called once per call. */
   readonly readTrust: () => HostTrust;
   readonly clock: () => number;
+  /** This host's key: it signs every answer. */
+  readonly hostKey: HostKey;
   readonly replay: ReplayStore;
   readonly authorizer: Authorizer;
   readonly handlers: Readonly<Record<MethodName, Handler>>;
@@ -85,33 +94,42 @@ export function declaredError(method: MethodName, error: unknown, log: (line: st
 
 const encoder = new TextEncoder();
 
-/** Verifies, authorises, runs and seals one signed call. */
+/** The answer to a signed call: sealed to the owner, or a signed refusal when nothing can be sealed. */
+export type SignedCallAnswer = { readonly sealed: Sealed } | { readonly refused: SignedHostReply };
+
+/** Verifies, authorises, runs, signs and seals one signed call. */
 export async function handleSignedCall(
   envelopeText: string,
   deps: SignedCallDeps,
   context: HandlerContext,
-): Promise<{ sealed: Sealed }> {
+): Promise<SignedCallAnswer> {
   const trust = deps.readTrust();
-  const owner = trust.owner();
-  const replyKey = verifyCertificate(owner.encryptionCertificate, {
-    owner: owner.scrambleId,
-    now: deps.clock(),
-    type: 'encryption',
-  });
   // Strict base64url (the server already capped the line): anything else is refused as scramble.decode.
   const bytes = decodeBase64Url(envelopeText) ?? new Uint8Array(0);
   const digest = envelopeDigest(bytes);
-  const seal = (info: string, payload: unknown) =>
-    sealTo(replyKey, encoder.encode(JSON.stringify(payload)), {
-      info: encoder.encode(info),
+  const sign = (kind: 'reply' | 'progress' | 'refusal', payload: unknown) =>
+    signHostReply(
+      deps.hostKey,
+      { kind, hostId: trust.hostId, envelopeDigest: digest },
+      JSON.stringify(payload),
+    );
+  let replyKey: Uint8Array;
+  try {
+    replyKey = ownerReplyKey(trust, deps.clock());
+  } catch (error) {
+    return { refused: sign('refusal', errorToRpc(asMvError(error))) };
+  }
+  const seal = (kind: 'reply' | 'progress', payload: unknown) =>
+    sealTo(replyKey, encoder.encode(JSON.stringify(sign(kind, payload))), {
+      info: encoder.encode(SEAL_INFO[kind]),
       aad: encoder.encode(digest),
       random: osRandom,
     });
   try {
-    const result = await runVerified(bytes, { deps, trust, digest, owner: owner.scrambleId, context, seal });
-    return { sealed: await seal(SEAL_INFO.reply, { ok: true, result }) };
+    const result = await runVerified(bytes, { deps, trust, digest, context, seal });
+    return { sealed: await seal('reply', { ok: true, result }) };
   } catch (error) {
-    return { sealed: await seal(SEAL_INFO.reply, { ok: false, error: errorToRpc(asMvError(error)) }) };
+    return { sealed: await seal('reply', { ok: false, error: errorToRpc(asMvError(error)) }) };
   }
 }
 
@@ -119,13 +137,13 @@ interface RunContext {
   readonly deps: SignedCallDeps;
   readonly trust: HostTrust;
   readonly digest: string;
-  readonly owner: string;
   readonly context: HandlerContext;
-  readonly seal: (info: string, payload: unknown) => Promise<Sealed>;
+  readonly seal: (kind: 'reply' | 'progress', payload: unknown) => Promise<Sealed>;
 }
 
 async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown> {
-  const { deps, trust, digest, owner } = run;
+  const { deps, trust, digest } = run;
+  const owner = trust.owner().scrambleId;
   const now = deps.clock();
   let envelope: EnvelopeFields;
   try {
@@ -187,7 +205,7 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
         ...run.context,
         caller,
         progress: (message) => {
-          void run.seal(SEAL_INFO.progress, { message }).then((sealed) => run.context.notify({ sealed }));
+          void run.seal('progress', { message }).then((sealed) => run.context.notify({ sealed }));
         },
       },
     );

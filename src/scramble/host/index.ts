@@ -1,6 +1,7 @@
 /**
  * @module The scramble domain's adapters as other domains may use them: everything here touches the OS.
  */
+
 export {
   createIdentity,
   createSession,
@@ -14,4 +15,12 @@ export {
   scrambleHome,
   unlockRoot,
 } from './keyring.js';
+export {
+  forgetHost,
+  type KnownHost,
+  knownHosts,
+  type PinnedHost,
+  pinHost,
+  pinnedHost,
+} from './known-hosts.js';
 export { splitRootSeed } from './recovery-split.js';

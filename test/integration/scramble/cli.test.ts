@@ -64,6 +64,8 @@ describe('portalgun init and the scramble CLI', { timeout: 120_000 }, () => {
     try {
       const made = run('scramble', ['id', 'new'], { ...env, SCRAMBLE_HOME: stranger });
       assert.equal(made.status, 0, made.stderr);
+      // The stranger trusts the same host key (pinned as init did for the owner); only the seal keeps them out.
+      copyFileSync(path.join(home, 'known-hosts.json'), path.join(stranger, 'known-hosts.json'));
       const denied = run('portalgun', ['ps'], { ...env, SCRAMBLE_HOME: stranger });
       assert.equal(denied.status, 5);
       assert.match(
