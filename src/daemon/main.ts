@@ -6,7 +6,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { openAnchoredLog, resetAuditLog } from '../audit/host/index.js';
+import { openAnchoredLog } from '../audit/host/index.js';
 import { archiveOverrideFrom } from '../debian/index.js';
 import { asMvError, exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
 import { closeInheritedDescriptors } from '../exec/host/index.js';
@@ -136,16 +136,18 @@ interface RunOptions {
  * `--reset-audit`, archived and started anew, the reset its first entry).
  */
 async function openAudit(config: DaemonConfig, store: PortalStore, reset: boolean) {
-  const file = path.join(config.stateRoot, 'audit.log');
-  const anchor = new AuditAnchorState(store.db);
-  if (reset) {
-    const archived = await resetAuditLog(file, { clock: config.clock });
+  const { log: audit, archived } = await openAnchoredLog(path.join(config.stateRoot, 'audit.log'), {
+    signer: { hostId: config.hostId, key: readOrCreateHostKey(config.stateRoot) },
+    clock: config.clock,
+    anchor: new AuditAnchorState(store.db),
+    reset,
+  });
+  if (archived !== undefined) {
     log(
       `audit log archived as ${archived.file} (head ${archived.head} at entry ${archived.entries}); a new chain starts with the reset`,
     );
   }
-  const signer = { hostId: config.hostId, key: readOrCreateHostKey(config.stateRoot) };
-  return openAnchoredLog(file, { signer, clock: config.clock, anchor });
+  return audit;
 }
 
 async function runDaemon(dirs: RunOptions): Promise<void> {

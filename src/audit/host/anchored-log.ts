@@ -29,6 +29,14 @@ export interface AnchoredLogOptions {
   readonly signer: CheckpointSigner;
   readonly clock: () => number;
   readonly anchor: AnchorRecord;
+  /** Archive the log first and start a new chain (the recovery): the old anchor then no longer applies. */
+  readonly reset?: boolean;
+}
+
+/** The log opened, and what a reset archived. */
+export interface OpenedLog {
+  readonly log: AuditLog;
+  readonly archived?: ArchivedLog;
 }
 
 /** The command that archives a broken log and starts a new chain. */
@@ -39,9 +47,13 @@ const BROKEN_HINT =
   `compromised until you know why. Then "${AUDIT_RESET_COMMAND}" (as root) archives it and starts a new ` +
   'chain, recorded in the new log.';
 
-/** Verifies the log at `file` against this host's key and its recorded anchor, and continues it. */
-export async function openAnchoredLog(file: string, options: AnchoredLogOptions): Promise<AuditLog> {
-  const anchor = options.anchor.read();
+/**
+ * Verifies the log at `file` against this host's key and its recorded anchor, and continues it (after
+ * archiving it and starting a new chain, with `reset`).
+ */
+export async function openAnchoredLog(file: string, options: AnchoredLogOptions): Promise<OpenedLog> {
+  const archived = options.reset === true ? await resetAuditLog(file, options) : undefined;
+  const anchor = archived === undefined ? options.anchor.read() : undefined;
   if (!existsSync(file) && anchor !== undefined) {
     throw new MvError(
       'audit.broken',
@@ -67,21 +79,23 @@ export async function openAnchoredLog(file: string, options: AnchoredLogOptions)
       );
     }
   }
-  const log = await AuditLog.open(file, { ...options, onCheckpoint: (next) => options.anchor.save(next) });
+  const log = await AuditLog.open(file, {
+    signer: options.signer,
+    clock: options.clock,
+    onCheckpoint: (next) => options.anchor.save(next),
+  });
   try {
     await log.checkpoint();
   } catch (error) {
     await log.close();
     throw error;
   }
-  return log;
+  return archived === undefined ? { log } : { log, archived };
 }
 
-/**
- * Archives the log at `file` (renamed to `<file>.archived-<time>`, kept) and starts a new chain there whose
- * first entry records the archive; returns what it recorded. The caller opens the new log next.
- */
-export async function resetAuditLog(file: string, options: { clock: () => number }): Promise<ArchivedLog> {
+// Archives the log at `file` (renamed to `<file>.archived-<time>`, kept) and starts a new chain there whose
+// first entry records the archive.
+async function resetAuditLog(file: string, options: { clock: () => number }): Promise<ArchivedLog> {
   const time = options.clock();
   const archived = existsSync(file)
     ? await archive(file, time)

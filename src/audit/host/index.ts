@@ -6,7 +6,7 @@ export {
   type AnchoredLogOptions,
   type AnchorRecord,
   AUDIT_RESET_COMMAND,
+  type OpenedLog,
   openAnchoredLog,
-  resetAuditLog,
 } from './anchored-log.js';
 export { AuditLog, type Checkpointing, readLogText, verifyFile } from './append-log.js';
