@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { terminalSafe } from './terminal-text.js';
+import { forTerminal, terminalSafe } from './terminal-text.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -84,5 +84,14 @@ describe('terminalSafe', () => {
       const controls = [...safe].filter((c) => c !== '\n' && c !== '\t' && /\p{Cc}/u.test(c));
       assert.deepEqual(controls, [], JSON.stringify(input));
     }
+  });
+});
+
+describe('forTerminal', () => {
+  it('filters for a terminal and passes bytes through to a pipe or file', () => {
+    const text = `out${ESC}]52;c;QUFB${BEL}\n`;
+    assert.equal(forTerminal({ isTTY: true }, text), 'out\n');
+    assert.equal(forTerminal({ isTTY: false }, text), text);
+    assert.equal(forTerminal({}, text), text);
   });
 });

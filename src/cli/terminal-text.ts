@@ -70,3 +70,8 @@ function skipString(text: string, start: number): number {
   }
   return text.length;
 }
+
+/** `text` as it may go to `stream`: filtered when that is a terminal, byte for byte when it is a pipe or file. */
+export function forTerminal(stream: { readonly isTTY?: boolean }, text: string): string {
+  return stream.isTTY === true ? terminalSafe(text) : text;
+}

@@ -1,6 +1,7 @@
 /**
  * @module `portalgun ps | status | logs`: the portals with state, uptime, memory and accelerator; one
- * portal's details with what its agent reports; its serial console log (`-f` follows it).
+ * portal's details with what its agent reports; its serial console log (`-f` follows it). What the guest
+ * wrote (status, console log) is shown without control sequences (terminal-text.ts).
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +10,7 @@ import { stringify } from 'yaml';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { renderPortalTable } from '../render/portal-table.js';
+import { terminalSafe } from '../terminal-text.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `ps`, `status` and `logs`. */
@@ -20,7 +22,7 @@ export function registerInspect(program: Command): void {
       const global = globalOptions(command);
       const { portals } = await callDaemon('portal.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(portals);
-      writeText(renderPortalTable(portals));
+      writeText(terminalSafe(renderPortalTable(portals)));
     });
 
   program
@@ -35,7 +37,7 @@ export function registerInspect(program: Command): void {
         { socketPath: daemonSocketPath(global.run) },
       );
       if (global.json) return writeJson(status);
-      writeText(stringify(status));
+      writeText(terminalSafe(stringify(status)));
     });
 
   program
@@ -47,11 +49,11 @@ export function registerInspect(program: Command): void {
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       let chunk = await callDaemon('portal.logs', { name, tailBytes: 65_536 }, { socketPath });
-      process.stdout.write(chunk.text);
+      process.stdout.write(terminalSafe(chunk.text));
       while (options.follow && chunk.live) {
         await sleep(250);
         chunk = await callDaemon('portal.logs', { name, offset: chunk.offset }, { socketPath });
-        process.stdout.write(chunk.text);
+        process.stdout.write(terminalSafe(chunk.text));
       }
     });
 }

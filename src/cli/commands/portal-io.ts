@@ -1,7 +1,9 @@
 /**
  * @module `portalgun exec | console | shell`: one agent verb in a running portal (the result printed as JSON
  * or YAML); the serial console followed read-only (no image keeps a shell there); and an interactive shell,
- * the agent's `shell` verb, one signed call per keystroke batch (`shell-client.ts`).
+ * the agent's `shell` verb, one signed call per keystroke batch (`shell-client.ts`). `exec` shows the
+ * guest's answer without control sequences, and a program's output so whenever it goes to a terminal
+ * (terminal-text.ts); `console` and `shell` pass the guest's bytes raw, as a terminal there is the point.
  */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -9,6 +11,7 @@ import { TERM_NAME } from '../../agent/index.js';
 import { callDaemon, daemonSocketPath } from '../daemon-client.js';
 import { writeJson, writeText } from '../output.js';
 import { runShellClient } from '../shell-client.js';
+import { forTerminal, terminalSafe } from '../terminal-text.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `exec`, `console` and `shell`. */
@@ -34,12 +37,12 @@ export function registerPortalIo(program: Command): void {
       );
       if (global.json) return writeJson(result);
       if (isRunResult(result)) {
-        process.stdout.write(result.stdout);
-        process.stderr.write(result.stderr);
+        process.stdout.write(forTerminal(process.stdout, result.stdout));
+        process.stderr.write(forTerminal(process.stderr, result.stderr));
         process.exitCode = typeof result.exitCode === 'number' ? result.exitCode : 1;
         return;
       }
-      writeText(typeof result === 'string' ? result : stringify(result));
+      writeText(terminalSafe(typeof result === 'string' ? result : stringify(result)));
     });
 
   program
