@@ -6,7 +6,7 @@
  * terminal-safe text: a caller chose them.
  */
 import type { Command } from 'commander';
-import { type AuditEntry, parseLogText } from '../../audit/index.js';
+import { type AuditEntry, type DecisionEntry, parseLogText, type ResetEntry } from '../../audit/index.js';
 import { MvError } from '../../errors/index.js';
 import { scrambleHome } from '../../scramble/host/index.js';
 import { globalOptions } from '../commands/global-options.js';
@@ -89,7 +89,9 @@ export function registerAuditCommands(program: Command): void {
       const global = globalOptions(command);
       const { name, text } = await readAuditLog(options, global.run);
       if (text === undefined) process.stderr.write(`note: no audit log yet at ${name}\n`);
-      const entries = text === undefined ? [] : parseLogText(text, name).slice(-tail);
+      // The host's checkpoints are for `verify`; a reset is shown, as the start of the chain.
+      const shown = text === undefined ? [] : parseLogText(text, name).filter(isShown);
+      const entries = shown.slice(-tail);
       if (global.json) return writeJson(entries);
       const rows = entries.map((e) => [String(e.seq), new Date(e.time).toISOString(), ...columnsOf(e)]);
       writeText(renderColumns([['SEQ', 'TIME', 'DECISION', 'REASON', 'VERB', 'TARGET', 'KEY'], ...rows]));
@@ -99,10 +101,12 @@ export function registerAuditCommands(program: Command): void {
 // One line per entry: the names a caller chose go through the terminal filter, folded onto the line.
 const cell = (text: string | undefined) => terminalSafe(text ?? '-').replace(/[\n\t]/g, ' ');
 
-function columnsOf(entry: AuditEntry): string[] {
+function columnsOf(entry: DecisionEntry | ResetEntry): string[] {
   if (!('kind' in entry)) {
     return [entry.decision, entry.code, cell(entry.verb), cell(entry.target), cell(entry.kid)];
   }
-  if (entry.kind === 'checkpoint') return ['checkpoint', 'signed', '-', cell(entry.hostId), '-'];
   return ['reset', 'archived', '-', cell(entry.archived.file), '-'];
 }
+
+const isShown = (entry: AuditEntry): entry is DecisionEntry | ResetEntry =>
+  !('kind' in entry) || entry.kind === 'reset';
