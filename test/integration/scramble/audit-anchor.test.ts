@@ -113,10 +113,11 @@ describe('the audit log is anchored: truncation and replacement are detected', {
     );
     const refused = cli('portalgun', ['--run', daemon.run, 'daemon', '--state', daemon.state], {});
     assert.match(refused.stderr, /not this host's .*\[audit\.broken\]/);
-    const unsigned = forged.slice(1).reduce<AuditEntry[]>((chain, entry) => {
+    const unsigned: AuditEntry[] = [];
+    for (const entry of forged.slice(1)) {
       const { hash: _h, seq: _s, prev: _p, ...fields } = entry as Extract<AuditEntry, { decision: string }>;
-      return [...chain, chainEntry(chain.at(-1), fields)];
-    }, []);
+      unsigned.push(chainEntry(unsigned.at(-1), fields));
+    }
     writeFileSync(
       path.join(daemon.state, 'audit.log'),
       unsigned.map((e) => `${JSON.stringify(e)}\n`).join(''),
