@@ -5,7 +5,7 @@
  * or replaced on the host is noticed here, off the host's disk. A damaged file, or one others could change,
  * is refused rather than read as empty: an empty file would accept any log.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
@@ -63,5 +63,7 @@ export function seenHead(home: string, hostId: string): SeenHead | undefined {
 export function rememberHead(home: string, hostId: string, head: SeenHead): void {
   const heads = readHeads(home);
   const next = { ...heads, hosts: { ...heads.hosts, [hostId]: head } };
+  // A user who verifies before making keys still gets a private folder, as the keys would.
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   writeFileAtomicSync(headsFile(home), `${JSON.stringify(next, null, 2)}\n`, 0o600);
 }
