@@ -224,7 +224,11 @@ async function runDaemon(dirs: RunOptions): Promise<void> {
   log(
     `formula tree ${tree.dir} (${tree.digest ?? 'cannot be read: every request that needs it will say why'})`,
   );
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    // A second signal while the last checkpoint is written must not close the state under it.
+    if (stopping) return;
+    stopping = true;
     log(`${signal}: stopping the daemon; portals keep running and are re-adopted on restart`);
     server.close();
     manager.detachAll();
