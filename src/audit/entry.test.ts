@@ -155,3 +155,23 @@ describe('verifyChain', () => {
     assert.equal(verifyChain([], { expectHead: GENESIS_HASH }).ok, true);
   });
 });
+
+describe('long names', () => {
+  it('records a target over 256 characters as its prefix and the digest of the whole, never refusing it', () => {
+    const target = `app-${'x'.repeat(5_000)}`;
+    const entry = chainEntry(undefined, { ...decision(1), target });
+    assert.ok(entry.target !== undefined && entry.target.length <= 256);
+    assert.ok(entry.target.startsWith('app-xxx'));
+    assert.ok(entry.target.endsWith(`sha256:${sha256Hex(target)}`));
+    assert.equal(verifyChain([entry]).ok, true);
+    const other = chainEntry(undefined, { ...decision(1), target: `${target}y` });
+    assert.notEqual(other.target, entry.target, 'two long names stay apart');
+  });
+
+  it('keeps a name of 256 characters as it is, and never splits a character in the prefix', () => {
+    const exact = 'a'.repeat(256);
+    assert.equal(chainEntry(undefined, { ...decision(1), target: exact }).target, exact);
+    const emoji = chainEntry(undefined, { ...decision(1), verb: '🙂'.repeat(300) }).verb ?? '';
+    assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(emoji), 'no lone high surrogate');
+  });
+});

@@ -5,6 +5,7 @@
  * Pure: no I/O.
  */
 import { MvError } from '../errors/index.js';
+import { type AnchorOptions, type AnchorVerdict, verifyAnchored } from './anchor.js';
 import { AUDIT_ENTRY, type AuditEntry } from './entry.js';
 import { type ChainVerdict, type VerifyChainOptions, verifyChain } from './verify.js';
 
@@ -64,6 +65,33 @@ export function parseLogText(text: string, name: string): AuditEntry[] {
 
 /** Verifies a log's text, naming the line of the first break and every damaged line. */
 export function verifyLogText(text: string, options: VerifyChainOptions = {}): LogVerdict {
+  const lines = readLines(text);
+  if (lines.damaged !== undefined) return lines.damaged;
+  return withLine(verifyChain(lines.entries, options), lines);
+}
+
+/** `verifyAnchored`'s verdict for a log, with the line of the break and every line that is not an entry. */
+export type AnchoredLogVerdict = AnchorVerdict & {
+  readonly line?: number;
+  readonly damagedLines: readonly number[];
+};
+
+/** Verifies a log's text against the host key and a remembered head (anchor.ts), naming lines as above. */
+export function verifyAnchoredText(text: string, options: AnchorOptions = {}): AnchoredLogVerdict {
+  const lines = readLines(text);
+  if (lines.damaged !== undefined) return lines.damaged;
+  return withLine(verifyAnchored(lines.entries, options), lines);
+}
+
+interface Lines {
+  readonly entries: unknown[];
+  /** The line of each entry. */
+  readonly lineOf: number[];
+  /** The verdict when some line is not an entry. */
+  readonly damaged?: Extract<LogVerdict, { ok: false }>;
+}
+
+function readLines(text: string): Lines {
   const entries: unknown[] = [];
   const lineOf: number[] = [];
   const damagedLines: number[] = [];
@@ -76,12 +104,20 @@ export function verifyLogText(text: string, options: VerifyChainOptions = {}): L
     }
   });
   const [firstDamaged] = damagedLines;
-  if (firstDamaged !== undefined) {
-    const at = lineOf.filter((line) => line < firstDamaged).length + 1;
-    const reason = `line ${firstDamaged} is not a complete audit entry`;
-    return { ok: false, at, problem: 'malformed', reason, line: firstDamaged, damagedLines };
-  }
-  const verdict = verifyChain(entries, options);
-  const line = verdict.ok ? undefined : lineOf[verdict.at - 1];
-  return { ...verdict, ...(line === undefined ? {} : { line }), damagedLines };
+  if (firstDamaged === undefined) return { entries, lineOf };
+  const at = lineOf.filter((line) => line < firstDamaged).length + 1;
+  const reason = `line ${firstDamaged} is not a complete audit entry`;
+  return {
+    entries,
+    lineOf,
+    damaged: { ok: false, at, problem: 'malformed', reason, line: firstDamaged, damagedLines },
+  };
+}
+
+function withLine<V extends { readonly ok: boolean; readonly at?: number }>(
+  verdict: V,
+  lines: Lines,
+): V & { readonly line?: number; readonly damagedLines: readonly number[] } {
+  const line = verdict.ok || verdict.at === undefined ? undefined : lines.lineOf[verdict.at - 1];
+  return { ...verdict, ...(line === undefined ? {} : { line }), damagedLines: [] };
 }

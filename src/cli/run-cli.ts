@@ -1,11 +1,13 @@
 /**
  * @module Runs a CLI's command tree (portalgun's or scramble's) and turns every failure into one clear
- * message and the exit code of its category (2 = bad input). Stack traces only with PORTALGUN_DEBUG=1.
+ * message and the exit code of its category (2 = bad input). Stack traces only with PORTALGUN_DEBUG=1. A
+ * message may quote a guest (an agent error), so it is printed without control sequences.
  */
 import { type Command, CommanderError } from 'commander';
 import { errorToJson, exitCodeOf, formatErrorText } from '../errors/index.js';
 import { toCliError } from './cli-error.js';
 import { writeJson } from './output.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** Whether the user asked for --json: only words before `--` count, the ones after it are a program's own. */
 export function wantsJson(argv: readonly string[]): boolean {
@@ -28,7 +30,8 @@ export async function runCli(program: Command, argv: readonly string[]): Promise
     const failure = toCliError(error, program.name());
     if (process.env.PORTALGUN_DEBUG === '1') console.error(error);
     if (wantsJson(argv)) writeJson(errorToJson(failure));
-    else if (!(error instanceof CommanderError)) process.stderr.write(`${formatErrorText(failure)}\n`);
+    else if (!(error instanceof CommanderError))
+      process.stderr.write(`${terminalSafe(formatErrorText(failure))}\n`);
     return exitCodeOf(failure.code);
   }
 }

@@ -6,9 +6,9 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { AuditLog } from '../audit/host/index.js';
+import { openAnchoredLog } from '../audit/host/index.js';
 import { archiveOverrideFrom } from '../debian/index.js';
-import { exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
+import { asMvError, exitCodeOf, formatErrorText, MvError } from '../errors/index.js';
 import { closeInheritedDescriptors } from '../exec/host/index.js';
 import { installKernel } from '../image/host/index.js';
 import { agentBundlePath, packageRoot } from '../install/host/index.js';
@@ -34,6 +34,7 @@ import { adoptPortals } from './portals/adopt.js';
 import { releaseOrphanDevices } from './portals/host-devices.js';
 import { PortalManager } from './portals/portal-manager.js';
 import { mountEveryShareImage } from './portals/share-image.js';
+import { AuditAnchorState } from './state/audit-anchor-state.js';
 import { ImageState } from './state/image-state.js';
 import { PortalStore } from './state/portal-store.js';
 import { ReplayStore, systemMonotonicClock } from './state/replay-store.js';
@@ -125,7 +126,34 @@ async function buildConfig(dirs: { state: string; run: string; formulas?: string
   };
 }
 
-async function runDaemon(dirs: { state: string; run: string; formulas?: string }): Promise<void> {
+/** Which folders the daemon runs on, and whether it first archives a broken audit log. */
+interface RunOptions {
+  readonly state: string;
+  readonly run: string;
+  readonly formulas?: string;
+  readonly resetAudit?: boolean;
+}
+
+/**
+ * The audit log, verified against this host's key and the last checkpoint kept in SQLite (or, with
+ * `--reset-audit`, archived and started anew, the reset its first entry).
+ */
+async function openAudit(config: DaemonConfig, store: PortalStore, reset: boolean) {
+  const { log: audit, archived } = await openAnchoredLog(path.join(config.stateRoot, 'audit.log'), {
+    signer: { hostId: config.hostId, key: readOrCreateHostKey(config.stateRoot) },
+    clock: config.clock,
+    anchor: new AuditAnchorState(store.db),
+    reset,
+  });
+  if (archived !== undefined) {
+    log(
+      `audit log archived as ${archived.file} (head ${archived.head} at entry ${archived.entries}); a new chain starts with the reset`,
+    );
+  }
+  return audit;
+}
+
+async function runDaemon(dirs: RunOptions): Promise<void> {
   const leaked = closeInheritedDescriptors();
   if (leaked.length > 0) {
     log(`closed descriptors ${leaked.join(', ')}, inherited without close-on-exec: no QEMU gets them`);
@@ -146,6 +174,8 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
     });
   }
   const store = new PortalStore(path.join(config.stateRoot, 'portalgun.db'));
+  // Before anything else acts: a daemon whose log fails its checks does not start (audit.broken).
+  const audit = await openAudit(config, store, dirs.resetAudit === true);
   const imageState = new ImageState(store.db);
   const trust = new ImageTrust(config, imageState);
   const builder = new ImageBuilder(config);
@@ -158,7 +188,6 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   await releaseOrphanDevices(config, store);
   // After a reboot the shares' files are back where the owner looks; mounts left over are found as they are.
   await mountEveryShareImage(config, log);
-  const audit = await AuditLog.open(path.join(config.stateRoot, 'audit.log'));
   if (installDefaultPolicy(config.stateRoot) === 'kept-edited') {
     log(
       'policy.d/90-default.policy was edited, so this version did not update it: verbs it does not mention stay denied (compare it with docs/policy.md, or delete it to get the current default)',
@@ -203,15 +232,21 @@ async function runDaemon(dirs: { state: string; run: string; formulas?: string }
   log(
     `formula tree ${tree.dir} (${tree.digest ?? 'cannot be read: every request that needs it will say why'})`,
   );
-  const shutdown = (signal: string) => {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    // A second signal while the last checkpoint is written must not close the state under it.
+    if (stopping) return;
+    stopping = true;
     log(`${signal}: stopping the daemon; portals keep running and are re-adopted on restart`);
     server.close();
     manager.detachAll();
+    // The last checkpoint signs every decision made; a failure to write it is told, not hidden.
+    await audit.close().catch((error: unknown) => log(`audit log: ${asMvError(error).message}`));
     store.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -228,8 +263,9 @@ async function main(argv: readonly string[]): Promise<number> {
     program
       .command('run')
       .description('run the daemon')
-      .option('--formulas <dir>', 'formula tree (default: $PORTALGUN_FORMULAS or the bundled tree)'),
-  ).action((options: { state: string; run: string; formulas?: string }) => runDaemon(options));
+      .option('--formulas <dir>', 'formula tree (default: $PORTALGUN_FORMULAS or the bundled tree)')
+      .option('--reset-audit', 'archive an audit log that fails its checks and start a new chain'),
+  ).action((options: RunOptions) => runDaemon(options));
   dirOptions(program.command('install-kernel').option('--force', 'reinstall')).action(
     async (options: { state: string; force?: boolean }) => {
       const info = await installKernel(options.state, {

@@ -133,12 +133,13 @@ export function sendLines(socketPath: string, lines: readonly string[]): Promise
   });
 }
 
-/** The audit log's entries (the daemon's exact reasons). */
+/** The audit log's decisions (the daemon's exact reasons), without the host's checkpoints. */
 export function auditEntries(
   stateRoot: string,
-): { decision: string; code: string; kid?: string; verb?: string }[] {
+): { decision: string; code: string; kid?: string; verb?: string; target?: string }[] {
   return readFileSync(path.join(stateRoot, 'audit.log'), 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { decision: string; code: string; kid?: string; verb?: string });
+    .map((line) => JSON.parse(line) as { kind?: string; decision: string; code: string; kid?: string })
+    .filter((entry) => entry.kind === undefined);
 }

@@ -4,6 +4,8 @@
  * process are serialised through a queue; only one `AuditLog` may hold a file (two writers would fork the
  * chain), which is enforced inside this process and is the daemon's job across processes.
  * After a failed write the log refuses further appends: a caller that cannot record a decision must deny.
+ * With a signer, the log signs a checkpoint after every `CHECKPOINT_INTERVAL` entries and when it closes,
+ * counting from when it was opened (the daemon signs one as soon as it opens the log, anchored-log.ts).
  * The daemon also reads it back in pages (`readBytes`) for `audit.read`; checking the text is log-text.ts's.
  * Host adapter: file I/O only, no decisions.
  */
@@ -11,7 +13,16 @@ import { type FileHandle, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
-import { type AuditEntry, type AuditFields, chainEntry, entryHash } from '../entry.js';
+import type { RememberedHead } from '../anchor.js';
+import { CHECKPOINT_INTERVAL, type CheckpointSigner, checkpointEntry } from '../checkpoint.js';
+import {
+  type AuditEntry,
+  type AuditFields,
+  type CheckpointEntry,
+  chainEntry,
+  type DecisionEntry,
+  entryHash,
+} from '../entry.js';
 import {
   AUDIT_REPAIR_HINT,
   type LogVerdict,
@@ -25,23 +36,44 @@ import type { VerifyChainOptions } from '../verify.js';
 const TAIL_BYTES = 64 * 1024;
 const openPaths = new Set<string>();
 
+/** How the log signs its checkpoints. */
+export interface Checkpointing {
+  readonly signer: CheckpointSigner;
+  readonly clock: () => number;
+  /** Told of each checkpoint once it is on disk: the anchor to keep outside the log. */
+  readonly onCheckpoint: (anchor: RememberedHead) => void;
+}
+
 /** An append-only, hash-chained audit log in a JSON-lines file. */
 export class AuditLog {
   readonly #path: string;
   readonly #handle: FileHandle;
+  readonly #checkpointing: Checkpointing | undefined;
+  #first: AuditEntry | undefined;
   #last: AuditEntry | undefined;
+  #sinceCheckpoint = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #failed = false;
   #closed = false;
 
-  private constructor(file: string, handle: FileHandle, last: AuditEntry | undefined) {
+  private constructor(
+    file: string,
+    handle: FileHandle,
+    ends: { first: AuditEntry | undefined; last: AuditEntry | undefined },
+    checkpointing: Checkpointing | undefined,
+  ) {
     this.#path = file;
     this.#handle = handle;
-    this.#last = last;
+    this.#first = ends.first;
+    this.#last = ends.last;
+    this.#checkpointing = checkpointing;
   }
 
-  /** Opens (creating with mode 0600) the log at `file` and continues its chain from the last entry. */
-  static async open(file: string): Promise<AuditLog> {
+  /**
+   * Opens (creating with mode 0600) the log at `file` and continues its chain from the last entry; with
+   * `checkpointing`, it signs checkpoints.
+   */
+  static async open(file: string, checkpointing?: Checkpointing): Promise<AuditLog> {
     const key = path.resolve(file);
     if (openPaths.has(key)) {
       throw new MvError('internal.bug', `Audit log ${file} is already open in this process (please report)`);
@@ -53,8 +85,9 @@ export class AuditLog {
       if ((info.mode & 0o777) !== 0o600) await handle.chmod(0o600);
       if (info.size === 0) await syncDirectory(path.dirname(key));
       const last = await readLastEntry(handle, { file, size: info.size });
+      const first = info.size === 0 ? undefined : await readFirstEntry(handle, file);
       openPaths.add(key);
-      return new AuditLog(key, handle, last);
+      return new AuditLog(key, handle, { first, last }, checkpointing);
     } catch (error) {
       await handle.close();
       throw error;
@@ -66,12 +99,26 @@ export class AuditLog {
     return this.#last;
   }
 
-  /** Appends one decision and returns its entry once it is durably on disk. */
-  append(fields: AuditFields): Promise<AuditEntry> {
+  /** Appends one decision and returns its entry once it is durably on disk (with its checkpoint, if due). */
+  append(fields: AuditFields): Promise<DecisionEntry> {
+    return this.#enqueue(async () => {
+      const entry = await this.#write(chainEntry(this.#last, fields));
+      this.#sinceCheckpoint += 1;
+      if (this.#checkpointing && this.#sinceCheckpoint >= CHECKPOINT_INTERVAL) await this.#checkpoint();
+      return entry;
+    });
+  }
+
+  /** Signs a checkpoint over every entry so far (after the appends queued before this call). */
+  checkpoint(): Promise<CheckpointEntry> {
+    return this.#enqueue(() => this.#checkpoint());
+  }
+
+  #enqueue<T>(write: () => Promise<T>): Promise<T> {
     if (this.#closed) {
       return Promise.reject(new MvError('internal.bug', 'Audit log used after close (please report)'));
     }
-    const run = this.#queue.then(() => this.#write(fields));
+    const run = this.#queue.then(write);
     // The queue only orders writes; each caller still gets its own failure through `run`.
     this.#queue = run.catch(() => undefined);
     return run;
@@ -95,22 +142,43 @@ export class AuditLog {
     return run;
   }
 
-  /** Refuses new appends, lets the queued ones finish, then closes the file. */
+  /**
+   * Refuses new appends, lets the queued ones finish, signs a last checkpoint (when it signs them and
+   * anything came after the last one), then closes the file.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
-    openPaths.delete(this.#path);
-    await this.#handle.close();
+    try {
+      if (this.#checkpointing && this.#sinceCheckpoint > 0 && !this.#failed) await this.#checkpoint();
+    } finally {
+      openPaths.delete(this.#path);
+      await this.#handle.close();
+    }
   }
 
-  async #write(fields: AuditFields): Promise<AuditEntry> {
+  async #checkpoint(): Promise<CheckpointEntry> {
+    const checkpointing = this.#checkpointing;
+    if (checkpointing === undefined) {
+      throw new MvError('internal.bug', 'This audit log was opened without a signer (please report)');
+    }
+    const entry = await this.#write(checkpointEntry(this.#last, checkpointing.signer, checkpointing.clock()));
+    this.#sinceCheckpoint = 0;
+    checkpointing.onCheckpoint({
+      count: entry.seq,
+      head: entry.hash,
+      first: this.#first?.hash ?? entry.hash,
+    });
+    return entry;
+  }
+
+  async #write<T extends AuditEntry>(entry: T): Promise<T> {
     if (this.#failed) {
       throw new MvError('audit.broken', `Audit log ${this.#path} failed earlier and takes no more entries`, {
         hint: AUDIT_REPAIR_HINT,
       });
     }
-    const entry = chainEntry(this.#last, fields);
     try {
       await writeAll(this.#handle, Buffer.from(`${canonicalJson(entry)}\n`));
       await this.#handle.sync();
@@ -123,6 +191,7 @@ export class AuditLog {
       });
     }
     this.#last = entry;
+    this.#first ??= entry;
     return entry;
   }
 }
@@ -181,6 +250,20 @@ async function readLastEntry(
   return entry;
 }
 
+async function readFirstEntry(handle: FileHandle, file: string): Promise<AuditEntry> {
+  const buffer = Buffer.alloc(TAIL_BYTES);
+  const { bytesRead } = await handle.read(buffer, 0, TAIL_BYTES, 0);
+  const text = buffer.subarray(0, bytesRead).toString('utf8');
+  const end = text.indexOf('\n');
+  const entry = end < 0 ? undefined : parseLogLine({ text: text.slice(0, end), complete: true });
+  if (entry === undefined) {
+    throw new MvError('audit.broken', `Audit log ${file} starts with a damaged entry`, {
+      hint: AUDIT_REPAIR_HINT,
+    });
+  }
+  return entry;
+}
+
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) {
@@ -189,8 +272,8 @@ async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   }
 }
 
-// A new file's name lives in its directory; without this fsync a crash could lose the file itself.
-async function syncDirectory(directory: string): Promise<void> {
+/** Makes a file's creation or renaming durable: a name lives in its directory, which a crash could lose. */
+export async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r');
   try {
     await handle.sync();

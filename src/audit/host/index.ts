@@ -1,4 +1,12 @@
 /**
  * @module The audit domain's adapters as other domains may use them: everything here touches the OS.
  */
-export { AuditLog, readLogText, verifyFile } from './append-log.js';
+
+export {
+  type AnchoredLogOptions,
+  type AnchorRecord,
+  AUDIT_RESET_COMMAND,
+  type OpenedLog,
+  openAnchoredLog,
+} from './anchored-log.js';
+export { AuditLog, type Checkpointing, readLogText, verifyFile } from './append-log.js';

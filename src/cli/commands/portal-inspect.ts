@@ -1,10 +1,12 @@
 /**
  * @module `portalgun ps | status | logs`: the portals with state, uptime, memory and accelerator; one
- * portal's details with what its agent reports; its serial console log (`-f` follows it).
+ * portal's details with what its agent reports; its serial console log (`-f` follows it). What the guest
+ * wrote (status, console log) is shown without control sequences (terminal-text.ts).
  */
 
 import type { Command } from 'commander';
 import { writeJson, writeText } from '../output.js';
+import { terminalSafe } from '../terminal-text.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `ps`, `status` and `logs`. */
@@ -18,7 +20,7 @@ export function registerInspect(program: Command): void {
       const global = globalOptions(command);
       const { portals } = await callDaemon('portal.list', {}, { socketPath: daemonSocketPath(global.run) });
       if (global.json) return writeJson(portals);
-      writeText(renderPortalTable(portals));
+      writeText(terminalSafe(renderPortalTable(portals)));
     });
 
   program
@@ -35,7 +37,7 @@ export function registerInspect(program: Command): void {
         { socketPath: daemonSocketPath(global.run) },
       );
       if (global.json) return writeJson(status);
-      writeText(yamlText(status));
+      writeText(terminalSafe(yamlText(status)));
     });
 
   program
@@ -48,11 +50,11 @@ export function registerInspect(program: Command): void {
       const global = globalOptions(command);
       const socketPath = daemonSocketPath(global.run);
       let chunk = await callDaemon('portal.logs', { name, tailBytes: 65_536 }, { socketPath });
-      process.stdout.write(chunk.text);
+      process.stdout.write(terminalSafe(chunk.text));
       while (options.follow && chunk.live) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         chunk = await callDaemon('portal.logs', { name, offset: chunk.offset }, { socketPath });
-        process.stdout.write(chunk.text);
+        process.stdout.write(terminalSafe(chunk.text));
       }
     });
 }

@@ -1,9 +1,12 @@
 /**
  * @module `portalgun exec | console | shell`: one agent verb in a running portal (the result printed as JSON
  * or YAML); the serial console followed read-only (no image keeps a shell there); and an interactive shell,
- * the agent's `shell` verb, one signed call per keystroke batch (`shell-client.ts`).
+ * the agent's `shell` verb, one signed call per keystroke batch (`shell-client.ts`). `exec` shows the
+ * guest's answer without control sequences, and a program's output so whenever it goes to a terminal
+ * (terminal-text.ts); `console` and `shell` pass the guest's bytes raw, as a terminal there is the point.
  */
 import type { Command } from 'commander';
+import { forTerminal, terminalSafe } from '../terminal-text.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `exec`, `console` and `shell`. */
@@ -31,13 +34,15 @@ export function registerPortalIo(program: Command): void {
       );
       if (global.json) return writeJson(result);
       if (isRunResult(result)) {
-        process.stdout.write(result.stdout);
-        process.stderr.write(result.stderr);
+        process.stdout.write(forTerminal(process.stdout, result.stdout));
+        process.stderr.write(forTerminal(process.stderr, result.stderr));
         process.exitCode = typeof result.exitCode === 'number' ? result.exitCode : 1;
         return;
       }
       writeText(
-        typeof result === 'string' ? result : (await import('../render/yaml-text.js')).yamlText(result),
+        terminalSafe(
+          typeof result === 'string' ? result : (await import('../render/yaml-text.js')).yamlText(result),
+        ),
       );
     });
 

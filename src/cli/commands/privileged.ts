@@ -42,8 +42,13 @@ export function registerPrivileged(program: Command): void {
       'Run the portalgun daemon in the foreground (as root): one per host, supervises every portal',
     )
     .option('--state <dir>', 'state folder (default: $PORTALGUN_STATE or /var/lib/multiverse)')
-    .action(async (options: { state?: string }, command: Command) => {
-      process.exitCode = await runPrivileged(['run', ...dirArgs(options, globalOptions(command))]);
+    .option(
+      '--reset-audit',
+      'archive an audit log that fails its checks (kept beside it) and start a new chain that records it',
+    )
+    .action(async (options: { state?: string; resetAudit?: boolean }, command: Command) => {
+      const reset = options.resetAudit ? ['--reset-audit'] : [];
+      process.exitCode = await runPrivileged(['run', ...dirArgs(options, globalOptions(command)), ...reset]);
     });
 }
 

@@ -3,9 +3,11 @@
  * (`audit.read`, page by page, the bytes exactly as the file holds them, so the chain is checked here and
  * never taken on the daemon's word); from the file `--file` or `--state` names; or, when no daemon answers,
  * from the default state folder's file, saying so. Read that way, a host whose daemon never ran has no log
- * yet, and a log missing from a state folder the daemon has used was deleted.
+ * yet, and a log missing from a state folder the daemon has used was deleted. A host's own log (the
+ * daemon's, or a state folder's) comes with the host's id, so its head can be compared with the one seen
+ * before; a file named with --file is a copy or an archive, checked on its own.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readLogText } from '../../audit/host/index.js';
 import { MvError } from '../../errors/index.js';
@@ -23,6 +25,8 @@ export interface LogOptions {
 export interface AuditLogText {
   readonly name: string;
   readonly text: string | undefined;
+  /** The host whose own current log this is; undefined for a file named with --file. */
+  readonly hostId?: string;
 }
 
 /** What the daemon's log is called in messages. */
@@ -83,13 +87,22 @@ export async function readAllPages(
 /** Reads the log the options name, else the daemon's, else (saying so) the default state folder's file. */
 export async function readAuditLog(options: LogOptions, run: string | undefined): Promise<AuditLogText> {
   if (options.file === undefined && options.state === undefined) {
-    if (await probeDaemon(run)) {
+    const daemon = await probeDaemon(run);
+    if (daemon) {
       const socketPath = daemonSocketPath(run);
       const bytes = await readAllPages((offset) => callDaemon('audit.read', { offset }, { socketPath }));
-      return { name: DAEMONS_LOG, text: bytes.toString('utf8') };
+      return { name: DAEMONS_LOG, text: bytes.toString('utf8'), hostId: daemon.hostId };
     }
     process.stderr.write(`note: no daemon answers, so this reads ${logFile(options)} itself\n`);
   }
   const file = logFile(options);
-  return { name: file, text: logExists(options) ? await readLogText(file) : undefined };
+  const text = logExists(options) ? await readLogText(file) : undefined;
+  const hostId = options.file === undefined ? stateHostId(options) : undefined;
+  return { name: file, text, ...(hostId === undefined ? {} : { hostId }) };
+}
+
+// The daemon writes its host id beside the log, readable by all (daemon/door/host-identity.ts).
+function stateHostId(options: LogOptions): string | undefined {
+  const file = path.join(stateFolder(options), 'host-id');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }

@@ -2,6 +2,8 @@
  * @module `scramble run` and `scramble shell`: signed commands to the portalgun daemon. `run` sends one;
  * the shell is a REPL that signs every line, opens the sealed replies, shows stderr visibly apart, names
  * the reason of every refusal, keeps its history (0600) and completes commands, verbs and portal names.
+ * What the guest wrote is shown without control sequences (a program's output so when it goes to a
+ * terminal): terminal-text.ts.
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,13 +14,17 @@ import { asMvError } from '../../errors/index.js';
 import type { MethodParamsInput, PortalSummary } from '../../protocol/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
+import { forTerminal, terminalSafe } from '../terminal-text.js';
 import { completeLine, SHELL_COMMANDS, type ShellCall, shellCall } from './shell-commands.js';
 import { tokenize } from './tokenize.js';
 
 async function perform(call: ShellCall, socketPath: string): Promise<unknown> {
   const { callDaemon } = await import('../daemon-client.js');
   const { upPortal } = await import('../signed-images.js');
-  const options = { socketPath, onProgress: (m: string) => process.stderr.write(`${styleText('dim', m)}\n`) };
+  const options = {
+    socketPath,
+    onProgress: (m: string) => process.stderr.write(`${styleText('dim', terminalSafe(m))}\n`),
+  };
   // A boot needs its image signed by the owner first, the same way `portalgun up` does it.
   if (call.method === 'portal.up') return upPortal(call.params as MethodParamsInput<'portal.up'>, options);
   return callDaemon(call.method, call.params as never, options);
@@ -29,26 +35,31 @@ async function show(result: unknown): Promise<number> {
   const inner = (result as { result?: unknown }).result ?? result;
   if (typeof inner === 'object' && inner !== null && 'stdout' in inner && 'stderr' in inner) {
     const run = inner as { stdout: string; stderr: string; exitCode: unknown };
-    process.stdout.write(run.stdout);
-    if (run.stderr) process.stdout.write(styleText('red', run.stderr));
+    process.stdout.write(forTerminal(process.stdout, run.stdout));
+    if (run.stderr) process.stdout.write(styleText('red', forTerminal(process.stdout, run.stderr)));
     if (run.exitCode !== 0) process.stdout.write(styleText('yellow', `[exit ${String(run.exitCode)}]\n`));
     return typeof run.exitCode === 'number' ? run.exitCode : 1;
   }
   const portals = (inner as { portals?: PortalSummary[] }).portals;
   if (portals) {
     const { renderPortalTable } = await import('../render/portal-table.js');
-    writeText(renderPortalTable(portals));
+    writeText(terminalSafe(renderPortalTable(portals)));
     return 0;
   }
-  writeText(typeof inner === 'string' ? inner : (await import('../render/yaml-text.js')).yamlText(inner));
+  writeText(
+    terminalSafe(
+      typeof inner === 'string' ? inner : (await import('../render/yaml-text.js')).yamlText(inner),
+    ),
+  );
   return 0;
 }
 
 function showError(error: unknown): void {
   const failure = asMvError(error);
   const label = failure.code.startsWith('auth.') ? 'refused' : 'error';
-  process.stdout.write(`${styleText('red', `${label}: ${failure.message} [${failure.code}]`)}\n`);
-  if (failure.hint) process.stdout.write(`${styleText('dim', `  hint: ${failure.hint}`)}\n`);
+  const message = terminalSafe(`${label}: ${failure.message} [${failure.code}]`);
+  process.stdout.write(`${styleText('red', message)}\n`);
+  if (failure.hint) process.stdout.write(`${styleText('dim', `  hint: ${terminalSafe(failure.hint)}`)}\n`);
 }
 
 /** Runs one shell line and prints its outcome; returns the portal names when the reply listed them. */

@@ -97,7 +97,10 @@ describe('portalgun init and the scramble CLI', { timeout: 120_000 }, () => {
       assert.match(own.stdout, /^ok: 0 entries; no audit log yet at /, 'the CLI sees an empty state folder');
       const verified = run('scramble', ['audit', 'verify'], env, wrap);
       assert.equal(verified.status, 0, verified.stderr);
-      assert.match(verified.stdout, /^ok: \d+ entries, chain intact \(head sha256:[0-9a-f]{64}\)\n$/);
+      assert.match(
+        verified.stdout,
+        /^ok: \d+ entries, chain intact \(head sha256:[0-9a-f]{64}\)\n\d+ checkpoints signed by host /,
+      );
       assert.equal(verified.stderr, '');
       const shown = run('scramble', ['--json', 'audit', 'show', '--tail', '1'], env, wrap);
       assert.equal(shown.status, 0, shown.stderr);
