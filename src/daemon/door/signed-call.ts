@@ -183,7 +183,9 @@ async function runVerified(bytes: Uint8Array, run: RunContext): Promise<unknown>
   try {
     resolved = (await deps.resolveTargets?.(method, params.data)) ?? {};
   } catch (error) {
-    return deps.authorizer.refuseWith(asMvError(error), { ...audit, verb: method });
+    // Audited with the target the caller named, as it could not be resolved.
+    const named = policyTargetsOf(method, params.data, { hostId: trust.hostId, resolved: {} });
+    return deps.authorizer.refuseWith(asMvError(error), { ...audit, verb: method, target: named.primary });
   }
   const targets = policyTargetsOf(method, params.data, { hostId: trust.hostId, resolved });
   const release = await deps.authorizer.authorize(

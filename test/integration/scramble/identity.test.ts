@@ -135,9 +135,9 @@ describe('the recovery kit', { timeout: 120_000 }, () => {
     const restored = scramble(['--json', 'id', 'restore', '--from', kit], { passphrase: NEW_PASSPHRASE });
     assert.equal(restored.status, 0, restored.stderr);
     assert.equal((JSON.parse(restored.stdout) as { scrambleId: string }).scrambleId, original.scrambleId);
-    assert.equal(show(restored.home).derivation, 'restored');
     const session = scramble(['session', 'new'], { home: restored.home, passphrase: NEW_PASSPHRASE });
     assert.equal(session.status, 0, session.stderr);
+    assert.equal(show(restored.home).derivation, 'restored');
     assert.equal(show(restored.home).scrambleId, original.scrambleId);
   });
 
