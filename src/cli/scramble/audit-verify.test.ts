@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type AuditEntry, chainEntry, checkpointEntry } from '../../audit/index.js';
 import { canonicalJson } from '../../digest/index.js';
+import { pinHost } from '../../scramble/host/index.js';
 import { hostKeyFromSeed } from '../../scramble/index.js';
 import { verifyAuditLog } from './audit-verify.js';
 
@@ -54,6 +55,15 @@ describe('verifyAuditLog', () => {
     const other = { hostId, key: hostKeyFromSeed(new Uint8Array(32).fill(6)) };
     assert.equal(problem(verify(home, textOf(logOf(9, other)))), 'foreign-key');
     assert.equal(problem(verify(home, textOf(logOf(9, other)), { reanchor: true })), 'ok');
+  });
+
+  it('checks against the key portalgun init pinned for the host, even with --reanchor', () => {
+    const home = freshHome();
+    pinHost(home, hostId, hostKeyFromSeed(new Uint8Array(32).fill(7)).publicKey, 1_700_000_000_000);
+    assert.equal(problem(verify(home, textOf(logOf(2)))), 'foreign-key');
+    assert.equal(problem(verify(home, textOf(logOf(2)), { reanchor: true })), 'foreign-key');
+    const pinnedSigner = { hostId, key: hostKeyFromSeed(new Uint8Array(32).fill(7)) };
+    assert.equal(problem(verify(home, textOf(logOf(2, pinnedSigner)))), 'ok');
   });
 
   it('checks a copy (--file) against the key seen for its host, never against the head, and remembers nothing', () => {

@@ -1,10 +1,12 @@
 /**
  * @module `scramble audit verify` over a log's text: the chain, every checkpoint against the host's key,
  * and, for a host's own current log, the head this user saw before (audit-heads.json), which must still be
- * there at its place. The host key is the one first seen signing this host's checkpoints, remembered with
- * the head (trust on first use). A verified head is remembered for the next look; a break is never.
+ * there at its place. The host key is the one `portalgun init` pinned for that host (known-hosts.json);
+ * for a host never pinned, the one first seen signing its checkpoints, remembered with the head (trust on
+ * first use). A verified head is remembered for the next look; a break is never.
  */
 import { type AnchoredLogVerdict, type AnchorProblem, verifyAnchoredText } from '../../audit/index.js';
+import { pinnedHost } from '../../scramble/host/index.js';
 import { hostKeyFingerprint } from '../../scramble/index.js';
 import { rememberHead, type SeenHead, seenHead } from './audit-heads.js';
 
@@ -39,7 +41,9 @@ export function verifyAuditLog(request: VerifyRequest): VerifyOutcome {
   const hostId = request.hostId ?? (peeked.ok ? peeked.hostId : undefined);
   const known = hostId === undefined || request.reanchor ? undefined : seenHead(request.home, hostId);
   const seen = request.hostId === undefined ? undefined : known;
-  const hostKey = keyBytes(known?.hostKey);
+  // A pinned key wins over what a log's checkpoints say: --reanchor forgets heads, never the pin.
+  const pinned = hostId === undefined ? undefined : pinnedHost(request.home, hostId);
+  const hostKey = pinned?.publicKey ?? keyBytes(known?.hostKey);
   const verdict = verifyAnchoredText(request.text, {
     ...(hostKey === undefined ? {} : { hostKey }),
     ...(hostId === undefined ? {} : { hostId }),
