@@ -168,6 +168,18 @@ describe('long names', () => {
     assert.notEqual(other.target, entry.target, 'two long names stay apart');
   });
 
+  it('records an empty target (a method without target fields) as none', () => {
+    const entry = chainEntry(undefined, {
+      time: 1,
+      decision: 'allow',
+      code: 'ok',
+      verb: 'image.gc',
+      target: '',
+    });
+    assert.equal('target' in entry, false);
+    assert.equal(entry.verb, 'image.gc');
+  });
+
   it('keeps a name of 256 characters as it is, and never splits a character in the prefix', () => {
     const exact = 'a'.repeat(256);
     assert.equal(chainEntry(undefined, { ...decision(1), target: exact }).target, exact);

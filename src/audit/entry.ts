@@ -147,7 +147,9 @@ function withAuditNames(fields: AuditFields): AuditFields {
   const named: Record<string, unknown> = { ...fields };
   for (const key of NAMES) {
     const value = named[key];
-    if (typeof value === 'string') named[key] = auditName(value);
+    // A method without target fields has an empty target: recorded as none.
+    if (value === '') delete named[key];
+    else if (typeof value === 'string') named[key] = auditName(value);
   }
   return named as AuditFields;
 }
