@@ -3,7 +3,7 @@
  * time since the command started. A step may quote the guest (its status lines), so it is printed
  * without control sequences.
  */
-import { terminalSafe } from './terminal-text.js';
+import { terminalSafe } from '../text/index.js';
 
 /** A progress printer for one command. */
 export function progressPrinter(): (message: string) => void {

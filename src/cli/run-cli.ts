@@ -5,9 +5,9 @@
  */
 import { type Command, CommanderError } from 'commander';
 import { errorToJson, exitCodeOf, formatErrorText } from '../errors/index.js';
+import { terminalSafe } from '../text/index.js';
 import { toCliError } from './cli-error.js';
 import { writeJson } from './output.js';
-import { terminalSafe } from './terminal-text.js';
 
 /** Whether the user asked for --json: only words before `--` count, the ones after it are a program's own. */
 export function wantsJson(argv: readonly string[]): boolean {

@@ -5,8 +5,8 @@
  */
 
 import type { Command } from 'commander';
+import { terminalSafe } from '../../text/index.js';
 import { writeJson, writeText } from '../output.js';
-import { terminalSafe } from '../terminal-text.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `ps`, `status` and `logs`. */

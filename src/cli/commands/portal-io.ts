@@ -6,7 +6,7 @@
  * (terminal-text.ts); `console` and `shell` pass the guest's bytes raw, as a terminal there is the point.
  */
 import type { Command } from 'commander';
-import { forTerminal, terminalSafe } from '../terminal-text.js';
+import { forTerminal, terminalSafe } from '../../text/index.js';
 import { globalOptions } from './global-options.js';
 
 /** Registers `exec`, `console` and `shell`. */

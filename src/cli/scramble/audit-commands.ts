@@ -8,10 +8,10 @@
 import type { Command } from 'commander';
 import type { AuditEntry, DecisionEntry, ResetEntry } from '../../audit/index.js';
 import { MvError } from '../../errors/index.js';
+import { terminalSafe } from '../../text/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
 import { renderColumns } from '../render/columns.js';
-import { terminalSafe } from '../terminal-text.js';
 import type { LogOptions } from './audit-source.js';
 
 const FILE_HELP = "read this log file, not the daemon's log";

@@ -12,9 +12,9 @@ import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { asMvError } from '../../errors/index.js';
 import type { MethodParamsInput, PortalSummary } from '../../protocol/index.js';
+import { forTerminal, terminalSafe } from '../../text/index.js';
 import { globalOptions } from '../commands/global-options.js';
 import { writeJson, writeText } from '../output.js';
-import { forTerminal, terminalSafe } from '../terminal-text.js';
 import { completeLine, SHELL_COMMANDS, type ShellCall, shellCall } from './shell-commands.js';
 import { tokenize } from './tokenize.js';
 

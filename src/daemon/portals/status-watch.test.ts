@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../../errors/index.js';
-import { NotReadyError, type ReadyWait, stripControl, tailLines, waitForReady } from './status-watch.js';
+import { NotReadyError, type ReadyWait, tailLines, waitForReady } from './status-watch.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mv-status-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -154,20 +154,6 @@ describe('waitForReady', () => {
       (error: unknown) =>
         error instanceof Error && (error.name === 'AbortError' || error.message === 'cancelled'),
     );
-  });
-});
-
-describe('stripControl', () => {
-  it('removes escape sequences and control characters but keeps newlines and tabs', () => {
-    assert.equal(stripControl('\x1b[1;32mOK\x1b[0m\tdone\r\n\x07bell\x7f\n'), 'OK\tdone\nbell\n');
-  });
-
-  it('keeps ordinary and non-ASCII text as it is', () => {
-    assert.equal(stripControl('portal: ready — ünïcode'), 'portal: ready — ünïcode');
-  });
-
-  it('drops an unterminated escape sequence at the end', () => {
-    assert.equal(stripControl('text\x1b[12'), 'text');
   });
 });
 

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MvError } from '../../errors/index.js';
 import { runFiles } from '../../instance/index.js';
 import type { PortalPorts } from '../../qemu/index.js';
+import { terminalSafe } from '../../text/index.js';
 
 /** Options of a wait for readiness. */
 export interface ReadyWait {
@@ -93,25 +94,10 @@ async function readFrom(file: string, offset: number): Promise<Buffer> {
   }
 }
 
-/** Text with terminal escape sequences and control characters (other than newline and tab) removed. */
-export function stripControl(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x1b && text[i + 1] === '[') {
-      i += 2;
-      while (i < text.length && !/[A-Za-z]/.test(text[i] ?? 'x')) i++;
-      continue;
-    }
-    if (code === 0x0a || code === 0x09 || (code >= 0x20 && code !== 0x7f)) out += text[i];
-  }
-  return out;
-}
-
 /** The last `count` non-empty lines of a text file, cleaned for display ("" if it does not exist). */
 export async function tailLines(file: string, count: number): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return stripControl(text)
+  return terminalSafe(text)
     .split('\n')
     .filter((l) => l.trim() !== '')
     .slice(-count)

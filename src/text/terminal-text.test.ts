@@ -95,3 +95,17 @@ describe('forTerminal', () => {
     assert.equal(forTerminal({}, text), text);
   });
 });
+
+describe('terminalSafe on a status file (as tailLines shows it)', () => {
+  it('removes escape sequences and control characters but keeps newlines and tabs', () => {
+    assert.equal(terminalSafe('\x1b[1;32mOK\x1b[0m\tdone\r\n\x07bell\x7f\n'), 'OK\tdone\nbell\n');
+  });
+
+  it('keeps ordinary and non-ASCII text as it is', () => {
+    assert.equal(terminalSafe('portal: ready — ünïcode'), 'portal: ready — ünïcode');
+  });
+
+  it('drops an unterminated escape sequence at the end', () => {
+    assert.equal(terminalSafe('text\x1b[12'), 'text');
+  });
+});
