@@ -5,11 +5,10 @@
  * or replaced on the host is noticed here, off the host's disk. A damaged file, or one others could change,
  * is refused rather than read as empty: an empty file would accept any log.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
-import { writeFileAtomicSync } from '../../files/host/index.js';
+import { readPrivateJson, writePrivateJson } from '../../scramble/host/index.js';
 
 const HEAD = z.strictObject({
   count: z.number().int().nonnegative(),
@@ -34,24 +33,12 @@ function headsFile(home: string): string {
 
 function readHeads(home: string): z.output<typeof HEADS> {
   const file = headsFile(home);
-  if (!existsSync(file)) return { v: 1, hosts: {} };
-  if ((statSync(file).mode & 0o077) !== 0) {
-    throw new MvError('scramble.bad-key-file', `${file} may be changed or read by others`, {
-      hint: `Check who changed it, then chmod 600 ${file}.`,
-    });
-  }
-  let parsed: z.ZodSafeParseResult<z.output<typeof HEADS>>;
-  try {
-    parsed = HEADS.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  } catch {
-    parsed = HEADS.safeParse(undefined);
-  }
-  if (!parsed.success) {
-    throw new MvError('scramble.bad-key-file', `${file} is damaged`, {
+  const damaged = (cause: unknown) =>
+    new MvError('scramble.bad-key-file', `${file} is damaged`, {
+      cause,
       hint: 'Restore it from a backup; removing it forgets every audit head seen, so a cut log would pass once.',
     });
-  }
-  return parsed.data;
+  return readPrivateJson(file, HEADS, damaged) ?? { v: 1, hosts: {} };
 }
 
 /** The head last seen of `hostId`'s log, if any. */
@@ -64,6 +51,5 @@ export function rememberHead(home: string, hostId: string, head: SeenHead): void
   const heads = readHeads(home);
   const next = { ...heads, hosts: { ...heads.hosts, [hostId]: head } };
   // A user who verifies before making keys still gets a private folder, as the keys would.
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  writeFileAtomicSync(headsFile(home), `${JSON.stringify(next, null, 2)}\n`, 0o600);
+  writePrivateJson(headsFile(home), next);
 }

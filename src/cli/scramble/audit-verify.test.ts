@@ -83,8 +83,8 @@ describe('verifyAuditLog', () => {
     const file = path.join(home, 'audit-heads.json');
     chmodSync(file, 0o644);
     assert.throws(() => verify(home, textOf(logOf(1))), {
-      code: 'scramble.bad-key-file',
-      message: /read by others/,
+      code: 'scramble.loose-permissions',
+      message: /open to group or others/,
     });
     chmodSync(file, 0o600);
     writeFileSync(file, '{"v":1,"hosts":');

@@ -38,7 +38,6 @@ import {
   sealTo,
   signHostReply,
   verbPermitted,
-  verifyCertificate,
   verifyEnvelope,
 } from '../../scramble/index.js';
 import type { ReplayStore } from '../state/replay-store.js';

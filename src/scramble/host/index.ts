@@ -23,4 +23,5 @@ export {
   pinHost,
   pinnedHost,
 } from './known-hosts.js';
+export { checkPrivate, readPrivateJson, writePrivateJson } from './private-file.js';
 export { splitRootSeed } from './recovery-split.js';

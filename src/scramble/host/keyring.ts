@@ -10,12 +10,11 @@
  * user's own: keys others can read are spent, and keys others can replace are not the user's.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
-import { writeFileAtomicSync } from '../../files/host/index.js';
 import {
   type Certificate,
   checkPassphraseStrength,
@@ -37,6 +36,7 @@ import {
   type SessionKey,
   sessionKeyFromSeed,
 } from '../index.js';
+import { readPrivateJson, writePrivateJson } from './private-file.js';
 
 /** Random bytes from the OS. */
 export const osRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
@@ -84,12 +84,6 @@ export interface Session {
   readonly encryption: EncryptionKey;
 }
 
-function writePrivate(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  chmodSync(path.dirname(file), 0o700);
-  writeFileAtomicSync(file, `${JSON.stringify(value, null, 2)}\n`, 0o600);
-}
-
 /** The fields a key file must have before anything reads them (the keys are checked when they are loaded). */
 const KEY_FILE_SHAPES = {
   identity: z.looseObject({
@@ -110,52 +104,18 @@ const KEY_FILE_SHAPES = {
   }),
 } as const;
 
-/** Refuses a key file, or its folder, that group or others may use, or that is not the user's own. */
-function checkPrivate(file: string): void {
-  const folder = path.dirname(file);
-  const uid = process.getuid?.();
-  for (const where of [folder, file]) {
-    const stat = statSync(where);
-    if (uid !== undefined && stat.uid !== uid) {
-      throw new MvError(
-        'scramble.loose-permissions',
-        `${where} belongs to uid ${stat.uid}, not to you (uid ${uid})`,
-        {
-          hint: `Keys must be your own: chown -R ${uid} ${folder}, or run as the user whose keys these are.`,
-        },
-      );
-    }
-    if ((stat.mode & 0o077) !== 0) {
-      const octal = (stat.mode & 0o777).toString(8).padStart(3, '0');
-      throw new MvError(
-        'scramble.loose-permissions',
-        `${where} is open to group or others (mode ${octal}); Scramble keys must be yours alone`,
-        { hint: `chmod 700 ${folder} && chmod 600 ${file}; if others could read it, revoke its keys.` },
-      );
-    }
-  }
-}
-
 function readJson<T>(file: string, what: string, shape: keyof typeof KEY_FILE_SHAPES): T {
   if (!existsSync(file)) {
     throw new MvError('scramble.no-identity', `No ${what} in ${path.dirname(file)}`, {
       hint: 'Create one with "scramble id new" (or "portalgun init"), then "scramble session new".',
     });
   }
-  checkPrivate(file);
   const damaged = (cause?: unknown) =>
     new MvError('scramble.bad-key-file', `${file} is damaged: it is not a ${what} file`, {
       cause,
       hint: 'Restore it from a backup, or make a new one: "scramble session new"; for the identity, "scramble id restore" from its recovery kit.',
     });
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw damaged(cause);
-  }
-  if (!KEY_FILE_SHAPES[shape].safeParse(json).success) throw damaged();
-  return json as T;
+  return readPrivateJson(file, KEY_FILE_SHAPES[shape], damaged) as T;
 }
 
 /** A key's bytes from a key file, strictly decoded. */
@@ -194,7 +154,7 @@ async function writeIdentity(
     root: await encryptRootSeed(seed, fields.passphrase, { random: osRandom }),
   };
   seed.fill(0);
-  writePrivate(file, identity);
+  writePrivateJson(file, identity);
   return root;
 }
 
@@ -279,7 +239,7 @@ export function createSession(
       certificate: encryption.certificate,
     },
   };
-  writePrivate(path.join(options.home ?? scrambleHome(), 'session.json'), file);
+  writePrivateJson(path.join(options.home ?? scrambleHome(), 'session.json'), file);
   return { scrambleId: root.scrambleId, signing, encryption };
 }
 

@@ -59,7 +59,7 @@ describe('known hosts', () => {
     pinHost(home, 'ha', first.publicKey, 1);
     const file = path.join(home, 'known-hosts.json');
     chmodSync(file, 0o620);
-    assert.throws(() => pinnedHost(home, 'ha'), { code: 'scramble.bad-key-file' });
+    assert.throws(() => pinnedHost(home, 'ha'), { code: 'scramble.loose-permissions' });
     chmodSync(file, 0o600);
     writeFileSync(file, '{"v":1,"hosts":{"ha":{"publicKey":"AAAA","pinnedAt":1}}}');
     assert.throws(() => pinnedHost(home, 'ha'), { code: 'scramble.bad-key-file' });

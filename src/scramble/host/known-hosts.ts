@@ -5,12 +5,11 @@
  * the CLI takes an answer only if that key signed it, and `scramble host forget` is the one way to accept
  * a new key for the same host (after a reinstall).
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MvError } from '../../errors/index.js';
-import { writeFileAtomicSync } from '../../files/host/index.js';
 import { decodeBase64Url, encodeBase64Url, hostKeyFingerprint } from '../index.js';
+import { readPrivateJson, writePrivateJson } from './private-file.js';
 
 /** A host as pinned. */
 export interface PinnedHost {
@@ -46,22 +45,7 @@ function damaged(file: string, cause?: unknown): MvError {
 
 function readFile(home: string): KnownHostsFile {
   const file = fileOf(home);
-  if (!existsSync(file)) return { v: 1, hosts: {} };
-  // A list others may write lets them pin a key of their own for your host.
-  if ((statSync(file).mode & 0o022) !== 0) {
-    throw new MvError('scramble.bad-key-file', `${file} may be written by others than you`, {
-      hint: `Check who changed it, then: chmod 600 ${file}`,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw damaged(file, cause);
-  }
-  const parsed = FILE.safeParse(json);
-  if (!parsed.success) throw damaged(file, parsed.error);
-  return parsed.data;
+  return readPrivateJson(file, FILE, (cause) => damaged(file, cause)) ?? { v: 1, hosts: {} };
 }
 
 function hostOf(file: string, hostId: string, stored: { publicKey: string; pinnedAt: number }): KnownHost {
@@ -86,8 +70,7 @@ export function knownHosts(home: string): KnownHost[] {
 }
 
 function write(home: string, hosts: KnownHostsFile['hosts']): void {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  writeFileAtomicSync(fileOf(home), `${JSON.stringify({ v: 1, hosts }, null, 2)}\n`, 0o600);
+  writePrivateJson(fileOf(home), { v: 1, hosts });
 }
 
 /**
