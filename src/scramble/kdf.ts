@@ -70,7 +70,9 @@ export function parseRootSalt(text: string): Uint8Array {
 
 function checkSalt(salt: Uint8Array, what: string): void {
   if (salt.length !== SALT_BYTES) {
-    throw new MvError('usage.invalid', `${what} has ${SALT_BYTES} bytes, not ${salt.length}`);
+    throw new MvError('usage.invalid', `${what} has ${SALT_BYTES} bytes, not ${salt.length}`, {
+      hint: 'Copy the "salt" of the identity\'s rootKdf ("scramble id show --json" or its public export) whole.',
+    });
   }
 }
 

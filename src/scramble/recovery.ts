@@ -50,7 +50,8 @@ function badRecovery(message: string, hint: string): MvError {
 
 /** The 24 words of a 32-byte root seed. */
 export async function recoveryPhraseOf(seed: Uint8Array): Promise<string[]> {
-  if (seed.length !== SEED_BYTES) throw new MvError('usage.invalid', `A root seed has ${SEED_BYTES} bytes`);
+  if (seed.length !== SEED_BYTES)
+    throw new MvError('internal.bug', `A root seed has ${SEED_BYTES} bytes (please report)`);
   return entropyToMnemonic(seed, wordlist).split(' ');
 }
 
