@@ -49,6 +49,12 @@ describe('router rulesets', () => {
       'nothing is accepted from the uplink',
     );
     assert.ok(input.includes('iifname "universe" ip daddr 10.0.0.1 icmp type echo-request accept'));
+    assert.ok(
+      chainRules(text, 'inet mv_filter', 'mv_output').includes(
+        'oifname "uplink" icmp type destination-unreachable icmp code != frag-needed drop',
+      ),
+      'no unreachable error about a vanished portal leaves on the uplink',
+    );
   });
 
   it('galaxy: forwards only into the tunnel; its own output leaves universe only as WireGuard to the endpoint', () => {

@@ -151,7 +151,13 @@ function universeChains(): [NftChain[], NftChain[]] {
       name: 'mv_output',
       why: "the router's own traffic",
       hook: hook('output', 'accept', 'accept: the router runs only forwarding and its DHCP client'),
-      rules: [NO_IPV6],
+      rules: [
+        NO_IPV6,
+        r(
+          'oifname "uplink" icmp type destination-unreachable icmp code != frag-needed drop',
+          'replies on their way to a portal that went away die quietly: the LAN never learns of it; frag-needed still goes',
+        ),
+      ],
     },
   ];
   return [
