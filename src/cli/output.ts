@@ -1,7 +1,7 @@
 /**
  * @module How commands write results: human text or `--json`, always to stdout, always ending in a newline.
  */
-import { prettyJson } from '../digest/index.js';
+import { prettyJson } from '../json/index.js';
 
 /** Writes a JSON document (sorted keys, indented). */
 export function writeJson(value: unknown): void {

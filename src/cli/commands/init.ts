@@ -4,7 +4,6 @@
  * process). From then on every daemon command is signed with the session key and every reply sealed to the
  * encryption key.
  */
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { MvError } from '../../errors/index.js';
 import { privilegedEntryPath } from '../../install/host/index.js';
@@ -22,10 +21,11 @@ interface InitOptions extends IdentityFlags {
   readonly force?: boolean;
 }
 
-function registerOwner(
+async function registerOwner(
   payload: unknown,
   options: { state?: string | undefined; force: boolean },
 ): Promise<string> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const args = [
       privilegedEntryPath(),

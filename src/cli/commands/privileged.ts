@@ -2,12 +2,12 @@
  * @module `portalgun daemon` and `portalgun image kernel`: privileged work runs in its own process (the
  * daemon entry point), which these commands start and wait for; the CLI never loads that code itself.
  */
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { privilegedEntryPath } from '../../install/host/index.js';
 import { globalOptions } from './global-options.js';
 
-function runPrivileged(args: readonly string[]): Promise<number> {
+async function runPrivileged(args: readonly string[]): Promise<number> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [privilegedEntryPath(), ...args], { stdio: 'inherit' });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

@@ -3,7 +3,6 @@
  * unix socket when it is installed (and `--print` was not given); otherwise prints how to connect.
  * `portalgun screenshot <portal>` saves what the display shows as a PNG.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -55,6 +54,7 @@ export function registerView(program: Command): void {
       if (global.json) return writeJson({ ...display, uri: viewerUri(display) });
       const viewer = options.print ? undefined : findViewer();
       if (!viewer) return writeText(renderViewHelp(name, display));
+      const { spawn } = await import('node:child_process');
       const child = spawn(viewer, [viewerUri(display)], { stdio: 'inherit' });
       process.exitCode = await new Promise<number>((resolve, reject) => {
         child.once('error', (error) =>
