@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Writes the man pages dist/man/portalgun.1 and dist/man/scramble.1 (roff) from the compiled CLIs' command
-// trees, as the last step of `npm run build`: the pages list exactly the commands, aliases and options the
-// build has, so they cannot go stale and are not kept in git. package.json's "man" field installs them;
-// `man -l dist/man/portalgun.1` reads one from a checkout.
+// Writes the man pages dist/man/portalgun.1 and dist/man/scramble.1 (roff), and every --help page
+// (dist/cli/help.json, printed by src/cli/start.ts without loading the tree), from the compiled CLIs' command
+// trees, as the last step of `npm run build`: they list exactly the commands, aliases and options the
+// build has, so they cannot go stale and are not kept in git. package.json's "man" field installs the man
+// pages; `man -l dist/man/portalgun.1` reads one from a checkout.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ const { buildScrambleProgram } = await import(dist('scramble/program.js'));
 const { describeCommand } = await import(dist('completion/command-spec.js'));
 const { renderManPage } = await import(dist('completion/man-page.js'));
 const { PORTALGUN_SECTIONS, SCRAMBLE_SECTIONS } = await import(dist('completion/man-sections.js'));
+const { renderHelpPages } = await import(dist('help-pages.js'));
 
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const pages = [
@@ -25,4 +27,11 @@ for (const [name, program, sections] of pages) {
   const page = renderManPage(describeCommand(program), { version, manual: 'Multiverse', sections });
   writeFileSync(path.join(root, 'dist/man', `${name}.1`), page);
 }
-console.log(`wrote dist/man/portalgun.1 and dist/man/scramble.1 (${version})`);
+const helpPages = Object.fromEntries(
+  pages.map(([name]) => {
+    const program = name === 'portalgun' ? buildProgram(version) : buildScrambleProgram(version);
+    return [name, renderHelpPages(program)];
+  }),
+);
+writeFileSync(path.join(root, 'dist/cli/help.json'), `${JSON.stringify(helpPages)}\n`);
+console.log(`wrote dist/man/portalgun.1 and dist/man/scramble.1 (${version}), and dist/cli/help.json`);

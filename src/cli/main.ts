@@ -1,9 +1,9 @@
 /**
- * @module Entry point of the `portalgun` CLI: builds the command tree and runs it (see run-cli.ts for how
- * failures become messages and exit codes).
+ * @module Entry point of the `portalgun` CLI: builds the command tree and runs it (see start.ts for what is
+ * loaded when, run-cli.ts for how failures become messages and exit codes).
  */
-import { buildProgram } from './program.js';
-import { runCli } from './run-cli.js';
-import { packageVersion } from './version.js';
+import { startCli } from './start.js';
 
-process.exitCode = await runCli(buildProgram(packageVersion()), process.argv.slice(2));
+process.exitCode = await startCli('portalgun', process.argv.slice(2), async (version) =>
+  (await import('./program.js')).buildProgram(version),
+);

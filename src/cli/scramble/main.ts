@@ -1,9 +1,9 @@
 /**
- * @module Entry point of the `scramble` CLI: builds the command tree and runs it (see ../run-cli.ts for how
- * failures become messages and exit codes).
+ * @module Entry point of the `scramble` CLI: builds the command tree and runs it (see ../start.ts for what is
+ * loaded when, ../run-cli.ts for how failures become messages and exit codes).
  */
-import { runCli } from '../run-cli.js';
-import { packageVersion } from '../version.js';
-import { buildScrambleProgram } from './program.js';
+import { startCli } from '../start.js';
 
-process.exitCode = await runCli(buildScrambleProgram(packageVersion()), process.argv.slice(2));
+process.exitCode = await startCli('scramble', process.argv.slice(2), async (version) =>
+  (await import('./program.js')).buildScrambleProgram(version),
+);

@@ -3,6 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { renderHelpPages } from '../../../src/cli/help-pages.js';
+import { buildProgram } from '../../../src/cli/program.js';
+import { buildScrambleProgram } from '../../../src/cli/scramble/program.js';
 import { REPO_ROOT } from '../../support/catalogue.js';
 
 const home = mkdtempSync('/tmp/mv-scramble-edges-');
@@ -74,6 +77,24 @@ describe('scramble and portalgun on rough input', () => {
     assert.equal(scramble.status, 0);
     assert.match(scramble.stdout, /^\d+\.\d+\.\d+\n$/);
     assert.equal(scramble.stdout, portalgun.stdout);
+  });
+
+  it('prints the help pages the build stored, the same as commander renders from the source', () => {
+    const version = run('portalgun', ['--version']).stdout.trim();
+    const trees = { portalgun: buildProgram(version), scramble: buildScrambleProgram(version) };
+    for (const [bin, words] of [
+      ['portalgun', []],
+      ['portalgun', ['start']],
+      ['portalgun', ['image', 'build']],
+      ['scramble', []],
+      ['scramble', ['audit', 'verify']],
+    ] as const) {
+      const stored = run(bin, [...words, '--help']);
+      assert.equal(stored.status, 0, stored.stderr);
+      assert.equal(stored.stdout, renderHelpPages(trees[bin])[words.join(' ')], `${bin} ${words.join(' ')}`);
+      const rendered = run(bin, ['--json', ...words, '--help']);
+      assert.equal(rendered.stdout, stored.stdout, 'commander, given an option, prints the same page');
+    }
   });
 
   it('ends the Scramble Shell cleanly at the end of piped input (exit 0)', () => {
