@@ -18,7 +18,6 @@ import { storeRevocation } from './door/revocations.js';
 import { type Caller, type Handler, requireCaller } from './door/server.js';
 import { readFormulaTreeFiles, readFormulaTreeInfo } from './formula-tree.js';
 import { buildImageHandlers, type ImageHandlerDeps } from './images/image-handlers.js';
-import { PortalAgents } from './portals/portal-agent.js';
 import { allows, requireAllowed } from './portals/portal-lifecycle.js';
 import { readConsoleLog } from './portals/portal-logs.js';
 import type { PortalManager } from './portals/portal-manager.js';
@@ -44,7 +43,7 @@ export function buildHandlers(
   config: DaemonConfig,
   { store, manager, images, audit }: HandlerDeps,
 ): Record<MethodName, Handler> {
-  const agents = new PortalAgents();
+  const { agents } = manager;
   const handlers: { [M in MethodName]: Typed<M> } = {
     'system.version': async () => ({
       version: config.version,

@@ -4,7 +4,7 @@
  * not in the tests, because the daemon's code may reach the agent's guest half only through this door
  * (see `.dependency-cruiser.cjs`).
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { createTestSigner, TEST_BOOT, type TestSigner } from '../../src/agent/_test-envelopes.js';
 import { createAuthenticator } from '../../src/agent/guest/authenticate.js';
 import type { AgentConfig } from '../../src/agent/guest/config.js';
@@ -43,8 +43,11 @@ export async function serveFakeGuest(
   const authenticator = createAuthenticator(config.trust);
   const shells = new ShellSessions(system);
   let connections = 0;
+  const open = new Set<Socket>();
   const server = createServer((socket) => {
     connections += 1;
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     const session = createSession({
       config,
       system,
@@ -64,6 +67,11 @@ export async function serveFakeGuest(
   return {
     server,
     connections: () => connections,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // As a powered-off guest: the daemon's connection ends too.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of open) socket.destroy();
+      }),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * @module Host side of the portal agent: connects to the unix socket QEMU exposes for the agent's
- * virtio-serial port and sends requests over it. QEMU serves one client at a time, so callers connect per
- * use and close when done. Ids count up from 1 per connection. Each request may carry `auth`, the owner's
+ * virtio-serial port and sends requests over it. QEMU serves one client at a time: the daemon keeps one
+ * connection per portal (daemon/portals/portal-agent.ts), and closes it before another client needs the port.
+ * Ids count up from 1 per connection. Each request may carry `auth`, the owner's
  * signed envelope as base64url, which the guest verifies before it acts. Every failure is an `MvError`: the
  * socket cannot be reached (`agent.unreachable`), no answer in time (`agent.timeout`), the connection ends
  * or the guest breaks the protocol (`agent.disconnected`), or the agent's own refusal (see
@@ -43,6 +44,8 @@ export interface AgentRequestOptions {
 export interface AgentClient {
   /** Sends one request and resolves with its result; throws `MvError`. */
   request(verb: AgentVerb, args?: readonly string[], options?: AgentRequestOptions): Promise<JsonValue>;
+  /** Whether requests can still be sent: the connection was neither closed nor lost. */
+  isOpen(): boolean;
   /** Closes the connection; pending requests fail with `agent.disconnected`. */
   close(): void;
 }
@@ -136,6 +139,10 @@ class AgentConnection implements AgentClient {
       this.#pending.set(id, { resolve, reject, timer });
       this.#socket.write(frame);
     });
+  }
+
+  isOpen(): boolean {
+    return this.#closed === undefined;
   }
 
   close(): void {

@@ -1,4 +1,4 @@
 /**
  * @module The agent domain's adapters as other domains may use them: everything here touches the OS.
  */
-export { connectAgent } from './agent-client.js';
+export { type AgentClient, connectAgent } from './agent-client.js';

@@ -99,7 +99,20 @@ describe('PortalAgents.request', () => {
       stderr: '',
       truncated: false,
     });
-    assert.equal(guest.connections(), 2, 'one connection per request');
+    assert.equal(guest.connections(), 1, 'both requests went over one connection');
+  });
+
+  it('opens a new connection after release (a stop) and after the portal’s QEMU changed', async () => {
+    const record = await portal('released');
+    const guest = await startGuest(record);
+    const agents = new PortalAgents();
+    assert.equal(await agents.request(record, request('ping')), 'pong');
+    agents.release('released');
+    assert.equal(await agents.request(record, request('ping')), 'pong');
+    assert.equal(guest.connections(), 2);
+    assert.equal(await agents.request({ ...record, pid: (record.pid ?? 0) + 1 }, request('ping')), 'pong');
+    assert.equal(guest.connections(), 3, 'a restarted portal is a new connection');
+    agents.release('released');
   });
 
   it('refuses at once, sending nothing, a portal that is not ready', async () => {
@@ -175,7 +188,7 @@ describe('PortalAgents.request', () => {
     assert.equal((echoed as { stdout: string }).stdout, 'second\n');
     assert.equal(pong, 'pong');
     assert.deepEqual(busyGuest.events, ['gate started', 'gate ended', 'echo second']);
-    assert.equal(busyGuest.connections(), 3);
+    assert.equal(busyGuest.connections(), 1);
   });
 
   it('goes on with a portal’s queue after a request fails', async () => {

@@ -1,22 +1,23 @@
 /**
- * @module Talks to a running portal's agent for `exec` and `status`. Requests to one portal are queued,
- * because QEMU serves one agent connection at a time. Verbs are checked against the formula's list before
- * anything reaches the guest (the guest checks again: it trusts nobody either).
+ * @module Talks to a running portal's agent for `exec`, `status` and `shell`. The daemon keeps one open
+ * connection per portal and sends its requests over it one at a time: QEMU serves one agent connection at
+ * a time, and a guest whose host hangs up sees end of file and looks again only every 100 ms
+ * (agent/guest/read-loop.ts), which a connection per request paid on every call. The connection is
+ * released before the portal is stopped (the agent's `poweroff` opens its own), and replaced when the
+ * portal's QEMU is a new process or the old connection broke. Verbs are checked against the formula's list
+ * before anything reaches the guest (the guest checks again: it trusts nobody either).
  */
-import { connectAgent } from '../../agent/host/index.js';
+import { type AgentClient, connectAgent } from '../../agent/host/index.js';
 import { MvError } from '../../errors/index.js';
-import { AGENT_VERBS, isAgentVerb } from '../../guest-abi/index.js';
+import { AGENT_VERBS, type AgentVerb, isAgentVerb } from '../../guest-abi/index.js';
 import { portsOfInstance } from '../../plan/index.js';
 import type { PortalRecord } from '../state/portal-store.js';
 import { requireAllowed } from './portal-lifecycle.js';
 
-/** Checks a request against the portal's state and formula (throwing at once), and returns its sending. */
-function checkedRequest(
-  record: PortalRecord,
-  request: { readonly verb: string; readonly args: readonly string[]; readonly auth: string },
-  timeoutMs: number,
-): () => Promise<unknown> {
-  const { verb, args, auth } = request;
+type AgentRequest = { readonly verb: string; readonly args: readonly string[]; readonly auth: string };
+
+/** Checks a request against the portal's state and formula, throwing at once. */
+function checkRequest(record: PortalRecord, verb: string): asserts verb is AgentVerb {
   requireAllowed(record, 'agent');
   if (!isAgentVerb(verb)) {
     throw new MvError('agent.unknown-verb', `"${verb}" is not an agent verb`, {
@@ -28,31 +29,27 @@ function checkedRequest(
       hint: `Its formula allows: ${record.manifest.agent.verbs.join(', ')}.`,
     });
   }
-  return async () => {
-    const { agent: port } = portsOfInstance(record.manifest, record.instance);
-    const agent = await connectAgent(port.path, { timeoutMs: 5_000 });
-    try {
-      return await agent.request(verb, args, { timeoutMs, auth });
-    } finally {
-      agent.close();
-    }
-  };
 }
 
-/** The daemon's way to the portals' agents: one queue per portal, as QEMU serves one connection at a time. */
+/** The open connection to one portal's agent, and the QEMU process it goes to. */
+interface Link {
+  readonly pid: number | null;
+  readonly client: Promise<AgentClient>;
+}
+
+/** The daemon's way to the portals' agents: one connection and one queue per portal. */
 export class PortalAgents {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly links = new Map<string, Link>();
 
   /**
    * Sends one agent request to a ready portal, after every earlier request to it, with the user's signed
    * envelope (`auth`) that authorises it: the agent verifies that itself.
    */
-  request(
-    record: PortalRecord,
-    request: { readonly verb: string; readonly args: readonly string[]; readonly auth: string },
-    timeoutMs = 40_000,
-  ): Promise<unknown> {
-    const task = checkedRequest(record, request, timeoutMs);
+  request(record: PortalRecord, request: AgentRequest, timeoutMs = 40_000): Promise<unknown> {
+    const { verb, args, auth } = request;
+    checkRequest(record, verb);
+    const task = async () => (await this.client(record)).request(verb, args, { timeoutMs, auth });
     const previous = this.queues.get(record.name) ?? Promise.resolve();
     const next = previous.then(task, task);
     const tail = next.catch(() => undefined);
@@ -61,5 +58,29 @@ export class PortalAgents {
       if (this.queues.get(record.name) === tail) this.queues.delete(record.name);
     });
     return next;
+  }
+
+  /** Closes the connection to a portal's agent (before it is stopped); a later request opens a new one. */
+  release(name: string): void {
+    const link = this.links.get(name);
+    this.links.delete(name);
+    void link?.client.then(
+      (client) => client.close(),
+      () => undefined,
+    );
+  }
+
+  /** The open connection to the portal's current QEMU, opened when there is none. */
+  private async client(record: PortalRecord): Promise<AgentClient> {
+    const known = this.links.get(record.name);
+    if (known?.pid === record.pid) {
+      const client = await known.client.catch(() => undefined);
+      if (client?.isOpen()) return client;
+    }
+    this.release(record.name);
+    const { agent: port } = portsOfInstance(record.manifest, record.instance);
+    const client = connectAgent(port.path, { timeoutMs: 5_000 });
+    this.links.set(record.name, { pid: record.pid, client });
+    return client;
   }
 }

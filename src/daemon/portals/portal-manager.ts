@@ -24,6 +24,7 @@ import { bindPortalData } from './data-binding.js';
 import { claimHostDevices, releaseHostDevices } from './host-devices.js';
 import { rotateConsoleLog } from './log-folder.js';
 import { PortalMonitor } from './monitor.js';
+import { PortalAgents } from './portal-agent.js';
 import { cleanupRunDir, preparePortalFiles } from './portal-files.js';
 import { launchPortalQemu } from './portal-launch.js';
 import { requireAllowed } from './portal-lifecycle.js';
@@ -69,6 +70,8 @@ const LOG_ROTATION_MS = 2_000;
 
 /** Runs and supervises portals. */
 export class PortalManager {
+  /** The open connections to the portals' agents: requests go through them, stopping releases them. */
+  readonly agents = new PortalAgents();
   private readonly monitors = new Map<string, PortalMonitor>();
   private readonly busy = new Set<string>();
   /** The portal accounts of portals being started, whose records are not written yet. */
@@ -433,6 +436,7 @@ export class PortalManager {
       });
     }
     this.store.update(params.name, { state: 'stopping' });
+    this.agents.release(params.name);
     const ports = portsOfInstance(record.manifest, record.instance);
     const monitor =
       this.monitors.get(params.name) ??
