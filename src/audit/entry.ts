@@ -9,7 +9,7 @@
  * never dropped.
  * Pure: no I/O (hashing through `digest/`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { digestJson, sha256Hex } from '../digest/index.js';
 import { MvError } from '../errors/index.js';
 

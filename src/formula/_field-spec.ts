@@ -5,7 +5,7 @@
  * the built-in defaults layer, the merge behaviour and the generated reference docs.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How a child's value combines with what it inherits:

@@ -3,7 +3,7 @@
  * the keys an object accepts (for "did you mean" on unknown fields).
  * Pure: no I/O.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldPath } from './yaml-locate.js';
 
 interface Def {

@@ -4,7 +4,7 @@
  * `docs/formula.md` are all generated from this table.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGENT_VERBS, DEFAULT_SHARE_MOUNT_POINT } from '../guest-abi/index.js';
 import { record, section, value } from './_field-spec.js';
 import { NETWORK_NAMES, PORTAL_MAC_PREFIX, parseIpv4 } from './address-plan.js';

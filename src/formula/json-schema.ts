@@ -3,7 +3,7 @@
  * check formulas (`# yaml-language-server: $schema=...`).
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FORMULA_DOC_SCHEMA } from './schema.js';
 
 /** Where the generated schema is published in the repository. */

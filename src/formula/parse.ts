@@ -5,7 +5,7 @@
  * Pure: no I/O.
  */
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { digestJson } from '../digest/index.js';
 import type { Diagnostic, ErrorCode } from '../errors/index.js';
 import { closestMatch, descriptionAt, knownKeysAt } from './_schema-walk.js';

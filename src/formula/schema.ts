@@ -3,7 +3,7 @@
  * and what a resolved manifest always contains (`MANIFEST_SCHEMA`), with their TypeScript types.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultsOf, docObjectOf, manifestSchemaOf, type Resolved } from './_field-spec.js';
 import { FORMULA_FIELDS } from './formula-fields.js';
 

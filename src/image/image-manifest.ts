@@ -7,7 +7,7 @@
  * (RFC 8785) JSON, so one manifest has exactly one digest.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { digestJson } from '../digest/index.js';
 import { DEBIAN_SOURCES_SCHEMA, type ImageRecord } from './image-record.js';
 

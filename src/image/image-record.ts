@@ -4,7 +4,7 @@
  * plus the store is everything a boot needs. No timestamps: the same inputs give the same record.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEBIAN_COMPONENTS } from '../debian/index.js';
 import { digestJson } from '../digest/index.js';
 

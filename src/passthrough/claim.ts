@@ -5,7 +5,7 @@
  * interfaces to the host's drivers.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../errors/index.js';
 
 const claimSchema = z

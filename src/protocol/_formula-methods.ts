@@ -6,7 +6,7 @@
  * version probe already reports.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const DIGEST = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256:<hex> digest');
 

@@ -5,7 +5,7 @@
  * decision, so every page read adds an entry to the log.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The most bytes of the log one reply carries (base64 and sealing make the reply line about 1.8 times that). */
 export const AUDIT_PAGE_BYTES = 1_048_576;

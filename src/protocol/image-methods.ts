@@ -5,7 +5,7 @@
  * a signature is a JSON object that scramble/image-signature.ts reads, with its own refusals.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMAGE_MANIFEST_SCHEMA } from '../image/index.js';
 import {
   FORMULA_TREE_ERRORS,

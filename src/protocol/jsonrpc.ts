@@ -4,7 +4,7 @@
  * location in `data`, so the CLI can exit exactly as it would for a local error.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, type ErrorCode, exitCodeOf, MvError, type SourceLocation } from '../errors/index.js';
 
 /** The longest line either side accepts (1 MiB). */

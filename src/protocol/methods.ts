@@ -4,7 +4,7 @@
  * validates requests against it and the CLI validates replies against it, so the two cannot drift.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SESSION_ID, SHELL_LIMITS, SHELL_OPS, TERM_NAME } from '../agent/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import { AGENT_VERBS, isAgentVerb } from '../guest-abi/index.js';

@@ -18,7 +18,6 @@
  * the same key. hash-wasm cannot take Argon2's associated data (X); nothing here uses it.
  * Pure: no I/O, no clock, no randomness (salts are inputs). Passphrases never appear in errors.
  */
-import { argon2id } from 'hash-wasm';
 import { MvError } from '../errors/index.js';
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
 
@@ -102,6 +101,7 @@ export async function argon2idKey(
   if (passphrase.length === 0) throw new MvError('usage.invalid', 'A passphrase cannot be empty');
   if (options.salt.length < 8) throw new MvError('usage.invalid', 'An Argon2 salt has at least 8 bytes');
   const { t, m, p } = options.params;
+  const { argon2id } = await import('./_argon2.js');
   const output = await argon2id({
     password: passphrase.normalize('NFC'),
     salt: options.salt,

@@ -15,9 +15,6 @@
  * Pure: no I/O, no randomness (the split comes in already made), no clock.
  */
 import { createHash } from 'node:crypto';
-import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
-import { combine } from 'shamir-secret-sharing';
 import { MvError } from '../errors/index.js';
 import { rootKeyFromSeed, SEED_BYTES } from './keys.js';
 import { base32Decode, base32Lower } from './onion.js';
@@ -52,6 +49,7 @@ function badRecovery(message: string, hint: string): MvError {
 export async function recoveryPhraseOf(seed: Uint8Array): Promise<string[]> {
   if (seed.length !== SEED_BYTES)
     throw new MvError('internal.bug', `A root seed has ${SEED_BYTES} bytes (please report)`);
+  const { entropyToMnemonic, wordlist } = await import('./_recovery-packages.js');
   return entropyToMnemonic(seed, wordlist).split(' ');
 }
 
@@ -73,6 +71,7 @@ export async function seedOfRecoveryPhrase(text: string): Promise<Uint8Array> {
       'Give all 24 words, in order, as the kit printed them.',
     );
   }
+  const { mnemonicToEntropy, wordlist } = await import('./_recovery-packages.js');
   const unknown = words.findIndex((word) => !wordlist.includes(word));
   if (unknown >= 0) {
     throw badRecovery(
@@ -221,6 +220,7 @@ export async function seedOfShares(
   given: readonly { readonly text: string; readonly label: string }[],
 ): Promise<Uint8Array> {
   const shares = oneSplit(given.map(({ text, label }) => ({ share: decodeShare(text, label), label })));
+  const { combine } = await import('./_recovery-packages.js');
   const seed = await combine(shares.map((share) => share.body));
   if (
     Buffer.from(fingerprintOf(rootKeyFromSeed(seed).publicKey)).toString('hex') !== shares[0]?.fingerprint

@@ -2,10 +2,21 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
+import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { MvError } from '../errors/index.js';
 import { newEncryptionKey, newRootSeed, type RandomBytes, rootKeyFromSeed } from './keys.js';
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
-import { hpkeSuite, openSealed, type Sealed, sealTo } from './seal.js';
+import { openSealed, type Sealed, sealTo } from './seal.js';
+
+/** The same suite in hpke-js: the reference the key schedule and exports are checked against. */
+function hpkeSuite(): CipherSuite {
+  return new CipherSuite({
+    kem: new DhkemX25519HkdfSha256(),
+    kdf: new HkdfSha256(),
+    aead: new Chacha20Poly1305(),
+  });
+}
 
 // RFC 9180 A.2.1 (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, base mode). Checked exactly:
 // skEm/pkEm and skRm/pkRm from DeriveKeyPair(ikmE/ikmR); enc and the sequence-0 ciphertext from `sealTo`

@@ -7,7 +7,8 @@
  *
  * Written directly on node:crypto (X25519, HMAC-SHA256, ChaCha20-Poly1305 all native and synchronous): hpke-js
  * cost 1-8 ms per message in JavaScript curve arithmetic and WebCrypto round trips (BENCHMARKS.md "Signed
- * commands"). hpke-js stays as the reference `seal.test.ts` checks the RFC 9180 A.2.1 key schedule with.
+ * commands"). hpke-js stays, as a development dependency, the reference `seal.test.ts` checks the RFC 9180
+ * A.2.1 key schedule with.
  *
  * Randomness is injected: the sender's ephemeral key is DeriveKeyPair(random(32)) (RFC 9180 §7.1.3), which
  * also reproduces the A.2.1 vector. Pure: no I/O. Errors never contain keys or plaintext.
@@ -21,8 +22,6 @@ import {
   diffieHellman,
   type KeyObject,
 } from 'node:crypto';
-import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { MvError } from '../errors/index.js';
 import { fieldsProblem, isRecord, type RandomBytes, randomBytesOf } from './keys.js';
 import { decodeBase64Url, encodeBase64Url } from './onion.js';
@@ -46,15 +45,6 @@ const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const KEM_SUITE = Buffer.from([0x4b, 0x45, 0x4d, 0x00, 0x20]); // "KEM" || 0x0020
 const HPKE_SUITE = Buffer.from([0x48, 0x50, 0x4b, 0x45, 0x00, 0x20, 0x00, 0x01, 0x00, 0x03]); // "HPKE" || ids
 const EMPTY = Buffer.alloc(0);
-
-/** The same suite in hpke-js: the reference the tests check the key schedule and exports against. */
-export function hpkeSuite(): CipherSuite {
-  return new CipherSuite({
-    kem: new DhkemX25519HkdfSha256(),
-    kdf: new HkdfSha256(),
-    aead: new Chacha20Poly1305(),
-  });
-}
 
 function sealedError(message: string, cause?: unknown): MvError {
   return new MvError('scramble.sealed', message, cause === undefined ? {} : { cause });

@@ -6,7 +6,7 @@
  * is refused rather than read as empty: an empty file would accept any log.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 import { readPrivateJson, writePrivateJson } from '../../scramble/host/index.js';
 

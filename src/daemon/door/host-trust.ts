@@ -10,7 +10,7 @@
  * damaged revocation list as a refusal of the envelope, an unparsable policy as a denial of everything.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadPolicy, type PolicyFile, type PolicyRule } from '../../policy/index.js';
 import { verifyRevocation } from '../../scramble/index.js';
 

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 import { writeFileAtomic } from '../../files/host/index.js';
 import { shareFoldersOf } from '../../instance/index.js';

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { digestJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The file's JSON if it is there and matches `schema`, else undefined. */
 export async function readCheckedJson<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DebianArchive, planDebianSources } from '../../debian/index.js';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';

@@ -2,7 +2,7 @@
  * @module qemu-img, with argv arrays and JSON output: throwaway overlays on a read-only base (the backing
  * format is always given with -F, so qemu-img never probes a base), empty qcow2 disks, and image info.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
 

@@ -4,7 +4,7 @@
  * QEMU account and isolated from each other unless they belong to a router, and nothing left behind when a
  * portal goes. Every command is an argv array; state is read back with `ip -j`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
 

@@ -7,7 +7,7 @@
  * Anything else is a `qmp.protocol` error.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 
 /** The longest line accepted from QEMU (1 MiB); a longer one means the stream is not QMP. */

@@ -4,7 +4,7 @@
  * validate results: a reply of the wrong shape is `qmp.protocol`, never a silently wrong value.
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { expectQmpShape, QMP_VERSION_SCHEMA, type QmpArguments, type QmpVersion } from './codec.js';
 
 /** Options for one command. */

@@ -6,7 +6,7 @@
  * a new key for the same host (after a reinstall).
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 import { decodeBase64Url, encodeBase64Url, hostKeyFingerprint } from '../index.js';
 import { readPrivateJson, writePrivateJson } from './private-file.js';

@@ -6,7 +6,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MvError } from '../../errors/index.js';
 import { writeFileAtomicSync } from '../../files/host/index.js';
 

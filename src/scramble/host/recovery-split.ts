@@ -2,7 +2,6 @@
  * @module Splitting a root seed into Shamir shares with the OS's randomness (shamir-secret-sharing draws the
  * polynomials and share coordinates itself, from the platform's CSPRNG), printed by the pure `encodeShares`.
  */
-import { split } from 'shamir-secret-sharing';
 import { encodeShares, type RootKey } from '../index.js';
 import { osRandom } from './keyring.js';
 
@@ -16,6 +15,7 @@ export async function splitRootSeed(
 ): Promise<string[]> {
   const seed = root.exportSeed();
   try {
+    const { split } = await import('./_shamir-split.js');
     const bodies = await split(seed, options.count, options.threshold);
     return encodeShares({
       bodies,
