@@ -20,7 +20,9 @@ export interface FakeGuest {
   readonly server: Server;
   /** Connections accepted so far. */
   readonly connections: () => number;
-  /** Stops listening (open connections are left to end). */
+  /** Connections still open. */
+  readonly openConnections: () => number;
+  /** Stops listening and drops open connections, as a powered-off guest. */
   readonly close: () => Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export async function serveFakeGuest(
   return {
     server,
     connections: () => connections,
-    // As a powered-off guest: the daemon's connection ends too.
+    openConnections: () => open.size,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

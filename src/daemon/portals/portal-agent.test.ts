@@ -41,6 +41,8 @@ async function portal(name: string, state: PortalState = 'ready'): Promise<Porta
 /** What a portal's fake guest saw: program runs in the order they started and ended. */
 interface Guest {
   readonly connections: () => number;
+  /** Connections still open. */
+  readonly openConnections: () => number;
   readonly events: string[];
   /** Settles once a `/usr/bin/gate` run has started. */
   readonly started: Promise<void>;
@@ -72,6 +74,7 @@ async function startGuest(record: PortalRecord): Promise<Guest> {
   guests.push(guest);
   return {
     connections: guest.connections,
+    openConnections: guest.openConnections,
     events,
     started: new Promise<void>((resolve) => {
       started = resolve;
@@ -113,6 +116,20 @@ describe('PortalAgents.request', () => {
     assert.equal(await agents.request({ ...record, pid: (record.pid ?? 0) + 1 }, request('ping')), 'pong');
     assert.equal(guest.connections(), 3, 'a restarted portal is a new connection');
     agents.release('released');
+  });
+
+  it('closes a connection unused for a while, freeing the port for another client', async () => {
+    const record = await portal('idle');
+    const guest = await startGuest(record);
+    const agents = new PortalAgents(50);
+    assert.equal(await agents.request(record, request('ping')), 'pong');
+    assert.equal(await agents.request(record, request('ping')), 'pong');
+    assert.equal(guest.connections(), 1, 'requests in a row share the connection');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(guest.openConnections(), 0, 'closed once idle');
+    assert.equal(await agents.request(record, request('ping')), 'pong');
+    assert.equal(guest.connections(), 2);
+    agents.release('idle');
   });
 
   it('refuses at once, sending nothing, a portal that is not ready', async () => {

@@ -1,10 +1,11 @@
 /**
  * @module Talks to a running portal's agent for `exec`, `status` and `shell`. The daemon keeps one open
- * connection per portal and sends its requests over it one at a time: QEMU serves one agent connection at
- * a time, and a guest whose host hangs up sees end of file and looks again only every 100 ms
- * (agent/guest/read-loop.ts), which a connection per request paid on every call. The connection is
- * released before the portal is stopped (the agent's `poweroff` opens its own), and replaced when the
- * portal's QEMU is a new process or the old connection broke. Verbs are checked against the formula's list
+ * connection per portal while requests keep coming and sends them over it one at a time: QEMU serves one
+ * agent connection at a time, and a guest whose host hangs up sees end of file and looks again only every
+ * 100 ms (agent/guest/read-loop.ts), which a connection per request paid on every call. The connection is
+ * closed after `IDLE_RELEASE_MS` without a request, and before the portal is stopped (the agent's
+ * `poweroff` opens its own), so the port is free for another client; it is replaced when the portal's QEMU
+ * is a new process or the old connection broke. Verbs are checked against the formula's list
  * before anything reaches the guest (the guest checks again: it trusts nobody either).
  */
 import { type AgentClient, connectAgent } from '../../agent/host/index.js';
@@ -31,16 +32,22 @@ function checkRequest(record: PortalRecord, verb: string): asserts verb is Agent
   }
 }
 
-/** The open connection to one portal's agent, and the QEMU process it goes to. */
+/** How long a connection stays open without a request: longer than the pause between keystroke batches. */
+export const IDLE_RELEASE_MS = 2_000;
+
+/** The open connection to one portal's agent, the QEMU process it goes to, and when it closes unused. */
 interface Link {
   readonly pid: number | null;
   readonly client: Promise<AgentClient>;
+  idle?: NodeJS.Timeout;
 }
 
 /** The daemon's way to the portals' agents: one connection and one queue per portal. */
 export class PortalAgents {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly links = new Map<string, Link>();
+
+  constructor(private readonly idleReleaseMs = IDLE_RELEASE_MS) {}
 
   /**
    * Sends one agent request to a ready portal, after every earlier request to it, with the user's signed
@@ -55,7 +62,9 @@ export class PortalAgents {
     const tail = next.catch(() => undefined);
     this.queues.set(record.name, tail);
     void tail.then(() => {
-      if (this.queues.get(record.name) === tail) this.queues.delete(record.name);
+      if (this.queues.get(record.name) !== tail) return;
+      this.queues.delete(record.name);
+      this.releaseWhenIdle(record.name);
     });
     return next;
   }
@@ -64,15 +73,26 @@ export class PortalAgents {
   release(name: string): void {
     const link = this.links.get(name);
     this.links.delete(name);
+    clearTimeout(link?.idle);
     void link?.client.then(
       (client) => client.close(),
       () => undefined,
     );
   }
 
+  private releaseWhenIdle(name: string): void {
+    const link = this.links.get(name);
+    if (link === undefined) return;
+    clearTimeout(link.idle);
+    link.idle = setTimeout(() => {
+      if (this.links.get(name) === link && !this.queues.has(name)) this.release(name);
+    }, this.idleReleaseMs).unref();
+  }
+
   /** The open connection to the portal's current QEMU, opened when there is none. */
   private async client(record: PortalRecord): Promise<AgentClient> {
     const known = this.links.get(record.name);
+    clearTimeout(known?.idle);
     if (known?.pid === record.pid) {
       const client = await known.client.catch(() => undefined);
       if (client?.isOpen()) return client;
