@@ -291,6 +291,7 @@ export class PortalManager {
     const { manifest } = resolved;
     const { instance, paths } = plan;
     const reverter = new Reverter(this.config.log);
+    let recorded = false;
     try {
       await requireOnlineCpus(manifest);
       const account = accountOf(this.config, instance);
@@ -333,14 +334,11 @@ export class PortalManager {
       };
       this.store.put(record);
       await applyPortRules(this.config, this.activeRecords());
+      // Stopped only once the run folder is gone too (below): whoever waits for "stopped" finds nothing left.
       reverter.add(`record of ${name}`, () =>
-        this.store.update(name, {
-          state: 'stopped',
-          pid: null,
-          stoppedAt: this.config.clock(),
-          exitReason: 'failed to start',
-        }),
+        this.store.update(name, { state: 'stopping', pid: null, exitReason: 'failed to start' }),
       );
+      recorded = true;
       // Last step before QEMU: no flag skips it (see ImageTrust.verifyForBoot for the window that remains).
       // It reads the host's trust afresh, so a key revoked while the image was built is not let through.
       context.progress('verifying the image');
@@ -380,6 +378,7 @@ export class PortalManager {
       await cleanupRunDir(this.config, name, instance.runDir).catch((e: unknown) =>
         this.config.log(`cleanup of ${name}: ${String(e)}`),
       );
+      if (recorded) this.store.update(name, { state: 'stopped', stoppedAt: this.config.clock() });
       throw error;
     }
   }
