@@ -41,14 +41,20 @@ export interface TestSigner {
 
 const DAY_MS = 86_400_000;
 
-/** A signer whose keys derive from `label`: the same label gives the same owner. */
-export function createTestSigner(label: string): TestSigner {
+/**
+ * A signer whose keys derive from `label`: the same label gives the same owner. Its session key is
+ * certified for `permissions` (every daemon method and agent verb unless given).
+ */
+export function createTestSigner(
+  label: string,
+  permissions: readonly string[] = ['portal.*', 'agent.*'],
+): TestSigner {
   const random = counterRandom(label);
   const root = rootKeyFromSeed(newRootSeed(random));
   const session: SessionKey = newSessionKey(root, {
     now: TEST_NOW - DAY_MS,
     lifetimeMs: 365 * DAY_MS,
-    permissions: ['portal.*'],
+    permissions,
     random,
   });
   let seq = 0;

@@ -63,6 +63,18 @@ describe('authenticate', () => {
     );
   });
 
+  it('refuses a request whose agent verb the session certificate does not permit', () => {
+    const execOnly = createTestSigner('owner', ['portal.exec']);
+    assert.equal(execOnly.owner, owner.owner, 'the same owner, another certificate');
+    assert.equal(
+      verify(request('ping', [], execOnly.exec('ping'))),
+      'envelope refused: scramble.not-permitted (agent.ping)',
+    );
+    const pingOnly = createTestSigner('owner', ['portal.exec', 'agent.ping']);
+    assert.equal(verify(request('ping', [], pingOnly.exec('ping'))), undefined);
+    assert.match(verify(request('hostname', [], pingOnly.exec('hostname'))) ?? '', /agent\.hostname/);
+  });
+
   it('refuses an envelope for another instance or another host', () => {
     const other = owner.sign('portal.exec', { name: 'other', verb: 'ping', args: [] });
     assert.equal(verify(request('ping', [], other)), 'envelope is for another portal instance');

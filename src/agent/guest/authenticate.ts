@@ -10,8 +10,10 @@
  * - `portal.down` `{name, force?}`: `poweroff` with no arguments;
  * - `portal.shell` `{name, op, …}`: `shell` with the arguments `shellAgentArgs` makes of the other fields.
  *
- * An accepted request comes with the key id (`kid`) of the session key that signed it: a shell session
- * belongs to the key that opened it.
+ * The session certificate must also permit the agent verb itself (`agent.<verb>`, as the daemon's policy
+ * checks it), so a key certified for `portal.exec` alone runs nothing here even through a daemon that would
+ * let it. An accepted request comes with the key id (`kid`) of the session key that signed it: a shell
+ * session belongs to the key that opened it.
  *
  * Revocations are not known inside the guest, so none are checked here: the daemon refuses revoked keys
  * before it relays anything, and an envelope lives at most 5 minutes. Replays are refused from memory, which
@@ -24,7 +26,12 @@
  * Pure: no I/O; the clock is passed in.
  */
 import { MvError } from '../../errors/index.js';
-import { type EnvelopeFields, type JsonValue, verifyEnvelope } from '../../scramble/envelope.js';
+import {
+  type EnvelopeFields,
+  type JsonValue,
+  verbPermitted,
+  verifyEnvelope,
+} from '../../scramble/envelope.js';
 import type { AgentRequest } from '../protocol.js';
 import { shellAgentArgs } from '../shell.js';
 import type { AgentTrust } from './config.js';
@@ -58,6 +65,11 @@ export function createAuthenticator(trust: AgentTrust | undefined): Authenticato
       }
       const mismatch = bindingProblem(envelope, request, trust.instance);
       if (mismatch !== undefined) return { refusal: mismatch };
+      // The daemon checks the agent verb against the certificate too (SPEC 9.22); the executor does not take
+      // its word for it.
+      if (!verbPermitted(envelope.cert.permissions ?? [], `agent.${request.verb}`)) {
+        return { refusal: `envelope refused: scramble.not-permitted (agent.${request.verb})` };
+      }
       for (const [nonce, exp] of nonceExpiry) if (exp < now) nonceExpiry.delete(nonce);
       if (nonceExpiry.has(envelope.nonce)) return { refusal: 'envelope refused: scramble.replay' };
       nonceExpiry.set(envelope.nonce, envelope.exp);
