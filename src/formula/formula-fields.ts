@@ -174,6 +174,10 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
       merge: 'append',
       doc: "Foreign architectures dpkg accepts besides amd64 (multiarch), for packages that need their libraries, such as steam-installer's i386 ones; shown in the image manifest, part of the layer's key (Debian images).",
     }),
+    portalgun: value(z.boolean(), {
+      default: false,
+      doc: 'Install the portalgun the host runs (its build, formula tree and run-time packages, with the Node.js the agent uses) into the image under /usr/lib/multiverse/portalgun, with portalgun and scramble on the PATH; part of the image key, so a new build makes a new image.',
+    }),
   }),
   disks: record(
     'Extra disks besides the root overlay, by name. Ephemeral (deleted when the portal stops) unless persistent.',

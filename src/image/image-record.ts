@@ -34,6 +34,8 @@ export const BUILD_INPUTS_SCHEMA = z.strictObject({
    * layer keys, because a layer built again another day differs and must make a new image.
    */
   layers: z.array(digest),
+  /** The installed portalgun's files (`image.portalgun`), each path with its mode and digest. */
+  portalgun: digest.optional(),
 });
 
 /** The inputs of a build besides the formula. */

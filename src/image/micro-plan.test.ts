@@ -11,6 +11,7 @@ import {
   renderInittab,
   renderStage1Init,
 } from './index.js';
+import { guestFilesDigest } from './micro-plan.js';
 
 const HASH = `sha256:${'ab'.repeat(32)}`;
 
@@ -134,6 +135,46 @@ describe('planMicroImage: root image', () => {
   it('plans the same files for the same inputs', async () => {
     const { manifest } = await bundledFormula('service/router/star');
     assert.deepEqual(planMicroImage(manifest, INPUTS), planMicroImage(manifest, { ...INPUTS }));
+  });
+});
+
+describe('planMicroImage: image.portalgun', () => {
+  const portalgun = [
+    { path: 'bin/portalgun.js', source: '/host/mv/bin/portalgun.js', mode: 0o755 },
+    { path: 'node_modules/zod/package.json', source: '/host/mv/node_modules/zod/package.json', mode: 0o644 },
+  ];
+
+  it('installs the given build under /usr/lib/multiverse/portalgun, with portalgun and scramble on the PATH', async () => {
+    const { manifest } = await bundledFormula('controller/router');
+    assert.equal(manifest.image.portalgun, true, 'controllers run portalgun');
+    const { base } = planMicroImage(manifest, { ...INPUTS, portalgun });
+    assertParentsFirst(base);
+    assert.deepEqual(
+      base.find((f) => f.path === 'usr/lib/multiverse/portalgun/bin/portalgun.js'),
+      {
+        kind: 'host-file',
+        path: 'usr/lib/multiverse/portalgun/bin/portalgun.js',
+        source: '/host/mv/bin/portalgun.js',
+        mode: 0o755,
+      },
+    );
+    const command = base.find((f) => f.path === 'usr/bin/scramble');
+    assert.equal(command?.kind, 'text');
+    assert.match(
+      command?.kind === 'text' ? command.text : '',
+      /^#!\/bin\/sh\n.*\nexec \/usr\/bin\/node \/usr\/lib\/multiverse\/portalgun\/bin\/scramble\.js "\$@"\n$/s,
+    );
+  });
+
+  it('installs nothing where the formula does not ask, and the field is part of the guest digest', async () => {
+    const { manifest } = await bundledFormula('application/console');
+    const { base } = planMicroImage(manifest, INPUTS);
+    assert.ok(
+      !base.some((f) => f.path.startsWith('usr/lib/multiverse/portalgun') || f.path === 'usr/bin/portalgun'),
+    );
+    const options = { formulaHash: HASH, owner: INPUTS.owner };
+    const withIt = { ...manifest, image: { ...manifest.image, portalgun: true } };
+    assert.notEqual(guestFilesDigest(withIt, options), guestFilesDigest(manifest, options));
   });
 });
 

@@ -1,15 +1,18 @@
 /**
  * @module Digests of every file a micro image is made from besides the formula (the agent bundle, the
- * node and busybox binaries, the kernel), so an image is rebuilt whenever any of them changes. Large
+ * node and busybox binaries, the kernel, an installed portalgun), so an image is rebuilt whenever any of them changes. Large
  * binaries are hashed once per (path, size, mtime) and remembered by a `FileDigests` its owner keeps (the
  * daemon's image builder keeps one for its life).
  */
 import { stat } from 'node:fs/promises';
+import { digestJson } from '../../digest/index.js';
 import { MvError } from '../../errors/index.js';
 import type { Manifest } from '../../formula/index.js';
+import { packageRoot } from '../../install/host/index.js';
 import { BUILDER_VERSION, type BuildInputs } from '../image-record.js';
 import { guestFilesDigest } from '../micro-plan.js';
 import { bootKernelDigest, readKernel } from './kernel.js';
+import { portalgunFiles } from './portalgun-files.js';
 import { sha256File } from './store.js';
 
 /** Digests of host files, each computed once per (path, size, mtime). */
@@ -39,6 +42,8 @@ export interface BuildSources {
   readonly busybox: string;
   /** The digests of a Debian image's layer files, bottom first. */
   readonly layerDigests?: readonly string[];
+  /** `image.portalgun`: the folder of the portalgun to install (this one unless given). */
+  readonly portalgunRoot?: string;
   readonly digests: FileDigests;
 }
 
@@ -63,5 +68,16 @@ export async function readBuildInputs(sources: BuildSources): Promise<BuildInput
     node: await sources.digests.of(sources.node),
     busybox: await sources.digests.of(sources.busybox),
     layers: [...(sources.layerDigests ?? [])],
+    ...(sources.manifest.image.portalgun
+      ? { portalgun: await portalgunDigest(sources.portalgunRoot ?? packageRoot(), sources.digests) }
+      : {}),
   };
+}
+
+/** One digest over the installed portalgun: every file's path, mode and content. */
+async function portalgunDigest(root: string, digests: FileDigests): Promise<string> {
+  const files = await portalgunFiles(root);
+  return digestJson(
+    await Promise.all(files.map(async (file) => [file.path, file.mode, await digests.of(file.source)])),
+  );
 }

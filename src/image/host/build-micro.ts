@@ -11,6 +11,7 @@ import path from 'node:path';
 import { MvError } from '../../errors/index.js';
 import { runCommand } from '../../exec/host/index.js';
 import type { Manifest } from '../../formula/index.js';
+import { packageRoot } from '../../install/host/index.js';
 import { type ImageRecord, imageKeyOf } from '../image-record.js';
 import { storeLayout } from '../layout.js';
 import { planMicroImage } from '../micro-plan.js';
@@ -21,6 +22,7 @@ import { resolveModuleFiles } from './_module-files.js';
 import { FileDigests, readBuildInputs } from './build-inputs.js';
 import type { LayerRecord } from './build-layers.js';
 import { bootKernelDigest, readKernel } from './kernel.js';
+import { portalgunFiles } from './portalgun-files.js';
 import { putBlob, writeImageRecord } from './store.js';
 
 /** What a build needs besides the manifest. */
@@ -42,6 +44,8 @@ export interface MicroBuildOptions {
    * portal's runtime, and the packages are Debian's, installed in the layers.
    */
   readonly layers?: readonly LayerRecord[];
+  /** `image.portalgun`: the folder of the portalgun to install (default: the one running). */
+  readonly portalgunRoot?: string;
 }
 
 async function gatherHostFiles(manifest: Manifest, node: string): Promise<HostFile[]> {
@@ -68,6 +72,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     });
   }
   const node = options.node ?? process.execPath;
+  const portalgunRoot = options.portalgunRoot ?? packageRoot();
   const busybox = options.busybox ?? '/bin/busybox';
   const inputs = await readBuildInputs({
     stateRoot: options.stateRoot,
@@ -78,6 +83,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     node,
     busybox,
     layerDigests: layers.map((layer) => layer.digest),
+    portalgunRoot,
     digests: options.digests ?? new FileDigests(),
   });
   log('resolving kernel modules');
@@ -85,6 +91,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
   log('gathering host files');
   // A Debian image's packages and libraries are Debian's own, in its layers.
   const hostFiles = layers.length > 0 ? [] : await gatherHostFiles(manifest, node);
+  const portalgun = manifest.image.portalgun ? await portalgunFiles(portalgunRoot) : undefined;
   const applets = (await runCommand(busybox, ['--list-full'])).stdout.toString().split('\n').filter(Boolean);
   const plan = planMicroImage(manifest, {
     formulaHash: options.formulaHash,
@@ -96,6 +103,7 @@ export async function buildMicroImage(manifest: Manifest, options: MicroBuildOpt
     agentBundle: options.agentBundle,
     hostFiles,
     debianLayers: layers.length,
+    ...(portalgun ? { portalgun } : {}),
   });
 
   const staging = storeLayout(options.stateRoot).staging;
