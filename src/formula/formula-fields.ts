@@ -176,7 +176,7 @@ export const FORMULA_FIELDS = section('A portal formula: one node of the formula
     }),
     portalgun: value(z.boolean(), {
       default: false,
-      doc: 'Install the portalgun the host runs (its build, formula tree and run-time packages, with the Node.js the agent uses) into the image under /usr/lib/multiverse/portalgun, with portalgun and scramble on the PATH; part of the image key, so a new build makes a new image.',
+      doc: 'Install the portalgun the host runs (its build, formula tree and run-time packages, with the Node.js the agent uses) into the image under /usr/lib/multiverse/portalgun, with portalgun and scramble on the PATH, and the CPU vendor’s KVM module loaded so the portals it nests get KVM; part of the image key, so a new build makes a new image.',
     }),
   }),
   disks: record(

@@ -21,6 +21,7 @@ import { DISPLAY_SCRIPT, hasDisplayServer } from './_guest-display.js';
 import { GUEST_NET_READER } from './_guest-net-reader.js';
 import { PROGRAM_SCRIPT, SERVICES_SCRIPT } from './_guest-program.js';
 import { STATUS_HELPER } from './_guest-status.js';
+import { OPTIONAL_MODULES } from './modules.js';
 
 /** Where the agent bundle and its configuration live inside the base image. */
 export const GUEST_PATHS = {
@@ -71,6 +72,20 @@ mount -t overlay overlay -o "lowerdir=$lower,upperdir=/layers/rw/upper,workdir=/
   || fail "cannot stack the layers"`;
 }
 
+/** The insmod loop; a module of `OPTIONAL_MODULES` (another vendor's KVM) may fail without failing the boot. */
+function loadModules(modules: readonly string[]): string {
+  const optional = modules.filter((module) => OPTIONAL_MODULES.has(module));
+  const load = optional.length
+    ? `case " ${optional.join(' ')} " in
+    *" $module "*) insmod "/lib/modules/$module.ko" 2>/dev/null || true ;;
+    *) insmod "/lib/modules/$module.ko" || fail "insmod $module" ;;
+  esac`
+    : `insmod "/lib/modules/$module.ko" || fail "insmod $module"`;
+  return `for module in ${modules.join(' ')}; do
+  ${load}
+done`;
+}
+
 /**
  * Stage 1: the initramfs's /init. `modules` are in load order. With `layers` (a Debian image), the root is
  * an overlay: the portal's own root image on top (read-only), the read-only layers below it (found by their
@@ -87,9 +102,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 ${STATUS_HELPER}
 fail() { status "failed $*"; sync; poweroff -f; }
-for module in ${modules.join(' ')}; do
-  insmod "/lib/modules/$module.ko" || fail "insmod $module"
-done
+${loadModules(modules)}
 status booting
 ${layers > 0 ? layeredRoot(layers) : SINGLE_ROOT}
 mount --move /dev /sysroot/dev

@@ -40,9 +40,19 @@ const LAYER_MODULES = ['erofs', 'overlay'] as const;
 const DISPLAY_MODULES = ['virtio_gpu', 'virtio_input'] as const;
 
 /**
+ * What gives an image with `image.portalgun` a `/dev/kvm` for the portals it nests: the CPU vendor's KVM
+ * module (under TCG, QEMU's `-cpu max` offers AMD SVM). Only the vendor's loads; the other one failing is no
+ * error (`OPTIONAL_MODULES`).
+ */
+export const NESTING_MODULES = ['kvm_amd', 'kvm_intel'] as const;
+
+/** Modules stage 1 tries without failing the boot when they do not load. */
+export const OPTIONAL_MODULES: ReadonlySet<string> = new Set(NESTING_MODULES);
+
+/**
  * The modules a portal's initramfs loads: the base set, the layer stack for Debian images, the GPU and input
  * devices of graphical portals, the memory balloon where one is attached, netfilter for routers, WireGuard
- * where it is used.
+ * where it is used, KVM where portals are nested.
  */
 export function modulesFor(manifest: Manifest): string[] {
   const routes = isRouterPortal(manifest);
@@ -53,6 +63,7 @@ export function modulesFor(manifest: Manifest): string[] {
     ...(manifest.machine.balloon ? ['virtio_balloon'] : []),
     ...(routes ? ROUTER_MODULES : []),
     ...(manifest.packages.includes('wireguard-tools') ? ['wireguard'] : []),
+    ...(manifest.image.portalgun ? NESTING_MODULES : []),
   ];
 }
 

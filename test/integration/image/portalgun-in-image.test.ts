@@ -1,7 +1,8 @@
 /**
  * `image.portalgun`: an image carries the portalgun the host runs (controllers run it one level down). A
  * console a user made with the field runs the same portalgun and scramble as the host, reading its own copy
- * of the formula tree; what is installed is the build, the tree and the daemon's run-time packages only.
+ * of the formula tree, and has a /dev/kvm for the portals it would nest (its doctor says so); what is
+ * installed is the build, the tree and the daemon's run-time packages only.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,11 @@ describe('an image with the host portalgun installed', { timeout: 600_000 }, () 
       'the daemon’s native package, built for this Node',
     );
     assert.match(native.stdout, /^0$/m, 'no development packages');
+    // Nested portals get KVM: QEMU's -cpu max under TCG offers AMD SVM, so the guest's kvm_amd loads.
+    const doctor = await portalShell(daemon, 'nested', 'ls -l /dev/kvm >&2; portalgun --json doctor');
+    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; detail: string }[] }).checks;
+    assert.match(doctor.stderr, /^crw.* \/dev\/kvm$/m, doctor.stderr);
+    assert.match(checks.find((check) => check.name === 'accelerator')?.detail ?? '', /^kvm\b/);
     await daemon.call('portal.down', { name: 'nested', force: false });
   });
 
