@@ -244,6 +244,17 @@ describe('planMicroImage: the root image of a Debian image', () => {
       target: '/usr/bin/busybox',
     });
     assert.equal(at('usr/bin/node')?.kind, 'host-file');
+    assert.equal(at('usr/bin/ip')?.kind, 'symlink', "busybox's ip where Debian has none");
+  });
+
+  it("leaves /usr/bin/ip to Debian's iproute2 where the formula installs it (the controllers)", async () => {
+    const { manifest } = await bundledFormula('controller/router');
+    assert.ok(manifest.packages.includes('iproute2'));
+    const plan = planMicroImage(manifest, { ...INPUTS, debianLayers: 2 });
+    assert.equal(
+      plan.base.find((f) => f.path === 'usr/bin/ip'),
+      undefined,
+    );
   });
 
   it('stacks the layers in stage 1', async () => {

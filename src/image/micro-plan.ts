@@ -202,6 +202,11 @@ const DEBIAN_RUNTIME: UserlandLayout = {
   debian: true,
 };
 
+/** Debian's own `ip`, from iproute2 in the layers, is what the formula asked for: busybox's must not hide it. */
+function hiddenByDebian(manifest: Manifest, layout: UserlandLayout, file: ImageFile): boolean {
+  return layout.debian && file.path === 'usr/bin/ip' && manifest.packages.includes('iproute2');
+}
+
 /** The root image: the portal's userland. Later entries replace earlier ones at the same path. */
 function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
   const layout = inputs.debianLayers ? DEBIAN_RUNTIME : MICRO_RUNTIME;
@@ -212,7 +217,7 @@ function planBase(manifest: Manifest, inputs: MicroImageInputs): ImageFile[] {
       .map(
         (path): ImageFile => ({ kind: 'symlink', path: layout.applet(path), target: `/${layout.busybox}` }),
       ),
-    ...layout.extra,
+    ...layout.extra.filter((file) => !hiddenByDebian(manifest, layout, file)),
     ...(layout.debian ? [] : inputs.hostFiles).map(
       (f): ImageFile => ({
         kind: 'host-file',
