@@ -2,7 +2,7 @@
  * @module A Scramble identity for the tests of one process: made once in a temporary SCRAMBLE_HOME (so the
  * CLI children the tests start use it too), and registered as the owner of each test daemon's state folder.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import {
   readOrCreateHostId,
   readOrCreateHostKey,
@@ -22,6 +22,8 @@ let root: RootKey | undefined;
 export function testSession(): Promise<Session> {
   session ??= (async () => {
     const home = mkdtempSync('/tmp/mv-scramble-');
+    // Its key files go with the process: a test run leaves no keys behind, not even test ones.
+    process.once('exit', () => rmSync(home, { recursive: true, force: true }));
     process.env.SCRAMBLE_HOME = home;
     const created = await createIdentity({
       name: 'test-owner',

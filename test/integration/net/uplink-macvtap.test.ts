@@ -35,6 +35,7 @@ describe('the universe router with a macvtap uplink', { timeout: 300_000 }, () =
   let daemon: TestDaemon;
   let tree: string;
   let server: ChildProcess;
+  let site: string;
   const rootLinksBefore = linksIn(null);
   const shell = (portal: string, script: string) => portalShell(daemon, portal, script);
 
@@ -51,7 +52,7 @@ describe('the universe router with a macvtap uplink', { timeout: 300_000 }, () =
     inLan(['ip', 'addr', 'add', `${LAN_ADDRESS}/24`, 'dev', 'lan0']);
     inLan(['ip', 'link', 'set', 'lan0', 'up']);
     inLan(['ip', 'link', 'set', 'nic0', 'up']);
-    const site = mkdtempSync('/tmp/mv-lan-site-');
+    site = mkdtempSync('/tmp/mv-lan-site-');
     writeFileSync(path.join(site, 'index.html'), 'hello over macvtap\n');
     server = spawn(
       'ip',
@@ -65,6 +66,7 @@ describe('the universe router with a macvtap uplink', { timeout: 300_000 }, () =
     await daemon.dispose();
     spawnSync('ip', ['netns', 'del', LAN]);
     rmSync(tree, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
   });
 
   it('boots universe on a macvtap in the portal namespace with its LAN address, adding nothing to the host namespace', async () => {
