@@ -4,16 +4,12 @@
  * offers AMD SVM and the controller's kvm_amd loads. Checked through the owner's signed shell.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../support/catalogue.js';
+import { packageVersion } from '../../../src/cli/version.js';
 import { shellSession } from '../../support/cli.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 
-const version = (
-  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
-).version;
+const version = packageVersion();
 
 describe('the router controller as shipped', { timeout: 900_000 }, () => {
   let daemon: TestDaemon;

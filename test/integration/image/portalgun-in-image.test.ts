@@ -5,13 +5,13 @@
  * installed is the build, the tree and the daemon's run-time packages only.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { packageVersion } from '../../../src/cli/version.js';
 import { MvError } from '../../../src/errors/index.js';
 import { portalgunFiles } from '../../../src/image/host/portalgun-files.js';
-import { REPO_ROOT } from '../../support/catalogue.js';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import { portalShell } from '../../support/uplink-tree.js';
 
@@ -23,9 +23,7 @@ image: { portalgun: true }
 `,
 };
 
-const version = (
-  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
-).version;
+const version = packageVersion();
 
 describe('an image with the host portalgun installed', { timeout: 600_000 }, () => {
   let daemon: TestDaemon;
